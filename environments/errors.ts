@@ -1,0 +1,19 @@
+/**
+ * A stack file that breaks a rule. `message` is the one line users see, e.g.
+ * `Pulumi.dev.yaml: platform:budget.monthlyUsd must be a positive number (got -5)`.
+ */
+export class ConfigError extends Error {
+  public override readonly name = "ConfigError";
+  /** Exit code for command-line callers: 2 means "bad input". */
+  public readonly exitCode = 2;
+
+  public constructor(
+    message: string,
+    /** The stack file named in the message. */
+    public readonly file: string,
+    /** Every problem found, one line each (the message shows the first). */
+    public readonly problems: readonly string[] = [message],
+  ) {
+    super(message);
+  }
+}

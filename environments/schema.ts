@@ -1,0 +1,250 @@
+/**
+ * The typed environment: everything a stack file (`Pulumi.<stack>.yaml`) may say
+ * under the `platform:` namespace, plus `aws:region`. Pure: no Pulumi, no files.
+ *
+ * Every rule carries the message users read, phrased to follow the key:
+ * "platform:budget.monthlyUsd must be a positive number (got -5)".
+ */
+import { z } from "zod";
+
+/** The pipelines a stack can select. The order is the order they deploy in. */
+export const PIPELINE_KINDS = ["realtime", "datalake", "streaming-warehouse", "batch-etl"] as const;
+export type PipelineKind = (typeof PIPELINE_KINDS)[number];
+
+/** CloudWatch Logs accepts only these retention values (PutRetentionPolicy API reference). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const positive = (what = "a positive number") => z.number({ error: `must be ${what}` }).positive({ error: `must be ${what}` });
+const positiveInt = (what = "a positive integer") =>
+  z.number({ error: `must be ${what}` }).int({ error: `must be ${what}` }).positive({ error: `must be ${what}` });
+const nonNegative = (what = "a number of zero or more") => z.number({ error: `must be ${what}` }).min(0, { error: `must be ${what}` });
+const intBetween = (min: number, max: number) =>
+  z
+    .number({ error: `must be an integer from ${min} to ${max}` })
+    .int({ error: `must be an integer from ${min} to ${max}` })
+    .min(min, { error: `must be an integer from ${min} to ${max}` })
+    .max(max, { error: `must be an integer from ${min} to ${max}` });
+const bool = () => z.boolean({ error: "must be true or false" });
+const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim().min(1, { error: `must be ${what}` });
+
+function uniqueList<T extends z.ZodType>(item: T, what: string) {
+  return z
+    .array(item, { error: `must be a list of ${what}` })
+    .min(1, { error: `must list at least one of ${what}` })
+    .refine((xs) => new Set(xs as unknown[]).size === xs.length, { error: "must not repeat an entry" });
+}
+
+export const AwsRegionSchema = z
+  .string({ error: "must be an AWS region name such as eu-west-3" })
+  .regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/, { error: "must be an AWS region name such as eu-west-3" });
+
+export const BudgetSchema = z.strictObject({
+  /** The monthly AWS Budget limit in USD; the cost guardrails compare against it. */
+  monthlyUsd: positive(),
+  /** Who receives budget and anomaly alerts by e-mail. */
+  alertEmails: uniqueList(z.email({ error: "must be an e-mail address" }), "e-mail addresses"),
+  /** Cost Anomaly Detection: alert when an anomaly's total impact exceeds this many USD. */
+  anomalyThresholdUsd: positive().default(50),
+});
+
+export const WorkloadSchema = z
+  .strictObject({
+    /** Transactions per second over the month. */
+    averageTps: positive(),
+    /** Transactions per second during sale peaks. */
+    peakTps: positive(),
+    /** Hours a day spent at peak. */
+    peakHoursPerDay: z.number({ error: "must be a number of hours from 0 to 24" }).min(0, { error: "must be a number of hours from 0 to 24" }).max(24, { error: "must be a number of hours from 0 to 24" }).default(2),
+    /** Average size of one transaction record, in bytes (Kinesis caps a record at 1 MiB). */
+    averageRecordBytes: intBetween(50, 1_048_576),
+    /** Average line items per transaction. */
+    itemsPerTransaction: positive().default(2.5),
+    /** How long real-time aggregates stay in DynamoDB (TTL), in days. */
+    hotRetentionDays: intBetween(1, 365),
+    /** How long the validated history stays in S3, in days. */
+    historyRetentionDays: intBetween(1, 3650),
+    /** Analysts' Athena (or Redshift) queries per day. */
+    queriesPerDay: nonNegative(),
+    /** Data scanned by one query, in GB. */
+    scannedGbPerQuery: nonNegative(),
+    /** QuickSight dashboard readers. */
+    dashboardUsers: intBetween(0, 100_000),
+    /** QuickSight authors. */
+    dashboardAuthors: intBetween(0, 10_000).default(0),
+    /** Batch files landing per day (P1 and P3), and their average size in MB. */
+    batchFilesPerDay: nonNegative().default(24),
+    batchFileMb: nonNegative().default(50),
+  })
+  .refine((w) => w.peakTps >= w.averageTps, { error: "must be at least averageTps", path: ["peakTps"] });
+
+const KinesisLimitsSchema = z.discriminatedUnion(
+  "mode",
+  [
+    z
+      .strictObject({
+        mode: z.literal("provisioned"),
+        /** Shards deployed now. */
+        shards: intBetween(1, 500),
+        /** The floor and ceiling an operator (or scaling automation) may move the shard count between. */
+        minShards: intBetween(1, 500),
+        maxShards: intBetween(1, 500),
+      })
+      .refine((k) => k.minShards <= k.shards && k.shards <= k.maxShards, {
+        error: "must lie within minShards..maxShards",
+        path: ["shards"],
+      }),
+    z.strictObject({
+      mode: z.literal("on-demand"),
+      /** The write throughput the team accepts paying for, in MB/s; alarms fire above it. */
+      maxWriteMBps: z.number({ error: "must be a number of MB/s from 0.1 to 200" }).min(0.1, { error: "must be a number of MB/s from 0.1 to 200" }).max(200, { error: "must be a number of MB/s from 0.1 to 200" }),
+    }),
+  ],
+  { error: 'must have mode "provisioned" or "on-demand"' },
+);
+
+const LambdaLimitsSchema = z.strictObject({
+  /** Reserved concurrency of the stream processor: its hard ceiling. */
+  reservedConcurrency: intBetween(1, 1000),
+  memoryMb: intBetween(128, 10240).default(512),
+  timeoutSeconds: intBetween(1, 900).default(60),
+  /** Event source mapping settings. */
+  batchSize: intBetween(1, 10000),
+  batchingWindowSeconds: intBetween(0, 300),
+  parallelizationFactor: intBetween(1, 10).default(1),
+  maxRetries: intBetween(0, 10000).default(5),
+  maxRecordAgeSeconds: intBetween(60, 604800).default(3600),
+});
+
+const DynamoLimitsSchema = z.discriminatedUnion(
+  "billingMode",
+  [
+    z.strictObject({
+      billingMode: z.literal("on-demand"),
+      /** On-demand throughput caps (OnDemandThroughput): request units per second. */
+      maxWriteRequestUnits: intBetween(1, 40000),
+      maxReadRequestUnits: intBetween(1, 40000),
+    }),
+    z
+      .strictObject({
+        billingMode: z.literal("provisioned"),
+        minWriteCapacity: intBetween(1, 40000),
+        maxWriteCapacity: intBetween(1, 40000),
+        minReadCapacity: intBetween(1, 40000),
+        maxReadCapacity: intBetween(1, 40000),
+        /** Target utilisation of the autoscaling policy, in percent. */
+        targetUtilization: intBetween(20, 90).default(70),
+      })
+      .refine((d) => d.minWriteCapacity <= d.maxWriteCapacity, { error: "must be at least minWriteCapacity", path: ["maxWriteCapacity"] })
+      .refine((d) => d.minReadCapacity <= d.maxReadCapacity, { error: "must be at least minReadCapacity", path: ["maxReadCapacity"] }),
+  ],
+  { error: 'must have billingMode "on-demand" or "provisioned"' },
+);
+
+export const GLUE_WORKER_TYPES = ["G.025X", "G.1X", "G.2X", "G.4X", "G.8X"] as const;
+
+export const LimitsSchema = z.strictObject({
+  kinesis: KinesisLimitsSchema,
+  lambda: LambdaLimitsSchema,
+  dynamodb: DynamoLimitsSchema,
+  firehose: z
+    .strictObject({
+      bufferingSeconds: intBetween(0, 900).default(300),
+      bufferingMb: intBetween(64, 128).default(128),
+    })
+    .default({ bufferingSeconds: 300, bufferingMb: 128 }),
+  glue: z
+    .strictObject({
+      workerType: z.enum(GLUE_WORKER_TYPES, { error: `must be one of ${GLUE_WORKER_TYPES.join(", ")}` }).default("G.1X"),
+      maxWorkers: intBetween(2, 299).default(2),
+      timeoutMinutes: intBetween(1, 2880).default(30),
+      runsPerDay: intBetween(0, 96).default(1),
+    })
+    .default({ workerType: "G.1X", maxWorkers: 2, timeoutMinutes: 30, runsPerDay: 1 }),
+  redshift: z
+    .strictObject({
+      baseRpu: intBetween(4, 1024).default(8),
+      maxRpu: intBetween(4, 1024).default(8),
+      /** Usage limit: RPU-hours per month before the breach action. */
+      monthlyRpuHours: positive().default(100),
+    })
+    .refine((r) => r.baseRpu <= r.maxRpu, { error: "must be at least baseRpu", path: ["maxRpu"] })
+    .default({ baseRpu: 8, maxRpu: 8, monthlyRpuHours: 100 }),
+  athena: z
+    .strictObject({
+      /** Queries that would scan more than this are cancelled (the workgroup's BytesScannedCutoffPerQuery). */
+      bytesScannedCutoffPerQueryMb: intBetween(10, 10_000_000),
+    }),
+});
+
+export const ProtectionSchema = z.strictObject({
+  deletionProtection: bool(),
+  pointInTimeRecovery: bool(),
+  bucketVersioning: bool(),
+  /** Let `pulumi destroy` empty buckets (dev only). */
+  forceDestroyBuckets: bool(),
+});
+
+export const OperationsSchema = z.strictObject({
+  logRetentionDays: z
+    .number({ error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` })
+    .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` }),
+  /** Iterator age above which the stream alarm fires, in milliseconds. */
+  iteratorAgeAlarmMs: positiveInt().default(60_000),
+  alarmEmails: z.array(z.email({ error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" }).default([]),
+});
+
+export const SpikesSchema = z.strictObject({
+  /** A minute whose units exceed ratio x the trailing baseline is a spike. */
+  ratio: z.number({ error: "must be a number above 1" }).gt(1, { error: "must be a number above 1" }),
+  /** Minimum units in the minute before a spike can fire (quiet products never alert). */
+  minUnits: positiveInt(),
+  /** Trailing minutes averaged into the baseline. */
+  baselineMinutes: intBetween(1, 120),
+});
+
+export const QuickSightSchema = z.strictObject({
+  enabled: bool(),
+  /** The QuickSight user or group ARN that owns the data sources (needed when enabled). */
+  principalArn: z.string().optional(),
+  refreshIntervalHours: intBetween(1, 24).default(24),
+});
+
+const isoCurrency = z.string().regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code such as EUR" });
+const salesRegion = z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/, { error: "must be an upper-case region code such as EMEA" });
+
+/** The `platform:` namespace of a stack file, key by key (without the prefix). */
+export const PlatformConfigSchema = z.strictObject({
+  owner: nonEmpty("a non-empty team name"),
+  costCenter: nonEmpty("a non-empty cost centre"),
+  pipelines: uniqueList(z.enum(PIPELINE_KINDS, { error: `must be one of ${PIPELINE_KINDS.join(", ")}` }), "pipelines"),
+  salesRegions: uniqueList(salesRegion, "sales regions"),
+  currencies: uniqueList(isoCurrency, "currencies"),
+  budget: BudgetSchema,
+  workload: WorkloadSchema,
+  limits: LimitsSchema,
+  protection: ProtectionSchema,
+  operations: OperationsSchema,
+  spikes: SpikesSchema,
+  quicksight: QuickSightSchema.default({ enabled: false, refreshIntervalHours: 24 }),
+});
+
+export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;
+export type Budget = PlatformConfig["budget"];
+export type Workload = PlatformConfig["workload"];
+export type Limits = PlatformConfig["limits"];
+export type KinesisLimits = Limits["kinesis"];
+export type DynamoLimits = Limits["dynamodb"];
+export type Protection = PlatformConfig["protection"];
+export type Operations = PlatformConfig["operations"];
+
+/** One environment, ready to deploy: the stack's name, its region and its validated platform config. */
+export interface Environment extends PlatformConfig {
+  /** The Pulumi stack name, e.g. "dev". */
+  readonly stack: string;
+  /** The Pulumi project name, used in names and the `project` tag. */
+  readonly project: string;
+  /** `aws:region` of the stack. */
+  readonly awsRegion: string;
+}
