@@ -1,0 +1,2 @@
+// Every CLI command, one module each. A module exports `register(program, io, setExit)`.
+export * as plan from "./plan";

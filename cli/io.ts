@@ -1,0 +1,20 @@
+/** Where a command writes. Tests pass buffers; the binary passes the process streams. */
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+  /** The project folder (where Pulumi.yaml lives). */
+  readonly cwd: string;
+}
+
+export const processIo = (cwd = process.cwd()): CliIo => ({
+  out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+  err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+  cwd,
+});
+
+/** Collects output in memory, for tests. */
+export function memoryIo(cwd = process.cwd()): CliIo & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, cwd, out: (t) => void stdout.push(t), err: (t) => void stderr.push(t) };
+}
