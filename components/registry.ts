@@ -1,0 +1,43 @@
+/**
+ * The pipelines a stack can select with `platform:pipelines`, and how each is
+ * built from the environment. Adding a pipeline means adding one entry here.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Environment, PipelineKind } from "../environments";
+import { PlatformCore } from "./PlatformCore";
+import { REALTIME_METADATA, RealtimeAnalyticsPipeline } from "./RealtimeAnalyticsPipeline";
+import { PipelineMetadata } from "./stages";
+
+export interface PipelineDefinition {
+  readonly metadata: PipelineMetadata;
+  /** Declares the component for one environment; returns its stack outputs. */
+  create(env: Environment, core: PlatformCore, opts: pulumi.ComponentResourceOptions): Record<string, pulumi.Output<unknown>>;
+}
+
+/** A Glue/Athena-safe name prefix for the stack. */
+export function catalogPrefix(env: Environment): string {
+  return `${env.project}_${env.stack}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
+}
+
+export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
+  realtime: {
+    metadata: REALTIME_METADATA,
+    create(env, core, opts) {
+      const p = new RealtimeAnalyticsPipeline("realtime", {
+        salesRegions: env.salesRegions,
+        currencies: env.currencies,
+        workload: env.workload,
+        limits: env.limits,
+        protection: env.protection,
+        operations: env.operations,
+        spikes: env.spikes,
+        quicksight: env.quicksight,
+        kmsKeyArn: core.keyArn,
+        alertTopicArn: core.alertTopicArn,
+        emailHashSecretArn: core.emailHashSecretArn,
+        catalogPrefix: catalogPrefix(env),
+      }, opts);
+      return { streamName: p.streamName, aggregatesTable: p.tableName, historyBucket: p.historyBucketName, athenaWorkgroup: p.workgroupName };
+    },
+  },
+};

@@ -1,0 +1,78 @@
+/**
+ * A Lambda function the platform's way: code bundled from `functions/<name>`,
+ * arm64 on a supported Node.js runtime, its own role with explicit least-privilege
+ * statements, a log group with retention, JSON logs, and a reserved concurrency
+ * that bounds what it can cost.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { assumeRolePolicy, policyDocument, Statement } from "./iam";
+import { functionArchive, LAMBDA_NODE_RUNTIME } from "./lambdaBundle";
+
+export interface PlatformFunctionArgs {
+  /** Folder under `functions/` holding `index.ts` with an exported `handler`. */
+  readonly code: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Hard ceiling on concurrent executions (and so on cost). */
+  readonly reservedConcurrency: number;
+  readonly environment: Record<string, pulumi.Input<string>>;
+  /** Permissions beyond writing its own logs. */
+  readonly statements: readonly Statement[];
+  readonly logRetentionDays: number;
+  /** Encrypts the log group and the function's environment variables. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+}
+
+export class PlatformFunction extends pulumi.ComponentResource {
+  public readonly function: aws.lambda.Function;
+  public readonly role: aws.iam.Role;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+  public readonly arn: pulumi.Output<string>;
+  public readonly functionName: pulumi.Output<string>;
+
+  public constructor(name: string, args: PlatformFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:compute:Function", name, {}, opts);
+    if (args.reservedConcurrency < 1) throw new Error(`PlatformFunction ${name}: reservedConcurrency must be at least 1`);
+    const parent = { parent: this };
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+      name: `/platform/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+      retentionInDays: args.logRetentionDays,
+      kmsKeyId: args.kmsKeyArn,
+    }, parent);
+
+    this.role = new aws.iam.Role(`${name}-role`, {
+      description: `Execution role of ${name}`,
+      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
+    }, parent);
+
+    new aws.iam.RolePolicy(`${name}-policy`, {
+      role: this.role.id,
+      policy: policyDocument([
+        { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [pulumi.interpolate`${this.logGroup.arn}:*`] },
+        ...args.statements,
+      ]),
+    }, parent);
+
+    this.function = new aws.lambda.Function(name, {
+      description: args.description,
+      runtime: LAMBDA_NODE_RUNTIME,
+      architectures: ["arm64"],
+      handler: "index.handler",
+      code: functionArchive(args.code),
+      role: this.role.arn,
+      memorySize: args.memoryMb,
+      timeout: args.timeoutSeconds,
+      reservedConcurrentExecutions: args.reservedConcurrency,
+      kmsKeyArn: args.kmsKeyArn,
+      environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment } },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+    }, { parent: this, dependsOn: [this.logGroup] });
+
+    this.arn = this.function.arn;
+    this.functionName = this.function.name;
+    this.registerOutputs({ arn: this.arn, functionName: this.functionName });
+  }
+}

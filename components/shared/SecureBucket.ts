@@ -1,0 +1,143 @@
+/**
+ * An S3 bucket with the platform's non-negotiables: SSE-KMS with a bucket key,
+ * all four public-access-block flags, bucket-owner-enforced ownership, a
+ * TLS-only bucket policy, optional versioning, and lifecycle rules that move
+ * data to cheaper classes and expire it per retention.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface LifecycleRule {
+  /** Rule id, unique per bucket. */
+  readonly id: string;
+  /** Key prefix the rule applies to; the whole bucket when omitted. */
+  readonly prefix?: string;
+  /** Move current objects to STANDARD_IA after this many days (AWS minimum 30). */
+  readonly infrequentAccessAfterDays?: number;
+  /** Move current objects to GLACIER_IR after this many days. */
+  readonly glacierAfterDays?: number;
+  /** Delete objects after this many days (the retention). */
+  readonly expireAfterDays: number;
+}
+
+export interface SecureBucketArgs {
+  /** KMS key for SSE-KMS. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Keep object versions (prod). Noncurrent versions expire after `noncurrentVersionDays`. */
+  readonly versioning: boolean;
+  readonly noncurrentVersionDays?: number;
+  /** Let `pulumi destroy` delete a non-empty bucket (dev only). */
+  readonly forceDestroy: boolean;
+  /** At least one rule: every bucket expires what it holds. */
+  readonly lifecycle: readonly LifecycleRule[];
+}
+
+/** Checks args before any resource exists; exported so tests can call it without the engine. */
+export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): void {
+  if (args.lifecycle.length === 0) throw new Error(`SecureBucket ${name}: lifecycle must hold at least one rule with an expiration`);
+  const ids = new Set<string>();
+  for (const rule of args.lifecycle) {
+    if (ids.has(rule.id)) throw new Error(`SecureBucket ${name}: lifecycle rule id ${rule.id} is repeated`);
+    ids.add(rule.id);
+    if (rule.infrequentAccessAfterDays !== undefined && rule.infrequentAccessAfterDays < 30) {
+      throw new Error(`SecureBucket ${name}: lifecycle ${rule.id}.infrequentAccessAfterDays must be at least 30 (S3 minimum)`);
+    }
+    const firstTransition = Math.min(rule.infrequentAccessAfterDays ?? Infinity, rule.glacierAfterDays ?? Infinity);
+    if (firstTransition !== Infinity && rule.expireAfterDays <= firstTransition) {
+      throw new Error(`SecureBucket ${name}: lifecycle ${rule.id}.expireAfterDays must come after its transitions`);
+    }
+  }
+}
+
+/** Lifecycle rules from a retention: transitions only where the data lives long enough to pay off. */
+export function retentionLifecycle(id: string, retentionDays: number, prefix?: string): LifecycleRule {
+  return {
+    id,
+    ...(prefix !== undefined ? { prefix } : {}),
+    ...(retentionDays > 60 ? { infrequentAccessAfterDays: 30 } : {}),
+    ...(retentionDays > 180 ? { glacierAfterDays: 90 } : {}),
+    expireAfterDays: retentionDays,
+  };
+}
+
+export class SecureBucket extends pulumi.ComponentResource {
+  public readonly bucket: aws.s3.Bucket;
+  public readonly arn: pulumi.Output<string>;
+  /** The bucket name (its id). */
+  public readonly bucketName: pulumi.Output<string>;
+
+  public constructor(name: string, args: SecureBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("platform:storage:SecureBucket", name, {}, opts);
+    validateSecureBucketArgs(name, args);
+    const parent = { parent: this };
+
+    this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, parent);
+    this.arn = this.bucket.arn;
+    this.bucketName = this.bucket.bucket;
+
+    new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
+      bucket: this.bucket.id,
+      rule: { objectOwnership: "BucketOwnerEnforced" },
+    }, parent);
+
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+      bucket: this.bucket.id,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    }, parent);
+
+    new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+      bucket: this.bucket.id,
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+    }, parent);
+
+    new aws.s3.BucketPolicy(`${name}-tls-only`, {
+      bucket: this.bucket.id,
+      policy: this.bucket.arn.apply((arn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "DenyInsecureTransport",
+              Effect: "Deny",
+              Principal: "*",
+              Action: "s3:*",
+              Resource: [arn, `${arn}/*`],
+              Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+          ],
+        }),
+      ),
+    }, { parent: this, dependsOn: [publicAccess] });
+
+    let versioning: aws.s3.BucketVersioning | undefined;
+    if (args.versioning) {
+      versioning = new aws.s3.BucketVersioning(`${name}-versioning`, {
+        bucket: this.bucket.id,
+        versioningConfiguration: { status: "Enabled" },
+      }, parent);
+    }
+
+    new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+      bucket: this.bucket.id,
+      rules: [
+        ...args.lifecycle.map((rule) => ({
+          id: rule.id,
+          status: "Enabled",
+          filter: { prefix: rule.prefix ?? "" },
+          transitions: [
+            ...(rule.infrequentAccessAfterDays !== undefined ? [{ days: rule.infrequentAccessAfterDays, storageClass: "STANDARD_IA" }] : []),
+            ...(rule.glacierAfterDays !== undefined ? [{ days: rule.glacierAfterDays, storageClass: "GLACIER_IR" }] : []),
+          ],
+          expiration: { days: rule.expireAfterDays },
+          ...(args.versioning ? { noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersionDays ?? 30 } } : {}),
+        })),
+        { id: "abort-incomplete-uploads", status: "Enabled", filter: { prefix: "" }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+      ],
+    }, { parent: this, ...(versioning ? { dependsOn: [versioning] } : {}) });
+
+    this.registerOutputs({ arn: this.arn, bucketName: this.bucketName });
+  }
+}

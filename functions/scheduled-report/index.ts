@@ -1,0 +1,4 @@
+// Placeholder until the real handler lands (issue 5): fails loudly rather than pretending to work.
+export const handler = async (): Promise<never> => {
+  throw new Error("functions/scheduled-report is not implemented yet: this deployment must not receive traffic");
+};

@@ -1,0 +1,45 @@
+/**
+ * The Pulumi program as a function of one environment: the AWS provider with
+ * the platform's default tags (so tags are set once, never per resource), the
+ * shared core, the budget guardrail, and the pipelines the stack selects.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Environment } from "../environments";
+import { BudgetGuardrail } from "../components/BudgetGuardrail";
+import { PlatformCore } from "../components/PlatformCore";
+import { PIPELINES } from "../components/registry";
+import { platformTags } from "../components/shared/tags";
+
+export type PlatformOutputs = Record<string, pulumi.Output<unknown>>;
+
+export function deployPlatform(env: Environment): PlatformOutputs {
+  const missing = env.pipelines.filter((p) => PIPELINES[p] === undefined);
+  if (missing.length > 0) throw new Error(`platform:pipelines ${missing.join(", ")} is not available in this version`);
+
+  const provider = new aws.Provider("aws", {
+    region: env.awsRegion as aws.Region,
+    defaultTags: { tags: platformTags(env) },
+  });
+  const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
+
+  const core = new PlatformCore("core", {
+    alarmEmails: env.operations.alarmEmails,
+    keyDeletionWindowDays: env.protection.deletionProtection ? 30 : 7,
+  }, opts);
+
+  const budget = new BudgetGuardrail("budget", {
+    monthlyUsd: env.budget.monthlyUsd,
+    alertEmails: env.budget.alertEmails,
+    alertTopicArn: core.alertTopicArn,
+    costAllocationTag: { key: "environment", value: env.stack },
+    anomalyThresholdUsd: env.budget.anomalyThresholdUsd,
+  }, opts);
+
+  const outputs: PlatformOutputs = { budgetName: budget.budgetName, alertTopicArn: core.alertTopicArn };
+  for (const kind of env.pipelines) {
+    const created = PIPELINES[kind]!.create(env, core, opts);
+    for (const [key, value] of Object.entries(created)) outputs[`${kind}.${key}`] = value;
+  }
+  return outputs;
+}
