@@ -1,0 +1,147 @@
+/**
+ * Aggregation of a batch's valid transactions into item updates. Pure.
+ *
+ * Each item (region x minute x product bucket) gets a list of chunks; a chunk
+ * is the summed contribution of a contiguous run of records (in sequence
+ * order) and becomes one conditional UpdateItem. A new chunk starts only when
+ * the products would no longer fit one update expression (4 KB limit).
+ */
+import { minuteOf, minuteStartMs, ValidTransaction } from "../shared";
+import { bucketOf, bucketSortKey, lineRevenueCents, partitionKey } from "./itemDesign";
+
+/** A valid, de-duplicated transaction with its position in the shard. */
+export interface AcceptedRecord {
+  /** Index of the record in the batch. */
+  readonly index: number;
+  /** The record's sequence number, as delivered. */
+  readonly sequenceNumber: string;
+  /** {@link sequenceKey} of the sequence number (sorts like the number). */
+  readonly seqKey: string;
+  readonly transaction: ValidTransaction;
+}
+
+export interface Contribution {
+  units: number;
+  revenueCents: number;
+  orders: number;
+  /** Index of the last record that counted an order (orders count transactions, not lines). */
+  lastIndex: number;
+}
+
+export interface Chunk {
+  /** seqKey of the first and last record in the chunk. */
+  firstSeqKey: string;
+  lastSeqKey: string;
+  /** The records (indexes into the accepted list) that contributed. */
+  readonly records: number[];
+  readonly products: Map<string, Contribution>;
+}
+
+export interface ItemPlan {
+  readonly pk: string;
+  readonly sk: string;
+  readonly region: string;
+  readonly minute: string;
+  readonly minuteStartMs: number;
+  readonly chunks: Chunk[];
+}
+
+export interface PlanOptions {
+  /** Product buckets per region-minute. */
+  readonly buckets: number;
+  /** At most this many products in one update expression. */
+  readonly maxProductsPerUpdate: number;
+}
+
+/** 100 products x 3 attributes x ~11 characters stays under the 4 KB expression limit. */
+export const DEFAULT_MAX_PRODUCTS_PER_UPDATE = 100;
+
+/**
+ * Plans the item updates for `accepted` (which must be in sequence order).
+ * `only` restricts the plan to records with seqKey above a high-water mark for one item (used on retry).
+ */
+export function planItemUpdates(accepted: readonly AcceptedRecord[], options: PlanOptions): Map<string, ItemPlan> {
+  const plans = new Map<string, ItemPlan>();
+  const minuteCache = new Map<number, string>();
+  for (let a = 0; a < accepted.length; a++) {
+    const rec = accepted[a]!;
+    const tx = rec.transaction;
+    const minuteMs = tx.occurredAtMs - (((tx.occurredAtMs % 60_000) + 60_000) % 60_000);
+    let minute = minuteCache.get(minuteMs);
+    if (minute === undefined) {
+      minute = minuteOf(minuteMs);
+      minuteCache.set(minuteMs, minute);
+    }
+    const pk = partitionKey(tx.region, minute);
+    for (const line of tx.items) {
+      const sk = bucketSortKey(bucketOf(line.productId, options.buckets));
+      const key = `${pk}|${sk}`;
+      let plan = plans.get(key);
+      if (!plan) {
+        plan = { pk, sk, region: tx.region, minute, minuteStartMs: minuteStartMs(minute), chunks: [] };
+        plans.set(key, plan);
+      }
+      addLine(plan, a, rec.seqKey, line.productId, line.quantity, lineRevenueCents(line.unitPrice, line.quantity), tx.items.length, options);
+    }
+  }
+  return plans;
+}
+
+function addLine(plan: ItemPlan, a: number, seqKey: string, productId: string, units: number, cents: number, txLines: number, options: PlanOptions): void {
+  let chunk = plan.chunks[plan.chunks.length - 1];
+  const firstLineOfRecord = !chunk || chunk.records[chunk.records.length - 1] !== a;
+  if (!chunk || (firstLineOfRecord && chunk.products.size + txLines > options.maxProductsPerUpdate)) {
+    chunk = { firstSeqKey: seqKey, lastSeqKey: seqKey, records: [], products: new Map() };
+    plan.chunks.push(chunk);
+  }
+  if (chunk.records[chunk.records.length - 1] !== a) {
+    chunk.records.push(a);
+    chunk.lastSeqKey = seqKey;
+  }
+  let c = chunk.products.get(productId);
+  if (!c) {
+    c = { units: 0, revenueCents: 0, orders: 0, lastIndex: -1 };
+    chunk.products.set(productId, c);
+  }
+  c.units += units;
+  c.revenueCents += cents;
+  if (c.lastIndex !== a) {
+    c.orders += 1;
+    c.lastIndex = a;
+  }
+}
+
+/**
+ * Rebuilds one chunk from the records of `chunk` whose seqKey is above `highWater`:
+ * what is left to apply after a conditional check found part of it applied.
+ * Returns undefined when nothing is left.
+ */
+export function remainderAfter(chunk: Chunk, plan: ItemPlan, accepted: readonly AcceptedRecord[], highWater: string, buckets: number): Chunk | undefined {
+  const rest = chunk.records.filter((a) => compareSeqKeys(accepted[a]!.seqKey, highWater) > 0);
+  if (rest.length === 0) return undefined;
+  const rebuilt: Chunk = { firstSeqKey: accepted[rest[0]!]!.seqKey, lastSeqKey: accepted[rest[rest.length - 1]!]!.seqKey, records: rest, products: new Map() };
+  for (const a of rest) {
+    const tx = accepted[a]!.transaction;
+    if (tx.region !== plan.region || minuteOf(tx.occurredAtMs) !== plan.minute) continue;
+    for (const line of tx.items) {
+      if (bucketSortKey(bucketOf(line.productId, buckets)) !== plan.sk) continue;
+      let c = rebuilt.products.get(line.productId);
+      if (!c) {
+        c = { units: 0, revenueCents: 0, orders: 0, lastIndex: -1 };
+        rebuilt.products.set(line.productId, c);
+      }
+      c.units += line.quantity;
+      c.revenueCents += lineRevenueCents(line.unitPrice, line.quantity);
+      if (c.lastIndex !== a) {
+        c.orders += 1;
+        c.lastIndex = a;
+      }
+    }
+  }
+  return rebuilt;
+}
+
+/** Compares two {@link sequenceKey}s (plain string order, made explicit). */
+export function compareSeqKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,250 @@
+/**
+ * The stream processor's core: one Kinesis batch in, the records to retry
+ * out. I/O comes in through {@link ProcessorDeps}, so the Lambda handler, the
+ * local pipeline and the tests run the same code.
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { S3Client } from "@aws-sdk/client-s3";
+import { RejectionRule, validateRecord } from "../shared";
+import { AcceptedRecord, DEFAULT_MAX_PRODUCTS_PER_UPDATE, planItemUpdates } from "./aggregate";
+import { ProcessorConfig } from "./config";
+import { sequenceKey, shortShardId } from "./itemDesign";
+import { putQuarantine, QuarantineEntry } from "./quarantine";
+import { RecentIds } from "./RecentIds";
+import { BaselineCache, detectSpikes, SpikeCandidate, SpikeDetail } from "./spikes";
+import { applyItem, ItemOutcome, mapWithConcurrency } from "./writer";
+
+/** A Kinesis record, decoded from the Lambda event (or read by the local poller). */
+export interface StreamRecord {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly partitionKey: string;
+  /** ApproximateArrivalTimestamp, epoch ms. */
+  readonly arrivalMs: number;
+  readonly data: Uint8Array;
+}
+
+/** Counters the core reports; the handler maps them to Powertools EMF metrics. */
+export interface MetricsSink {
+  count(name: string, value: number, dimensions?: Readonly<Record<string, string>>): void;
+}
+
+/** The subset of the Powertools Logger the core uses. */
+export interface LoggerLike {
+  info(message: string, extra: { [key: string]: unknown }): void;
+  warn(message: string, extra: { [key: string]: unknown }): void;
+  error(message: string, extra: { [key: string]: unknown }): void;
+}
+
+export interface ProcessorDeps {
+  readonly config: ProcessorConfig;
+  readonly dynamo: Pick<DynamoDBClient, "send">;
+  readonly s3: Pick<S3Client, "send">;
+  readonly events: Pick<EventBridgeClient, "send">;
+  /** The e-mail hash key (cached by the caller). */
+  readonly hashKey: () => Promise<string>;
+  /** Per-container state: recently committed transaction ids and baseline items. */
+  readonly recent: RecentIds;
+  readonly baselines: BaselineCache;
+  readonly metrics?: MetricsSink;
+  readonly logger?: LoggerLike;
+  /** Clock for the future-timestamp rule. */
+  readonly now?: () => number;
+  /** Concurrent DynamoDB and S3 requests. */
+  readonly concurrency?: number;
+  readonly maxProductsPerUpdate?: number;
+}
+
+export type RecordStatus = "valid" | "duplicate" | "rejected";
+
+export interface RecordOutcome {
+  readonly shardId: string;
+  readonly sequenceNumber: string;
+  readonly status: RecordStatus;
+  readonly rule?: RejectionRule;
+  /** True when the record must be retried (its write or quarantine failed). */
+  failed: boolean;
+}
+
+export interface BatchOutcome {
+  /** Sequence numbers to report as batchItemFailures, lowest first. */
+  readonly failedSequenceNumbers: string[];
+  readonly records: RecordOutcome[];
+  readonly valid: number;
+  readonly duplicates: number;
+  readonly rejected: Partial<Record<RejectionRule, number>>;
+  /** Write capacity units DynamoDB reported for the aggregate updates. */
+  readonly consumedWcu: number;
+  /** Conditional checks that found a chunk already applied (redeliveries). */
+  readonly alreadyApplied: number;
+  readonly spikes: SpikeDetail[];
+}
+
+/** Decodes a Lambda Kinesis event record. */
+export function fromLambdaRecord(r: {
+  eventID: string;
+  kinesis: { data: string; sequenceNumber: string; partitionKey: string; approximateArrivalTimestamp: number };
+}): StreamRecord {
+  return {
+    shardId: r.eventID.split(":")[0] ?? "shardId-000000000000",
+    sequenceNumber: r.kinesis.sequenceNumber,
+    partitionKey: r.kinesis.partitionKey,
+    arrivalMs: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
+    data: Buffer.from(r.kinesis.data, "base64"),
+  };
+}
+
+export async function processRecords(records: readonly StreamRecord[], deps: ProcessorDeps): Promise<BatchOutcome> {
+  const byShard = new Map<string, StreamRecord[]>();
+  for (const r of records) {
+    const list = byShard.get(r.shardId) ?? [];
+    list.push(r);
+    byShard.set(r.shardId, list);
+  }
+  const parts = await Promise.all([...byShard.values()].map((shardRecords) => processShard(shardRecords, deps)));
+  const merged: BatchOutcome = parts.reduce(mergeOutcomes, emptyOutcome());
+  return { ...merged, failedSequenceNumbers: merged.failedSequenceNumbers.sort((a, b) => compareSeq(a, b)) };
+}
+
+async function processShard(records: readonly StreamRecord[], deps: ProcessorDeps): Promise<BatchOutcome> {
+  const { config } = deps;
+  const concurrency = deps.concurrency ?? 16;
+  const ordered = [...records].sort((a, b) => compareSeq(a.sequenceNumber, b.sequenceNumber));
+  const ctx = { regions: config.regions, currencies: config.currencies, maxRecordBytes: config.maxRecordBytes, nowMs: (deps.now ?? Date.now)() };
+  const outcomes: RecordOutcome[] = [];
+  const accepted: AcceptedRecord[] = [];
+  const acceptedOutcome: RecordOutcome[] = [];
+  const rejected: { entry: QuarantineEntry; outcome: RecordOutcome }[] = [];
+  const seenInBatch = new Set<string>();
+  let duplicates = 0;
+
+  // 1. Decode, validate, de-duplicate: pure and fast.
+  for (const r of ordered) {
+    const verdict = validateRecord(r.data, ctx);
+    if (!verdict.ok) {
+      const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "rejected", rule: verdict.rule, failed: false };
+      outcomes.push(outcome);
+      rejected.push({ outcome, entry: { ...r, rule: verdict.rule, message: verdict.message } });
+      continue;
+    }
+    const id = verdict.transaction.transactionId;
+    if (seenInBatch.has(id) || deps.recent.has(id)) {
+      duplicates++;
+      outcomes.push({ shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "duplicate", failed: false });
+      continue;
+    }
+    seenInBatch.add(id);
+    const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "valid", failed: false };
+    outcomes.push(outcome);
+    accepted.push({ index: accepted.length, sequenceNumber: r.sequenceNumber, seqKey: sequenceKey(r.sequenceNumber), transaction: verdict.transaction });
+    acceptedOutcome.push(outcome);
+  }
+
+  // 2. Aggregate into item updates, then apply them (items in parallel, an item's chunks in order) and quarantine rejects.
+  const shard = shortShardId(ordered[0]?.shardId ?? "0");
+  const plans = [...planItemUpdates(accepted, { buckets: config.productBuckets, maxProductsPerUpdate: deps.maxProductsPerUpdate ?? DEFAULT_MAX_PRODUCTS_PER_UPDATE }).values()];
+  const writeCtx = { client: deps.dynamo, table: config.table, shard, retentionDays: config.hotRetentionDays, buckets: config.productBuckets };
+  const hashKey = rejected.length > 0 ? await deps.hashKey() : "";
+  const [items] = await Promise.all([
+    mapWithConcurrency(plans, concurrency, (plan) => applyItem(writeCtx, plan, accepted)),
+    mapWithConcurrency(rejected, concurrency, async ({ entry, outcome }) => {
+      try {
+        await putQuarantine(deps.s3, config.quarantineBucket, config.quarantinePrefix, entry, hashKey);
+      } catch (err) {
+        outcome.failed = true;
+        deps.logger?.error("quarantine write failed", { sequenceNumber: entry.sequenceNumber, rule: entry.rule, error: String(err) });
+      }
+    }),
+  ]);
+
+  // 3. Failures: every record that contributed to an item write that failed.
+  let consumedWcu = 0;
+  let alreadyApplied = 0;
+  for (const item of items) {
+    consumedWcu += item.consumedWcu;
+    alreadyApplied += item.alreadyApplied;
+    for (const a of item.failedRecords) acceptedOutcome[a]!.failed = true;
+    if (item.error) deps.logger?.warn("aggregate update failed", { pk: item.plan.pk, sk: item.plan.sk, error: errorName(item.error) });
+  }
+  for (let a = 0; a < accepted.length; a++) if (!acceptedOutcome[a]!.failed) deps.recent.add(accepted[a]!.transaction.transactionId);
+
+  // 4. Spikes, on the minutes' totals the updates returned. Best effort: the aggregates are committed.
+  let spikes: SpikeDetail[] = [];
+  try {
+    spikes = await detectSpikes(
+      { dynamo: deps.dynamo, events: deps.events, table: config.table, busName: config.spikeBusName, retentionDays: config.hotRetentionDays, buckets: config.productBuckets },
+      deps.baselines,
+      config.spikes,
+      spikeCandidates(items, config.spikes.minUnits),
+    );
+  } catch (err) {
+    deps.logger?.error("spike detection failed", { error: String(err) });
+    deps.metrics?.count("SpikeDetectionErrors", 1);
+  }
+
+  const rejectedCounts: Partial<Record<RejectionRule, number>> = {};
+  for (const { entry } of rejected) rejectedCounts[entry.rule] = (rejectedCounts[entry.rule] ?? 0) + 1;
+  const outcome: BatchOutcome = {
+    failedSequenceNumbers: outcomes.filter((o) => o.failed).map((o) => o.sequenceNumber),
+    records: outcomes,
+    valid: accepted.length,
+    duplicates,
+    rejected: rejectedCounts,
+    consumedWcu,
+    alreadyApplied,
+    spikes,
+  };
+  report(deps, outcome);
+  return outcome;
+}
+
+function spikeCandidates(items: readonly ItemOutcome[], minUnits: number): SpikeCandidate[] {
+  const out: SpikeCandidate[] = [];
+  for (const item of items) {
+    for (const [productId, units] of item.unitsAfter) {
+      if (units >= minUnits) out.push({ region: item.plan.region, minute: item.plan.minute, minuteStartMs: item.plan.minuteStartMs, productId, units });
+    }
+  }
+  return out;
+}
+
+function report(deps: ProcessorDeps, o: BatchOutcome): void {
+  const m = deps.metrics;
+  if (!m) return;
+  m.count("ValidRecords", o.valid);
+  m.count("DuplicateRecords", o.duplicates);
+  for (const [rule, n] of Object.entries(o.rejected)) m.count("RejectedRecords", n, { rule });
+  m.count("BatchItemFailures", o.failedSequenceNumbers.length);
+  m.count("AlreadyAppliedChunks", o.alreadyApplied);
+  m.count("AggregateWriteUnits", o.consumedWcu);
+  m.count("SpikesDetected", o.spikes.length);
+}
+
+function emptyOutcome(): BatchOutcome {
+  return { failedSequenceNumbers: [], records: [], valid: 0, duplicates: 0, rejected: {}, consumedWcu: 0, alreadyApplied: 0, spikes: [] };
+}
+
+function mergeOutcomes(a: BatchOutcome, b: BatchOutcome): BatchOutcome {
+  const rejected = { ...a.rejected };
+  for (const [rule, n] of Object.entries(b.rejected) as [RejectionRule, number][]) rejected[rule] = (rejected[rule] ?? 0) + n;
+  return {
+    failedSequenceNumbers: [...a.failedSequenceNumbers, ...b.failedSequenceNumbers],
+    records: [...a.records, ...b.records],
+    valid: a.valid + b.valid,
+    duplicates: a.duplicates + b.duplicates,
+    rejected,
+    consumedWcu: a.consumedWcu + b.consumedWcu,
+    alreadyApplied: a.alreadyApplied + b.alreadyApplied,
+    spikes: [...a.spikes, ...b.spikes],
+  };
+}
+
+/** Numeric order of two decimal sequence numbers. */
+export function compareSeq(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
+function errorName(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}

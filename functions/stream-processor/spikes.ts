@@ -1,0 +1,159 @@
+/**
+ * Spike detection: after a minute's units are applied, a product whose units
+ * in the minute reach SPIKE_MIN_UNITS and exceed SPIKE_RATIO x the mean of the
+ * previous SPIKE_BASELINE_MINUTES minutes is a spike. One event per
+ * (minute, product, region), guarded by a conditional marker item.
+ */
+import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { previousMinutes, SPIKE_DETAIL_TYPE, SPIKE_EVENT_SOURCE } from "../shared";
+import { bucketOf, bucketSortKey, expiresAt, partitionKey, spikeSortKey, UNITS } from "./itemDesign";
+
+export interface SpikeSettings {
+  readonly ratio: number;
+  readonly minUnits: number;
+  readonly baselineMinutes: number;
+}
+
+export interface SpikeCandidate {
+  readonly region: string;
+  readonly minute: string;
+  readonly minuteStartMs: number;
+  readonly productId: string;
+  /** Units of the product in the minute, after this batch. */
+  readonly units: number;
+}
+
+/** The detail of a RetailSalesSpike event. */
+export interface SpikeDetail {
+  readonly productId: string;
+  readonly region: string;
+  readonly minute: string;
+  readonly units: number;
+  /** Mean units per minute over the baseline window. */
+  readonly baseline: number;
+  /** units / baseline (null when the baseline is 0). */
+  readonly ratio: number | null;
+  readonly threshold: number;
+  readonly baselineMinutes: number;
+}
+
+/** Pure: is it a spike? */
+export function isSpike(units: number, baseline: number, settings: SpikeSettings): boolean {
+  return units >= settings.minUnits && units > settings.ratio * baseline;
+}
+
+/** Pure: the mean of the previous minutes' units (missing minutes count as 0). */
+export function baselineOf(previousUnits: readonly (number | undefined)[], baselineMinutes: number): number {
+  let sum = 0;
+  for (const u of previousUnits) sum += u ?? 0;
+  return sum / baselineMinutes;
+}
+
+export interface SpikeIo {
+  readonly dynamo: Pick<DynamoDBClient, "send">;
+  readonly events: Pick<EventBridgeClient, "send">;
+  readonly table: string;
+  readonly busName: string;
+  readonly retentionDays: number;
+  readonly buckets: number;
+}
+
+/**
+ * Past minutes' units per item, cached per container (a past minute changes
+ * only by late records, which a slightly stale baseline tolerates).
+ */
+export class BaselineCache {
+  private readonly items = new Map<string, Map<string, number>>();
+
+  public constructor(private readonly capacity = 20_000) {}
+
+  /** Units of `productId` in each of `minutes`, reading missing items with BatchGetItem. */
+  public async unitsFor(io: SpikeIo, region: string, productId: string, minutes: readonly string[]): Promise<(number | undefined)[]> {
+    const sk = bucketSortKey(bucketOf(productId, io.buckets));
+    const missing = minutes.map((m) => partitionKey(region, m)).filter((pk) => !this.items.has(`${pk}|${sk}`));
+    for (let i = 0; i < missing.length; i += 100) await this.load(io, missing.slice(i, i + 100), sk);
+    return minutes.map((m) => this.items.get(`${partitionKey(region, m)}|${sk}`)?.get(productId));
+  }
+
+  private async load(io: SpikeIo, pks: readonly string[], sk: string): Promise<void> {
+    let keys = pks.map((pk) => ({ pk: { S: pk }, sk: { S: sk } }));
+    for (const pk of pks) this.remember(`${pk}|${sk}`, new Map());
+    for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
+      const out = await io.dynamo.send(new BatchGetItemCommand({ RequestItems: { [io.table]: { Keys: keys } } }));
+      for (const item of out.Responses?.[io.table] ?? []) {
+        const units = new Map<string, number>();
+        for (const [name, value] of Object.entries(item)) if (name.startsWith(UNITS) && value.N) units.set(name.slice(UNITS.length), Number(value.N));
+        this.remember(`${item.pk!.S}|${item.sk!.S}`, units);
+      }
+      keys = (out.UnprocessedKeys?.[io.table]?.Keys ?? []) as typeof keys;
+    }
+  }
+
+  private remember(key: string, units: Map<string, number>): void {
+    if (this.items.size >= this.capacity) this.items.delete(this.items.keys().next().value!);
+    this.items.set(key, units);
+  }
+}
+
+/** Checks candidates and emits one event per new spike. Returns the spikes emitted. */
+export async function detectSpikes(io: SpikeIo, cache: BaselineCache, settings: SpikeSettings, candidates: readonly SpikeCandidate[]): Promise<SpikeDetail[]> {
+  const emitted: SpikeDetail[] = [];
+  for (const c of candidates) {
+    if (c.units < settings.minUnits) continue;
+    const previous = await cache.unitsFor(io, c.region, c.productId, previousMinutes(c.minute, settings.baselineMinutes));
+    const baseline = baselineOf(previous, settings.baselineMinutes);
+    if (!isSpike(c.units, baseline, settings)) continue;
+    const detail: SpikeDetail = {
+      productId: c.productId,
+      region: c.region,
+      minute: c.minute,
+      units: c.units,
+      baseline: Math.round(baseline * 100) / 100,
+      ratio: baseline > 0 ? Math.round((c.units / baseline) * 100) / 100 : null,
+      threshold: settings.ratio,
+      baselineMinutes: settings.baselineMinutes,
+    };
+    if (!(await claimMarker(io, c))) continue;
+    try {
+      const out = await io.events.send(
+        new PutEventsCommand({
+          Entries: [{ EventBusName: io.busName, Source: SPIKE_EVENT_SOURCE, DetailType: SPIKE_DETAIL_TYPE, Detail: JSON.stringify(detail) }],
+        }),
+      );
+      if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`PutEvents rejected the spike event: ${out.Entries?.[0]?.ErrorMessage ?? "unknown"}`);
+    } catch (err) {
+      await releaseMarker(io, c).catch(() => undefined);
+      throw err;
+    }
+    emitted.push(detail);
+  }
+  return emitted;
+}
+
+/** The marker item: created once per (minute, region, product); false when it already exists. */
+async function claimMarker(io: SpikeIo, c: SpikeCandidate): Promise<boolean> {
+  try {
+    await io.dynamo.send(
+      new PutItemCommand({
+        TableName: io.table,
+        Item: {
+          pk: { S: partitionKey(c.region, c.minute) },
+          sk: { S: spikeSortKey(c.productId) },
+          units: { N: String(c.units) },
+          expiresAt: { N: String(expiresAt(c.minuteStartMs, io.retentionDays)) },
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    throw err;
+  }
+}
+
+/** Best effort: if the event could not be sent, a later batch may try again. */
+async function releaseMarker(io: SpikeIo, c: SpikeCandidate): Promise<void> {
+  await io.dynamo.send(new DeleteItemCommand({ TableName: io.table, Key: { pk: { S: partitionKey(c.region, c.minute) }, sk: { S: spikeSortKey(c.productId) } } }));
+}
