@@ -32,6 +32,18 @@ interface MockMonitorLike {
 
 let queue: Promise<unknown> = Promise.resolve();
 
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Secret values appear as "[secret]", as `pulumi preview --json` shows them. */
+function redactSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactSecrets);
+  if (value !== null && typeof value === "object") {
+    if ((value as Record<string, unknown>)[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return "[secret]";
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
+  }
+  return value;
+}
+
 /**
  * Synthesizes one stack. Calls are serialized: Pulumi's runtime settings are
  * process-global, so two stacks never synthesize at the same time.
@@ -69,7 +81,7 @@ async function synthesizeNow(env: Environment, program: (env: Environment) => Pl
           ...(req.getParent() ? { parent: req.getParent() } : {}),
           ...(req.getProvider() ? { provider: req.getProvider() } : {}),
           dependencies: req.getDependenciesList(),
-          inputs,
+          inputs: redactSecrets(inputs) as Record<string, unknown>,
         });
       }
       callback(err, resp);

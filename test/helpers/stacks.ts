@@ -1,0 +1,49 @@
+/** Loading this repository's stack files and synthesizing them, shared by tests. */
+import * as path from "node:path";
+import { Environment, loadStackFile, readProjectName } from "../../environments";
+import { StackResource } from "../../platform/resources";
+import { synthesizeStack, SynthResult } from "../../platform/synth";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+export const PROJECT = readProjectName(REPO_ROOT);
+
+export function loadEnv(stack: string): Environment {
+  return loadStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), PROJECT);
+}
+
+const cache = new Map<string, Promise<SynthResult>>();
+
+/** Synthesizes a repository stack once per test run. */
+export function synthesized(stack: string): Promise<SynthResult> {
+  let result = cache.get(stack);
+  if (!result) {
+    result = synthesizeStack(loadEnv(stack));
+    cache.set(stack, result);
+  }
+  return result;
+}
+
+/** The one resource of a type whose logical name matches; fails loudly otherwise. */
+export function one(resources: readonly StackResource[], type: string, name?: string): StackResource {
+  const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+  if (found.length !== 1) throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+  return found[0]!;
+}
+
+export function all(resources: readonly StackResource[], type: string): StackResource[] {
+  return resources.filter((r) => r.type === type);
+}
+
+/** A JSON policy document input, parsed. */
+export function policyOf(r: StackResource, key = "policy"): { Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[]; Condition?: unknown }[] } {
+  const doc = r.inputs[key];
+  if (typeof doc !== "string") throw new Error(`${r.name}.${key} is not a JSON string`);
+  return JSON.parse(doc);
+}
+
+/** Deep-clones a raw stack config so a test can break one key. */
+export function rawConfig(stack: string): Record<string, unknown> {
+  const { parse } = require("yaml") as typeof import("yaml");
+  const fs = require("node:fs") as typeof import("node:fs");
+  return (parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+}
