@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, PipelineKind } from "../environments";
+import { DATALAKE_METADATA, DataLakePipeline } from "./DataLakePipeline";
 import { PlatformCore } from "./PlatformCore";
 import { REALTIME_METADATA, RealtimeAnalyticsPipeline } from "./RealtimeAnalyticsPipeline";
 import { PipelineMetadata } from "./stages";
@@ -38,6 +39,22 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
         catalogPrefix: catalogPrefix(env),
       }, opts);
       return { streamName: p.streamName, aggregatesTable: p.tableName, historyBucket: p.historyBucketName, athenaWorkgroup: p.workgroupName };
+    },
+  },
+  datalake: {
+    metadata: DATALAKE_METADATA,
+    create(env, core, opts) {
+      const p = new DataLakePipeline("datalake", {
+        workload: env.workload,
+        limits: env.limits,
+        protection: env.protection,
+        operations: env.operations,
+        quicksight: env.quicksight,
+        kmsKeyArn: core.keyArn,
+        alertTopicArn: core.alertTopicArn,
+        catalogPrefix: catalogPrefix(env),
+      }, opts);
+      return { rawBucket: p.rawBucketName, curatedBucket: p.curatedBucketName, glueDatabase: p.databaseName, athenaWorkgroup: p.workgroupName, glueJob: p.jobName };
     },
   },
 };

@@ -1,0 +1,151 @@
+/**
+ * Glue building blocks shared by the batch pipelines (P1 data lake, P3 batch ETL):
+ * bounded job capacity from `limits.glue`, a schedule that never runs more often
+ * than `limits.glue.runsPerDay`, a KMS security configuration, a job log group
+ * with retention, and failure alerts through EventBridge to the alert topic.
+ * The pure parts (capacity, schedule) are tested without the engine.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Limits } from "../../environments";
+import { assumeRolePolicy, policyDocument, Statement } from "../shared/iam";
+
+/** The Glue version every job runs (Spark 3.5, Python 3.11). */
+export const GLUE_VERSION = "5.0";
+
+export interface GlueCapacity {
+  readonly workerType: string;
+  /** Fixed worker count: Glue bills workers x minutes, so this is the ceiling. */
+  readonly numberOfWorkers: number;
+  /** Job timeout in minutes: a stuck job stops here rather than billing all day. */
+  readonly timeoutMinutes: number;
+  readonly runsPerDay: number;
+}
+
+/** Bounded capacity of a batch Glue job, from `limits.glue`. Pure. */
+export function resolveGlueCapacity(component: string, glue: Limits["glue"]): GlueCapacity {
+  // G.025X exists only for streaming ETL jobs; a batch job with it fails at run time.
+  if (glue.workerType === "G.025X") {
+    throw new Error(`${component}: limits.glue.workerType G.025X is for streaming jobs only; batch jobs need G.1X or larger`);
+  }
+  return { workerType: glue.workerType, numberOfWorkers: glue.maxWorkers, timeoutMinutes: glue.timeoutMinutes, runsPerDay: glue.runsPerDay };
+}
+
+/**
+ * A Glue cron expression (UTC) that fires at most `runsPerDay` times a day, evenly
+ * spread, or undefined for 0 (runs only on demand). Pure.
+ */
+export function glueScheduleExpression(runsPerDay: number, startHour = 2): string | undefined {
+  if (!Number.isInteger(runsPerDay) || runsPerDay < 0) throw new Error(`runsPerDay must be a whole number of zero or more (got ${runsPerDay})`);
+  if (runsPerDay === 0) return undefined;
+  if (runsPerDay === 1) return `cron(0 ${startHour} * * ? *)`;
+  if (runsPerDay <= 24) {
+    const everyHours = Math.ceil(24 / runsPerDay);
+    return `cron(0 ${startHour % everyHours}/${everyHours} * * ? *)`;
+  }
+  // More than hourly: the smallest divisor of 60 minutes that keeps the count within the bound.
+  const minutes = [15, 20, 30, 60].find((m) => 1440 / m <= runsPerDay) ?? 60;
+  return `cron(0/${minutes} * * * ? *)`;
+}
+
+/** How many times a day a cron expression produced by {@link glueScheduleExpression} fires. Pure. */
+export function runsPerDayOf(expression: string | undefined): number {
+  if (expression === undefined) return 0;
+  const m = /^cron\((\S+) (\S+) \* \* \? \*\)$/.exec(expression);
+  if (!m) throw new Error(`unsupported schedule ${expression}`);
+  const count = (field: string, range: number) => {
+    const step = /^(\d+)\/(\d+)$/.exec(field);
+    if (step) return Math.ceil((range - Number(step[1])) / Number(step[2]));
+    if (field === "*") return range;
+    return 1;
+  };
+  return count(m[2]!, 24) * (m[1] === "0" ? 1 : count(m[1]!, 60));
+}
+
+/** A Glue security configuration: S3 output, CloudWatch logs and job bookmarks under the platform key. */
+export function glueSecurityConfiguration(name: string, kmsKeyArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.glue.SecurityConfiguration {
+  return new aws.glue.SecurityConfiguration(name, {
+    name: pulumi.interpolate`${pulumi.getProject()}-${pulumi.getStack()}-${name}`,
+    encryptionConfiguration: {
+      s3Encryption: { s3EncryptionMode: "SSE-KMS", kmsKeyArn },
+      cloudwatchEncryption: { cloudwatchEncryptionMode: "SSE-KMS", kmsKeyArn },
+      jobBookmarksEncryption: { jobBookmarksEncryptionMode: "CSE-KMS", kmsKeyArn },
+    },
+  }, opts);
+}
+
+/** The job log group Glue's continuous logging writes to, with retention and encryption. */
+export function glueLogGroup(name: string, retentionDays: number, kmsKeyArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.cloudwatch.LogGroup {
+  return new aws.cloudwatch.LogGroup(`${name}-logs`, {
+    name: `/aws-glue/jobs/platform/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+    retentionInDays: retentionDays,
+    kmsKeyId: kmsKeyArn,
+  }, opts);
+}
+
+/** Job arguments every platform Glue job carries (logs to its own group, metrics, bookmarks, temp dir). */
+export function glueDefaultArguments(logGroupName: pulumi.Input<string>, tempDir: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+  return {
+    "--enable-continuous-cloudwatch-log": "true",
+    "--continuous-log-logGroup": logGroupName,
+    "--enable-metrics": "true",
+    "--enable-observability-metrics": "true",
+    "--job-bookmark-option": "job-bookmark-enable",
+    "--TempDir": tempDir,
+    "--enable-glue-datacatalog": "true",
+  };
+}
+
+/** ARNs Glue statements are scoped to: the account's catalog, one database and its tables. */
+export function catalogArns(region: pulumi.Input<string>, accountId: pulumi.Input<string>, database: pulumi.Input<string>) {
+  return {
+    catalog: pulumi.interpolate`arn:aws:glue:${region}:${accountId}:catalog`,
+    database: pulumi.interpolate`arn:aws:glue:${region}:${accountId}:database/${database}`,
+    tables: pulumi.interpolate`arn:aws:glue:${region}:${accountId}:table/${database}/*`,
+  };
+}
+
+/** Statements every Glue role needs besides its data: its logs (Glue's groups are under /aws-glue/), the key, metrics. */
+export function glueRuntimeStatements(region: pulumi.Input<string>, accountId: pulumi.Input<string>, kmsKeyArn: pulumi.Input<string>): Statement[] {
+  return [
+    {
+      sid: "WriteGlueLogs",
+      actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents", "logs:AssociateKmsKey"],
+      resources: [pulumi.interpolate`arn:aws:logs:${region}:${accountId}:log-group:/aws-glue/*`],
+    },
+    { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [kmsKeyArn] },
+    { sid: "PublishJobMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"], condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } },
+  ];
+}
+
+/** A role Glue (job or crawler) assumes, with an inline least-privilege policy. */
+export function glueRole(name: string, description: string, statements: readonly Statement[], opts: pulumi.CustomResourceOptions): aws.iam.Role {
+  const role = new aws.iam.Role(name, { description, assumeRolePolicy: assumeRolePolicy("glue.amazonaws.com") }, opts);
+  new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDocument(statements) }, opts);
+  return role;
+}
+
+/** EventBridge pattern matching failed runs of the given jobs and crawlers. Pure. */
+export function glueFailurePattern(jobNames: readonly string[], crawlerNames: readonly string[]): Record<string, unknown> {
+  const jobs = jobNames.length > 0 ? [{ "detail-type": ["Glue Job State Change"], detail: { jobName: [...jobNames], state: ["FAILED", "TIMEOUT", "ERROR"] } }] : [];
+  const crawlers = crawlerNames.length > 0 ? [{ "detail-type": ["Glue Crawler State Change"], detail: { crawlerName: [...crawlerNames], state: ["Failed"] } }] : [];
+  const parts = [...jobs, ...crawlers];
+  if (parts.length === 0) throw new Error("glueFailurePattern needs at least one job or crawler");
+  return parts.length === 1 ? { source: ["aws.glue"], ...parts[0] } : { source: ["aws.glue"], $or: parts };
+}
+
+/** Sends failed Glue runs to the platform's alert topic. */
+export function glueFailureAlerts(
+  name: string,
+  jobNames: pulumi.Input<string>[],
+  crawlerNames: pulumi.Input<string>[],
+  alertTopicArn: pulumi.Input<string>,
+  opts: pulumi.CustomResourceOptions,
+): aws.cloudwatch.EventRule {
+  const rule = new aws.cloudwatch.EventRule(name, {
+    description: "Failed, timed-out or errored Glue runs of this pipeline",
+    eventPattern: pulumi.all([pulumi.all(jobNames), pulumi.all(crawlerNames)]).apply(([jobs, crawlers]) => JSON.stringify(glueFailurePattern(jobs, crawlers))),
+  }, opts);
+  new aws.cloudwatch.EventTarget(`${name}-topic`, { rule: rule.name, arn: alertTopicArn }, opts);
+  return rule;
+}
