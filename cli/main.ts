@@ -17,7 +17,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .configureOutput({
       writeOut: (s) => io.out(s),
       writeErr: (s) => io.err(s),
-      outputError: (s, write) => write(`platform: ${s.replace(/^error: /, "").trim()}\n`),
+      // One line, always: commander's suggestions ("Did you mean --preview?") join the message.
+      outputError: (s, write) => write(`platform: ${s.replace(/^error: /, "").trim().replace(/\s*\n+\s*/g, " ")}\n`),
     });
   program.command("help", { hidden: true }).action(() => program.help());
   for (const command of Object.values(commands)) command.register(program, io, (code: number) => (exitCode = Math.max(exitCode, code)));

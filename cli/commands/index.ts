@@ -1,2 +1,3 @@
 // Every CLI command, one module each. A module exports `register(program, io, setExit)`.
 export * as plan from "./plan";
+export * as check from "./check";

@@ -1,39 +1,37 @@
 /**
- * `platform plan [--stack <name>|all]`: synthesizes each stack under Pulumi's
- * mock runtime and prints its resources. (Cost and guardrail verdicts join as
- * the cost engine and policy pack land.)
+ * `platform plan [--stack <name>|all] [--format table|json|markdown]`: for each
+ * `Pulumi.<name>.yaml`, synthesizes the program under Pulumi's mock runtime,
+ * prices every resource, evaluates the policy pack in process and prints
+ * resources by pipeline and type, expected / ceiling / budget, and the policy
+ * verdicts. Exit 1 on a mandatory violation, 2 on an invalid stack file.
  */
 import { Command } from "commander";
-import { ConfigError, listStackFiles, loadStackFile, readProjectName } from "../../environments";
-import { synthesizeStack } from "../../platform/synth";
-import { CliError } from "../errors";
 import { CliIo } from "../io";
+import { Format } from "../lib/format";
+import { formatOption } from "../lib/options";
+import { PlanReport, renderReport } from "../lib/render";
+import { loadStacks, planEnvironment } from "../lib/stacks";
 
 export function register(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command("plan")
-    .description("Synthesize every stack offline and print its resources")
-    .option("--stack <name>", "a stack name, or all", "all")
-    .action(async (opts: { stack: string }) => {
-      const project = readProjectName(io.cwd);
-      const stacks = listStackFiles(io.cwd);
-      const selected = opts.stack === "all" ? stacks : stacks.filter((s) => s.stack === opts.stack);
-      if (selected.length === 0) throw new CliError(`unknown stack ${opts.stack} (stacks: ${stacks.map((s) => s.stack).join(", ")})`);
-      for (const { file } of selected) {
-        let env;
-        try {
-          env = loadStackFile(file, project);
-        } catch (err) {
-          if (err instanceof ConfigError) {
-            io.err(`platform: ${err.message}`);
-            setExit(2);
-            continue;
-          }
-          throw err;
+    .description("Plan every stack offline: resources, expected and ceiling cost against the budget, policy verdicts")
+    .option("--stack <name>", "a stack name (Pulumi.<name>.yaml), or all", "all")
+    .addOption(formatOption())
+    .addHelpText("after", "\nExit codes: 0 no mandatory violation, 1 a mandatory policy violation, 2 bad input (invalid stack file, unknown stack, bad flag).")
+    .action(async (opts: { stack: string; format: Format }) => {
+      const report: PlanReport = { stacks: [], errors: [] };
+      for (const loaded of loadStacks(io.cwd, opts.stack)) {
+        if (!loaded.env) {
+          io.err(`platform: ${loaded.error}`);
+          report.errors.push({ stack: loaded.stack, message: loaded.error ?? "invalid stack file" });
+          setExit(2);
+          continue;
         }
-        const { resources } = await synthesizeStack(env);
-        io.out(`stack ${env.stack} (${env.awsRegion}): ${resources.length} resources`);
-        for (const r of resources) io.out(`  ${r.type}  ${r.name}`);
+        const plan = await planEnvironment(io.cwd, loaded.env);
+        report.stacks.push(plan);
+        if (plan.mandatoryViolations > 0) setExit(1);
       }
+      if (report.stacks.length > 0 || opts.format === "json") io.out(renderReport(report, opts.format));
     });
 }

@@ -1,0 +1,108 @@
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { FIXTURES, REPO, run, runJson, tempFile } from "./helpers";
+
+const PREVIEW = path.join(FIXTURES, "preview-staging.json");
+const STATE = path.join(FIXTURES, "state-staging.json");
+
+describe("platform check", () => {
+  it("reads a preview of any AWS stack: env from the URNs, region from the aws provider, budget from its Budget resource", async () => {
+    const r = await runJson(["check", "--preview", PREVIEW]);
+    const [s] = r.json.stacks;
+    assert.equal(s.stack, "staging");
+    assert.equal(s.region, "eu-west-1");
+    assert.equal(s.cost.budgetMonthlyUsd, 300);
+    assert.equal(s.cost.budgetSource, "budget-resource");
+    assert.equal(r.code, s.policy.violations.some((v: any) => v.level === "mandatory") ? 1 : 0);
+  });
+
+  it("drops delete steps and keeps resources whose inputs are unknown", async () => {
+    const { json } = await runJson(["check", "--preview", PREVIEW]);
+    const names = json.stacks[0].resources.map((r: any) => r.name);
+    assert.ok(!names.includes("legacy-queue"));
+    assert.ok(names.includes("orders") && names.includes("enrich") && names.includes("raw"));
+    assert.equal(json.stacks[0].resources.find((r: any) => r.name === "orders").pipeline, "ingest");
+  });
+
+  it("reports unknown preview values as cannotPrice or cannotVerify, never as a silent price", async () => {
+    const { json } = await runJson(["check", "--preview", PREVIEW]);
+    const s = json.stacks[0];
+    if (!s.cost.engineAvailable) return; // the cost engine is not in this checkout yet
+    const stream = "urn:pulumi:staging::shop-analytics::acme:ingest:Ingest$aws:kinesis/stream:Stream::orders";
+    const flagged = s.cost.cannotPrice.some((x: any) => x.urn === stream) || s.policy.cannotVerify.some((x: any) => x.urn === stream);
+    assert.ok(flagged, "the stream's shard count is unknown");
+  });
+
+  it("flags win: --env, --budget, --region", async () => {
+    const { json } = await runJson(["check", "--preview", PREVIEW, "--env", "qa", "--budget", "42.5", "--region", "us-east-1"]);
+    const s = json.stacks[0];
+    assert.equal(s.stack, "qa");
+    assert.equal(s.region, "us-east-1");
+    assert.equal(s.cost.budgetMonthlyUsd, 42.5);
+    assert.equal(s.cost.budgetSource, "override");
+  });
+
+  it("reads a stack export and drops resources pending deletion", async () => {
+    const { json } = await runJson(["check", "--state", STATE]);
+    const s = json.stacks[0];
+    assert.equal(s.stack, "staging");
+    assert.equal(s.region, "eu-west-1");
+    assert.ok(!s.resources.some((r: any) => r.name === "legacy-queue"));
+    assert.equal(s.resources.length, 8);
+  });
+
+  it("reads the preview from stdin with -", async () => {
+    const r = await run(["check", "--preview", "-", "--format", "json"], REPO, fs.readFileSync(PREVIEW, "utf8"));
+    assert.equal(JSON.parse(r.stdout).stacks[0].stack, "staging");
+  });
+
+  it("prints the same table as plan", async () => {
+    const r = await run(["check", "--preview", PREVIEW]);
+    assert.match(r.stdout, /^stack staging \(eu-west-1\): 8 resources, (PASS|FAIL)/);
+    assert.match(r.stdout, /budget \$300\.00 \(the stack's AWS Budget\)/);
+  });
+
+  describe("bad input: one line on stderr, exit 2", () => {
+    const cases: [string, string[], RegExp][] = [
+      ["a missing file", ["check", "--preview", "/nonexistent/preview.json"], /^platform: \/nonexistent\/preview\.json: cannot be read \(no such file\)$/],
+      ["a directory", ["check", "--state", FIXTURES], /: cannot be read \(is a directory\)$/],
+      ["not JSON", ["check", "--preview", tempFile("p.json", "steps: []\n")], /p\.json: is not valid JSON: /],
+      ["a truncated document", ["check", "--preview", tempFile("p.json", fs.readFileSync(PREVIEW, "utf8").slice(0, 700))], /p\.json: is not valid JSON \(the document is truncated\)$/],
+      ["an empty file", ["check", "--state", tempFile("s.json", "")], /s\.json: is empty/],
+      ["a preview of the wrong shape", ["check", "--preview", tempFile("p.json", JSON.stringify({ steps: [{ op: "create" }] }))], /p\.json: /],
+      ["a stack export given as a preview", ["check", "--preview", STATE], /state-staging\.json: /],
+      ["a preview given as a stack export", ["check", "--state", PREVIEW], /preview-staging\.json: /],
+      ["neither --preview nor --state", ["check"], /^platform: check needs --preview <file\|-> or --state <file>$/],
+      ["both --preview and --state", ["check", "--preview", PREVIEW, "--state", STATE], /cannot be used with/],
+      ["a bad --budget", ["check", "--preview", PREVIEW, "--budget", "-3"], /--budget <usd>.*must be a positive number of USD/],
+      ["a bad --region", ["check", "--preview", PREVIEW, "--region", "Paris"], /must be an AWS region name/],
+      ["an unknown flag", ["check", "--preveiw", PREVIEW], /unknown option '--preveiw'/],
+      ["a missing --policy-config", ["check", "--preview", PREVIEW, "--policy-config", "/nonexistent/p.json"], /\/nonexistent\/p\.json: cannot be read|policy pack/],
+    ];
+    for (const [what, args, expected] of cases) {
+      it(what, async () => {
+        const r = await run(args);
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+        assert.match(r.stderr.trim(), expected);
+        assert.doesNotMatch(r.stderr, /\n\s+at /);
+      });
+    }
+  });
+
+  it("the binary: bad input gives exit 2 and one stderr line without a stack trace", () => {
+    const p = spawnSync(process.execPath, [path.join(REPO, "cli", "bin", "platform.js"), "check", "--preview", tempFile("t.json", '{"steps": [')], { cwd: REPO, encoding: "utf8" });
+    assert.equal(p.status, 2);
+    assert.equal(p.stdout, "");
+    assert.match(p.stderr, /^platform: .*t\.json: is not valid JSON \(the document is truncated\)\n$/);
+  });
+
+  it("the binary: an unknown command gives exit 2", () => {
+    const p = spawnSync(process.execPath, [path.join(REPO, "cli", "bin", "platform.js"), "deploy"], { cwd: REPO, encoding: "utf8" });
+    assert.equal(p.status, 2);
+    assert.equal(p.stderr.trim().split("\n").length, 1);
+    assert.match(p.stderr, /^platform: unknown command 'deploy'/);
+  });
+});

@@ -1,0 +1,99 @@
+import { strict as assert } from "node:assert";
+import { REPO, devYaml, run, runJson, tempProject } from "./helpers";
+
+describe("platform plan", () => {
+  let all: { code: number; json: any; stderr: string };
+  before(async () => {
+    all = await runJson(["plan", "--stack", "all"]);
+  });
+
+  it("plans every Pulumi.<stack>.yaml in JSON with the documented shape", () => {
+    assert.deepEqual(all.json.stacks.map((s: any) => s.stack), ["dev", "prod"]);
+    assert.deepEqual(all.json.errors, []);
+    for (const s of all.json.stacks) {
+      assert.equal(s.region, "eu-west-3");
+      assert.ok(s.resources.length > 50);
+      for (const r of s.resources) assert.deepEqual(Object.keys(r).slice(0, 3), ["urn", "type", "name"]);
+      for (const k of ["expectedMonthlyUsd", "ceilingMonthlyUsd", "ceilingUnbounded", "budgetMonthlyUsd", "items", "unpriced"]) assert.ok(k in s.cost, k);
+      assert.equal(typeof s.cost.expectedMonthlyUsd, "number");
+      assert.ok(Array.isArray(s.policy.violations) && Array.isArray(s.policy.cannotVerify));
+      for (const v of s.policy.violations) {
+        assert.ok(["mandatory", "advisory"].includes(v.level));
+        assert.equal(typeof v.policy, "string");
+        assert.equal(typeof v.message, "string");
+      }
+    }
+  });
+
+  it("takes the budget from the stack's AWS Budget resource", () => {
+    const [dev, prod] = all.json.stacks;
+    assert.equal(dev.cost.budgetMonthlyUsd, 150);
+    assert.equal(prod.cost.budgetMonthlyUsd, 2500);
+    assert.equal(dev.cost.budgetSource, "budget-resource");
+  });
+
+  it("groups resources by top-level component (pipeline)", () => {
+    const dev = all.json.stacks[0];
+    const names = dev.pipelines.map((p: any) => p.name);
+    assert.ok(names.includes("realtime") && names.includes("core") && names.includes("budget"), names.join(","));
+    assert.equal(dev.pipelines.find((p: any) => p.name === "realtime").type, "platform:pipelines:Realtime");
+    const stream = dev.resources.find((r: any) => r.type === "aws:kinesis/stream:Stream");
+    assert.equal(stream.pipeline, "realtime");
+    const total = dev.pipelines.reduce((n: number, p: any) => n + p.resourceCount, 0);
+    assert.equal(total, dev.resources.length);
+  });
+
+  it("exits 1 exactly when a stack has a mandatory violation", () => {
+    const mandatory = all.json.stacks.some((s: any) => s.policy.violations.some((v: any) => v.level === "mandatory"));
+    assert.equal(all.code, mandatory ? 1 : 0);
+  });
+
+  it("prints resources by pipeline and type, cost against budget and policy verdicts as a table", async () => {
+    const r = await run(["plan", "--stack", "dev"]);
+    assert.match(r.stdout, /^stack dev \(eu-west-3\): \d+ resources, (PASS|FAIL)/);
+    assert.match(r.stdout, /resources by pipeline:\n\s+budget\s+platform:guardrails:BudgetGuardrail/);
+    assert.match(r.stdout, /resources by type:/);
+    assert.match(r.stdout, /budget \$150\.00 \(the stack's AWS Budget\)/);
+    assert.match(r.stdout, /expected\s+\$[\d,.]+\s+\[[#-]{20}\]!?\s+[\d.]+% of budget/);
+    assert.match(r.stdout, /policy verdicts:\n\s+mandatory \(\d+\)/);
+    assert.doesNotMatch(r.stdout, /stack prod/);
+  });
+
+  it("prints Markdown for pull-request summaries", async () => {
+    const r = await run(["plan", "--stack", "prod", "--format", "markdown"]);
+    assert.match(r.stdout, /^### prod \(eu-west-3\): /);
+    assert.match(r.stdout, /\| Expected \| \$[\d,.]+ \| [\d.]+% \|/);
+    assert.match(r.stdout, /\| Pipeline \| Component \| Resources \| Expected \| Ceiling \|/);
+  });
+
+  it("rejects an unknown stack with one line and exit 2", async () => {
+    const r = await run(["plan", "--stack", "staging"]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), "platform: unknown stack staging (stacks: dev, prod, or all)");
+    assert.equal(r.stdout, "");
+  });
+
+  it("rejects a bad --format with exit 2", async () => {
+    const r = await run(["plan", "--format", "yaml"]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^platform: option '--format <format>' argument 'yaml' is invalid/);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+  });
+
+  it("gives an invalid stack file's one-line error and exit 2, and still plans the other stacks", async () => {
+    const dir = tempProject({ dev: devYaml(), broken: devYaml().replace("monthlyUsd: 150", "monthlyUsd: -5") });
+    const r = await runJson(["plan"], dir);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr.trim(), "platform: Pulumi.broken.yaml: platform:budget.monthlyUsd must be a positive number (got -5)");
+    assert.deepEqual(r.json.stacks.map((s: any) => s.stack), ["dev"]);
+    assert.deepEqual(r.json.errors, [{ stack: "broken", message: "Pulumi.broken.yaml: platform:budget.monthlyUsd must be a positive number (got -5)" }]);
+  });
+
+  it("has --help", async () => {
+    const r = await run(["plan", "--help"]);
+    assert.equal(r.code, 0);
+    assert.match(r.stdout, /--stack <name>/);
+    assert.match(r.stdout, /--format <format>/);
+    assert.ok(REPO);
+  });
+});
