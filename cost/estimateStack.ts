@@ -1,0 +1,102 @@
+/**
+ * Price a whole stack: expected and ceiling monthly cost per resource and in
+ * total. Usage comes from {@link deriveUsage}; a usage file overrides it
+ * (by type, then by logical name). Pure.
+ */
+import type { Limits, Workload } from "../environments/schema";
+import { StackResource, containsUnknown } from "../platform/resources";
+import { CostError } from "./errors";
+import { at } from "./estimators/types";
+import { checkUsage, pricingOf, sum } from "./priceResource";
+import { priceBook } from "./prices/catalogue";
+import { ResourceCostItem, StackCost, Usage, UsageFile } from "./types";
+import { deriveUsage } from "./usage/derive";
+import { ResourceGraph } from "./usage/graph";
+
+export interface EstimateOptions {
+  /** AWS region whose prices apply (the stack's `aws:region`). */
+  region: string;
+  /** The environment's workload profile: drives the expected figure. */
+  workload?: Workload;
+  /** The environment's limits: bound the ceiling. */
+  limits?: Limits;
+  /** Usage overrides (they win over derived usage). */
+  usage?: UsageFile;
+}
+
+/** Props that change a resource's price: when a preview does not know them yet, it cannot be priced. */
+const PRICE_PROPS: Readonly<Record<string, readonly string[]>> = {
+  "aws:kinesis/stream:Stream": ["shardCount", "streamModeDetails", "retentionPeriod"],
+  "aws:lambda/function:Function": ["memorySize", "architectures", "reservedConcurrentExecutions", "timeout"],
+  "aws:dynamodb/table:Table": ["billingMode", "readCapacity", "writeCapacity", "pointInTimeRecovery", "onDemandThroughput", "ttl"],
+  "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": ["extendedS3Configuration.dataFormatConversionConfiguration", "extendedS3Configuration.dynamicPartitioningConfiguration"],
+  "aws:glue/job:Job": ["maxCapacity", "numberOfWorkers", "workerType", "timeout"],
+  "aws:athena/workgroup:Workgroup": ["configuration.bytesScannedCutoffPerQuery"],
+  "aws:redshiftserverless/workgroup:Workgroup": ["baseCapacity", "maxCapacity"],
+  "aws:sqs/queue:Queue": ["fifoQueue"],
+  "aws:sns/topicSubscription:TopicSubscription": ["protocol"],
+  "aws:sfn/stateMachine:StateMachine": ["type"],
+  "aws:scheduler/schedule:Schedule": ["scheduleExpression"],
+  "aws:cloudwatch/logGroup:LogGroup": ["retentionInDays"],
+  "aws:cloudwatch/metricAlarm:MetricAlarm": ["period", "metricQueries"],
+  "aws:quicksight/dataSet:DataSet": ["importMode"],
+  "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpcEndpointType", "subnetIds"],
+};
+
+export function estimateStack(resources: readonly StackResource[], options: EstimateOptions): StackCost {
+  const prices = priceBook(options.region);
+  const graph = new ResourceGraph(resources);
+  const derived = deriveUsage(graph, { workload: options.workload, limits: options.limits });
+  const items: ResourceCostItem[] = [];
+  const unpriced = new Set<string>();
+  const cannotPrice: { urn: string; reason: string }[] = [];
+
+  for (const r of resources) {
+    if (!r.custom) continue; // components are never priced
+    let pricing;
+    try {
+      pricing = pricingOf(r.type);
+    } catch (err) {
+      if (!(err instanceof CostError)) throw err;
+      cannotPrice.push({ urn: r.urn, reason: err.message });
+      continue;
+    }
+    if (pricing.kind === "free") continue;
+    if (pricing.kind === "unpriced") {
+      unpriced.add(r.type);
+      continue;
+    }
+    const unknown = (PRICE_PROPS[r.type] ?? []).find((p) => containsUnknown(at(r.inputs, p)));
+    if (unknown !== undefined) {
+      cannotPrice.push({ urn: r.urn, reason: `input ${unknown} is not known until the update runs (preview)` });
+      continue;
+    }
+    const d = derived.get(r.urn);
+    const overrides: Usage = { ...(options.usage?.byType[r.type] ?? {}), ...(options.usage?.byName[r.name] ?? {}) };
+    checkUsage(r.type, overrides, `usage file, ${r.name}: `);
+    const expectedUsage: Usage = { ...(d?.expected ?? {}), ...overrides };
+    const ceiling = d?.ceiling ?? { usage: {} };
+    const { estimator } = pricing;
+    const expected = estimator.price({ props: r.inputs, usage: expectedUsage, prices });
+    const expectedMonthlyUsd = sum(expected.map((l) => l.monthlyUsd));
+    if ("unbounded" in ceiling) {
+      items.push({ urn: r.urn, type: r.type, name: r.name, expectedMonthlyUsd, ceilingMonthlyUsd: null, unboundedReason: ceiling.unbounded, expected, ceiling: [], usage: expectedUsage });
+      continue;
+    }
+    // The ceiling never sits below the expected usage (overrides included).
+    const ceilingUsage: Usage = { ...expectedUsage };
+    for (const [k, v] of Object.entries(ceiling.usage)) ceilingUsage[k] = Math.max(v, expectedUsage[k] ?? 0);
+    const ceilingLines = estimator.price({ props: r.inputs, usage: ceilingUsage, prices });
+    items.push({ urn: r.urn, type: r.type, name: r.name, expectedMonthlyUsd, ceilingMonthlyUsd: sum(ceilingLines.map((l) => l.monthlyUsd)), expected, ceiling: ceilingLines, usage: expectedUsage });
+  }
+
+  const unbounded = items.some((i) => i.ceilingMonthlyUsd === null);
+  return {
+    expectedMonthlyUsd: sum(items.map((i) => i.expectedMonthlyUsd)),
+    ceilingMonthlyUsd: unbounded ? null : sum(items.map((i) => i.ceilingMonthlyUsd ?? 0)),
+    ceilingUnbounded: unbounded,
+    items,
+    unpriced: [...unpriced].sort(),
+    cannotPrice,
+  };
+}

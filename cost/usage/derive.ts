@@ -1,0 +1,786 @@
+/**
+ * Usage derivation: each resource's monthly usage (expected and ceiling) from
+ * the environment's workload and limits AND the resource graph, by the
+ * formulas documented in docs/cost.md. Works on any StackResource[] (our
+ * program under mocks, a preview, a state export). Pure.
+ */
+import type { Limits, Workload } from "../../environments/schema";
+import { StackResource } from "../../platform/resources";
+import { DAYS_PER_MONTH, GB, HOURS_PER_MONTH, KB, MB, SECONDS_PER_MONTH } from "../constants";
+import { isProvisionedTable } from "../estimators/dynamodb";
+import { firehoseBilledBytes, hasFormatConversion } from "../estimators/firehose";
+import { isOnDemandStream } from "../estimators/kinesis";
+import { LIFECYCLE_CLASS, S3Class } from "../estimators/s3";
+import { at, boolAt, numAt, strAt } from "../estimators/types";
+import { Usage } from "../types";
+import { Amount, ZERO, amount, fixed, map, plus, sumAll, times, unbounded } from "./amount";
+import { ResourceGraph } from "./graph";
+import { monthlyRuns } from "./schedule";
+
+/** Modelling assumptions, each documented in docs/cost.md. Override any result with a usage file. */
+export const ASSUMPTIONS = {
+  /** Record size used for ceilings when no workload is given, in bytes. */
+  defaultRecordBytes: 1024,
+  /** An on-demand stream starts with 4 shards' capacity (4 MB/s) and grows with the peak. */
+  onDemandMinShards: 4,
+  /** Lambda polls a shard about once a second when the batching window is 0. */
+  pollIntervalSeconds: 1,
+  /** Billed duration of a batch invocation: fixed part + per record, ms. */
+  batchBaseMs: 100,
+  batchMsPerRecord: 1,
+  /** Billed duration of any other invocation, ms. */
+  defaultDurationMs: 1000,
+  /** Log bytes one invocation ingests (START/END/REPORT platform lines in JSON plus one application line). */
+  logBytesPerInvocation: 1024,
+  /** Log bytes one failed Firehose delivery writes (ceiling only: errors are not expected). */
+  logBytesPerDeliveryError: 512,
+  /** Share of records a validating consumer sets aside (expected); the ceiling sets all aside. */
+  rejectedShare: 0.01,
+  /** Parquet (or GZIP/Snappy/ZIP) output size relative to the JSON input. */
+  compressedRatio: 0.25,
+  /** S3 lifecycle's default minimum object size for transitions (since September 2024), bytes. */
+  minTransitionObjectBytes: 128 * KB,
+  /** Size of one Athena result or report object written to S3, bytes. */
+  resultObjectBytes: 1 * MB,
+  /**
+   * DynamoDB aggregates written by a stream consumer (docs/design.md): one item per sales region x
+   * minute x product bucket, updated once per batch that touches it. Regions and products are
+   * the brief's retailer (4 regions, ~2,000 products); 16 buckets is the processor's default.
+   */
+  aggregateRegions: 4,
+  aggregateBuckets: 16,
+  aggregateProducts: 2000,
+  /** Item size: key, TTL and high-water marks, plus three ~11-byte attributes per product. */
+  aggregateItemBaseBytes: 100,
+  aggregateBytesPerProduct: 33,
+  /** Smallest aggregate item, bytes (the 100-byte DynamoDB overhead included). */
+  itemBytes: 256,
+  /** DynamoDB: read request units per write (one eventually consistent read of the baseline per updated key). */
+  readsPerWrite: 0.5,
+  /** Spike events a stream consumer publishes per invocation (expected); the ceiling allows one per (minute, product, region), at most one per record. */
+  spikeEventsPerInvocation: 0.01,
+  /** Alarm notifications a month per alarm (one ALARM and one OK), expected. */
+  alarmNotificationsPerMonth: 2,
+  /** Months of accumulation assumed for storage that never expires (expected figure only). */
+  accumulationMonthsWhenNoExpiry: 12,
+  /** Expected minutes of one Glue job run (the ceiling uses the timeout). */
+  glueRunMinutes: 10,
+  /** Glue's default job timeout, minutes. */
+  glueDefaultTimeoutMinutes: 2880,
+  /** Lambda's default timeout, seconds. */
+  lambdaDefaultTimeoutSeconds: 3,
+  /** Redshift Serverless bills at least 60 s per query burst. */
+  redshiftSecondsPerQuery: 60,
+} as const;
+
+export type Ceiling = { readonly usage: Usage } | { readonly unbounded: string };
+
+export interface Derived {
+  readonly expected: Usage;
+  readonly ceiling: Ceiling;
+}
+
+export interface DeriveOptions {
+  readonly workload?: Workload;
+  readonly limits?: Limits;
+}
+
+const T = {
+  stream: "aws:kinesis/stream:Stream",
+  lambda: "aws:lambda/function:Function",
+  esm: "aws:lambda/eventSourceMapping:EventSourceMapping",
+  firehose: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  table: "aws:dynamodb/table:Table",
+  scalingTarget: "aws:appautoscaling/target:Target",
+  scalingPolicy: "aws:appautoscaling/policy:Policy",
+  buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
+  lifecycle: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"],
+  notification: "aws:s3/bucketNotification:BucketNotification",
+  workgroup: "aws:athena/workgroup:Workgroup",
+  namedQuery: "aws:athena/namedQuery:NamedQuery",
+  queue: "aws:sqs/queue:Queue",
+  topic: "aws:sns/topic:Topic",
+  subscription: "aws:sns/topicSubscription:TopicSubscription",
+  bus: "aws:cloudwatch/eventBus:EventBus",
+  rule: "aws:cloudwatch/eventRule:EventRule",
+  target: "aws:cloudwatch/eventTarget:EventTarget",
+  schedule: "aws:scheduler/schedule:Schedule",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  budget: "aws:budgets/budget:Budget",
+  glueJob: "aws:glue/job:Job",
+  crawler: "aws:glue/crawler:Crawler",
+  trigger: "aws:glue/trigger:Trigger",
+  sfn: "aws:sfn/stateMachine:StateMachine",
+  rsWorkgroup: "aws:redshiftserverless/workgroup:Workgroup",
+  rsUsageLimit: "aws:redshiftserverless/usageLimit:UsageLimit",
+  qsDataSource: "aws:quicksight/dataSource:DataSource",
+  nat: "aws:ec2/natGateway:NatGateway",
+  vpcEndpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
+} as const;
+
+/** A stream's traffic: records a second (expected and ceiling) and the record size. */
+interface StreamFlow {
+  readonly recordsPerSec: Amount;
+  readonly recordBytes: number;
+  /** Shards expected (provisioned: shardCount; on-demand: what AWS scales to). */
+  readonly shards: number;
+}
+
+/** What reaches a Lambda function in a month. */
+interface LambdaFlow {
+  readonly invocations: Amount;
+  /** Records processed (stream and Firehose sources). */
+  readonly records: Amount;
+  readonly recordBytes: number;
+  readonly durationMs: number;
+  /** True when fed by a stream or a Firehose (a validating batch consumer). */
+  readonly batch: boolean;
+}
+
+/** Bytes and objects landing under one S3 prefix. */
+interface S3Write {
+  readonly prefix: string;
+  readonly bytes: Amount;
+  readonly objects: Amount;
+  readonly what: string;
+}
+
+export function deriveUsage(graph: ResourceGraph, options: DeriveOptions = {}): Map<string, Derived> {
+  return new Deriver(graph, options).all();
+}
+
+class Deriver {
+  private readonly streams = new Map<string, StreamFlow>();
+  private readonly lambdas = new Map<string, LambdaFlow>();
+  private readonly inProgress = new Set<string>();
+
+  public constructor(
+    private readonly g: ResourceGraph,
+    private readonly o: DeriveOptions,
+  ) {}
+
+  public all(): Map<string, Derived> {
+    const out = new Map<string, Derived>();
+    for (const r of this.g.resources) {
+      const d = this.derive(r);
+      if (d) out.set(r.urn, d);
+    }
+    return out;
+  }
+
+  private derive(r: StackResource): Derived | undefined {
+    switch (r.type) {
+      case T.stream:
+        return this.kinesis(r);
+      case T.lambda:
+        return this.lambda(r);
+      case T.firehose:
+        return this.firehose(r);
+      case T.logGroup:
+        return this.logGroup(r);
+      case T.table:
+        return this.dynamodb(r);
+      case T.buckets[0]:
+      case T.buckets[1]:
+        return this.s3(r);
+      case T.workgroup:
+        return this.athena(r);
+      case T.queue:
+        return toDerived({ monthly_requests: times(this.queueMessages(r), 3) });
+      case T.topic:
+        return toDerived({ monthly_requests: this.topicPublishes(r) });
+      case T.subscription: {
+        const topic = this.g.resolve(r.inputs.topic, T.topic);
+        return toDerived({ monthly_requests: topic ? this.topicPublishes(topic) : unbounded(0, "its topic is not in the stack") });
+      }
+      case T.bus:
+        return toDerived({ monthly_custom_events: this.busEvents(r) });
+      case T.schedule:
+        return toDerived({ monthly_invocations: fixed(monthlyRuns(strAt(r.inputs, "scheduleExpression")) ?? 0) });
+      case T.glueJob:
+        return this.glueJob(r);
+      case T.crawler: {
+        const runs = monthlyRuns(strAt(r.inputs, "schedule")) ?? 0;
+        return toDerived({ monthly_runs: unbounded(runs, "a crawler run has no configurable time limit") });
+      }
+      case T.sfn:
+        return this.stepFunctions(r);
+      case T.rsWorkgroup:
+        return this.redshift(r);
+      case T.qsDataSource: {
+        const first = this.g.ofType(T.qsDataSource)[0] === r;
+        const w = this.o.workload;
+        return toDerived({ readers: fixed(first && w ? w.dashboardUsers : 0), authors: fixed(first && w ? w.dashboardAuthors : 0) });
+      }
+      case T.nat:
+        return toDerived({ monthly_data_processed_gb: unbounded(0, "NAT gateway data processing has no configured bound") });
+      case T.vpcEndpoint:
+        return (strAt(r.inputs, "vpcEndpointType") ?? "Gateway").toLowerCase() === "interface"
+          ? toDerived({ monthly_data_processed_gb: unbounded(0, "interface endpoint data processing has no configured bound") })
+          : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  // ---- Kinesis ---------------------------------------------------------------------------
+
+  private streamFlow(s: StackResource): StreamFlow {
+    const cached = this.streams.get(s.urn);
+    if (cached) return cached;
+    const w = this.o.workload;
+    const k = this.o.limits?.kinesis;
+    const recordBytes = w?.averageRecordBytes ?? ASSUMPTIONS.defaultRecordBytes;
+    const expectedRps = w?.averageTps ?? 0;
+    let ceilingRps: number | null;
+    let why: string | undefined;
+    let shards: number;
+    if (isOnDemandStream(s.inputs)) {
+      const peak = w?.peakTps ?? 0;
+      shards = Math.max(ASSUMPTIONS.onDemandMinShards, Math.ceil((peak * recordBytes) / MB), Math.ceil(peak / 1000));
+      if (k?.mode === "on-demand") ceilingRps = (k.maxWriteMBps * MB) / recordBytes;
+      else {
+        ceilingRps = null;
+        why = "on-demand stream without limits.kinesis.maxWriteMBps";
+      }
+    } else {
+      shards = numAt(s.inputs, "shardCount") ?? 1;
+      ceilingRps = this.maxShards(s) * Math.min(1000, MB / recordBytes);
+    }
+    const flow: StreamFlow = { recordsPerSec: amount(expectedRps, ceilingRps, why), recordBytes, shards };
+    this.streams.set(s.urn, flow);
+    return flow;
+  }
+
+  private maxShards(s: StackResource): number {
+    const k = this.o.limits?.kinesis;
+    return k?.mode === "provisioned" ? k.maxShards : (numAt(s.inputs, "shardCount") ?? 1);
+  }
+
+  /** Standard consumers reading a stream: event source mappings and Firehose sources. */
+  private consumers(s: StackResource): number {
+    const esms = this.g.ofType(T.esm).filter((m) => this.g.refersTo(m.inputs.eventSourceArn, s)).length;
+    const hoses = this.g.ofType(T.firehose).filter((f) => this.g.refersTo(at(f.inputs, "kinesisSourceConfiguration.kinesisStreamArn"), s)).length;
+    return esms + hoses;
+  }
+
+  private kinesis(s: StackResource): Derived {
+    const f = this.streamFlow(s);
+    const records = times(f.recordsPerSec, SECONDS_PER_MONTH);
+    if (isOnDemandStream(s.inputs)) {
+      const gbIn = times(records, (Math.ceil(f.recordBytes / KB) * KB) / GB);
+      return toDerived({ monthly_on_demand_data_in_gb: gbIn, monthly_on_demand_data_out_gb: times(gbIn, this.consumers(s)) });
+    }
+    const unitsPerRecord = Math.ceil(f.recordBytes / (25 * KB));
+    const shards = numAt(s.inputs, "shardCount") ?? 1;
+    return toDerived({ monthly_provisioned_put_units: times(records, unitsPerRecord), shard_count: amount(shards, this.maxShards(s)) });
+  }
+
+  // ---- Lambda ----------------------------------------------------------------------------
+
+  private lambdaFlow(fn: StackResource): LambdaFlow {
+    const cached = this.lambdas.get(fn.urn);
+    if (cached) return cached;
+    const empty: LambdaFlow = { invocations: ZERO, records: ZERO, recordBytes: 0, durationMs: ASSUMPTIONS.defaultDurationMs, batch: false };
+    if (this.inProgress.has(fn.urn)) return empty;
+    this.inProgress.add(fn.urn);
+    const parts: { invocations: Amount; records: Amount; recordBytes: number }[] = [];
+    // Kinesis event source mappings.
+    for (const m of this.g.ofType(T.esm).filter((m) => this.g.refersTo(m.inputs.functionName, fn))) {
+      const s = this.g.resolve(m.inputs.eventSourceArn, T.stream);
+      if (!s) continue;
+      const flow = this.streamFlow(s);
+      const pollers = flow.shards * (numAt(m.inputs, "parallelizationFactor") ?? 1);
+      const batch = numAt(m.inputs, "batchSize") ?? 100;
+      const window = numAt(m.inputs, "maximumBatchingWindowInSeconds") ?? 0;
+      const perPoller = flow.recordsPerSec.e / pollers;
+      const invPerSec = perPoller <= 0 ? 0 : pollers * Math.min(perPoller, Math.max(1 / (window > 0 ? window : ASSUMPTIONS.pollIntervalSeconds), perPoller / batch));
+      parts.push({ invocations: fixed(invPerSec * SECONDS_PER_MONTH), records: times(flow.recordsPerSec, SECONDS_PER_MONTH), recordBytes: flow.recordBytes });
+    }
+    // Firehose data transformation.
+    for (const h of this.g.ofType(T.firehose)) {
+      const processors = at(h.inputs, "extendedS3Configuration.processingConfiguration.processors");
+      if (!Array.isArray(processors)) continue;
+      for (const p of processors as Record<string, unknown>[]) {
+        const params = Array.isArray(p.parameters) ? (p.parameters as { parameterName?: string; parameterValue?: string }[]) : [];
+        const param = (n: string) => params.find((x) => x.parameterName === n)?.parameterValue;
+        if (!this.g.refersTo(param("LambdaArn"), fn)) continue;
+        const src = this.firehoseRecords(h);
+        const bufferBytes = Number(param("BufferSizeInMBs") ?? 1) * MB;
+        const interval = Number(param("BufferIntervalInSeconds") ?? 60);
+        const bytesPerSec = (src.recordsPerSec.e * src.recordBytes) || 0;
+        const invPerSec = bytesPerSec <= 0 ? 0 : Math.max(bytesPerSec / bufferBytes, 1 / interval);
+        parts.push({ invocations: fixed(invPerSec * SECONDS_PER_MONTH), records: times(src.recordsPerSec, SECONDS_PER_MONTH), recordBytes: src.recordBytes });
+      }
+    }
+    // Schedules, rule targets, SNS subscriptions, bucket notifications.
+    const scheduled = this.scheduledRuns(fn);
+    if (scheduled > 0) parts.push({ invocations: fixed(scheduled), records: ZERO, recordBytes: 0 });
+    for (const sub of this.g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "lambda" && this.g.refersTo(x.inputs.endpoint, fn))) {
+      const topic = this.g.resolve(sub.inputs.topic, T.topic);
+      if (topic) parts.push({ invocations: this.topicPublishes(topic), records: ZERO, recordBytes: 0 });
+    }
+    for (const n of this.g.ofType(T.notification)) {
+      const fns = at(n.inputs, "lambdaFunctions");
+      if (Array.isArray(fns) && fns.some((x) => this.g.refersTo((x as Record<string, unknown>).lambdaFunctionArn, fn))) {
+        const files = (this.o.workload?.batchFilesPerDay ?? 0) * DAYS_PER_MONTH;
+        parts.push({ invocations: fixed(files), records: ZERO, recordBytes: 0 });
+      }
+    }
+
+    const invocations = sumAll(parts.map((p) => p.invocations));
+    const records = sumAll(parts.map((p) => p.records));
+    const batch = parts.some((p) => p.recordBytes > 0);
+    const recordBytes = batch ? Math.max(...parts.map((p) => p.recordBytes)) : 0;
+    const timeoutMs = (numAt(fn.inputs, "timeout") ?? ASSUMPTIONS.lambdaDefaultTimeoutSeconds) * 1000;
+    const perInvocation = invocations.e > 0 ? records.e / invocations.e : 0;
+    const durationMs = Math.min(timeoutMs, batch ? ASSUMPTIONS.batchBaseMs + ASSUMPTIONS.batchMsPerRecord * perInvocation : ASSUMPTIONS.defaultDurationMs);
+    // Ceiling: reserved concurrency running all month.
+    const reserved = numAt(fn.inputs, "reservedConcurrentExecutions");
+    const ceilingInvocations =
+      reserved === undefined || reserved < 0
+        ? unbounded(invocations.e, "no reservedConcurrentExecutions")
+        : amount(invocations.e, (reserved * SECONDS_PER_MONTH * 1000) / durationMs);
+    const flow: LambdaFlow = { invocations: ceilingInvocations, records, recordBytes, durationMs, batch };
+    this.lambdas.set(fn.urn, flow);
+    this.inProgress.delete(fn.urn);
+    return flow;
+  }
+
+  private lambda(fn: StackResource): Derived {
+    const f = this.lambdaFlow(fn);
+    return toDerived({ monthly_requests: f.invocations, request_duration_ms: fixed(f.durationMs) });
+  }
+
+  /** Invocations a month from Scheduler schedules and scheduled EventBridge rules targeting the resource. */
+  private scheduledRuns(target: StackResource): number {
+    let runs = 0;
+    for (const s of this.g.ofType(T.schedule)) {
+      if (this.g.refersTo(at(s.inputs, "target.arn"), target)) runs += monthlyRuns(strAt(s.inputs, "scheduleExpression")) ?? 0;
+    }
+    for (const t of this.g.ofType(T.target)) {
+      if (!this.g.refersTo(t.inputs.arn, target)) continue;
+      const rule = this.g.resolve(t.inputs.rule, T.rule);
+      if (rule) runs += monthlyRuns(strAt(rule.inputs, "scheduleExpression")) ?? 0;
+    }
+    return runs;
+  }
+
+  /** Lambda functions whose environment variables name the resource. */
+  private envWriters(r: StackResource): { fn: StackResource; variable: string; vars: Record<string, unknown> }[] {
+    const out: { fn: StackResource; variable: string; vars: Record<string, unknown> }[] = [];
+    for (const fn of this.g.ofType(T.lambda)) {
+      const vars = at(fn.inputs, "environment.variables");
+      if (!vars || typeof vars !== "object") continue;
+      for (const [k, v] of Object.entries(vars as Record<string, unknown>)) {
+        if (this.g.refersTo(v, r)) {
+          out.push({ fn, variable: k, vars: vars as Record<string, unknown> });
+          break;
+        }
+      }
+    }
+    return out;
+  }
+
+  // ---- Firehose ---------------------------------------------------------------------------
+
+  private firehoseRecords(h: StackResource): { recordsPerSec: Amount; recordBytes: number } {
+    const s = this.g.resolve(at(h.inputs, "kinesisSourceConfiguration.kinesisStreamArn"), T.stream);
+    if (s) {
+      const f = this.streamFlow(s);
+      return { recordsPerSec: f.recordsPerSec, recordBytes: f.recordBytes };
+    }
+    return { recordsPerSec: unbounded(0, "Direct PUT stream: nothing in the stack bounds what producers send"), recordBytes: this.o.workload?.averageRecordBytes ?? ASSUMPTIONS.defaultRecordBytes };
+  }
+
+  private firehose(h: StackResource): Derived {
+    const src = this.firehoseRecords(h);
+    const gb = times(src.recordsPerSec, (SECONDS_PER_MONTH * firehoseBilledBytes(src.recordBytes)) / GB);
+    return toDerived({ monthly_data_ingested_gb: gb, ...(boolAt(h.inputs, "extendedS3Configuration.dynamicPartitioningConfiguration.enabled") ? { monthly_delivered_objects: this.firehoseObjects(h) } : {}) });
+  }
+
+  private firehoseObjects(h: StackResource): Amount {
+    const src = this.firehoseRecords(h);
+    const bufferBytes = (numAt(h.inputs, "extendedS3Configuration.bufferingSize") ?? 5) * MB;
+    const interval = numAt(h.inputs, "extendedS3Configuration.bufferingInterval") ?? 300;
+    return map(src.recordsPerSec, (rps) => (rps <= 0 ? 0 : Math.max((rps * src.recordBytes) / bufferBytes, 1 / interval) * SECONDS_PER_MONTH));
+  }
+
+  // ---- CloudWatch Logs -------------------------------------------------------------------------
+
+  private logGroup(lg: StackResource): Derived {
+    const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
+    const writers: Amount[] = [];
+    for (const fn of this.g.ofType(T.lambda)) {
+      const explicit = this.g.refersTo(at(fn.inputs, "loggingConfig.logGroup"), lg);
+      const fnName = strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name;
+      const implicit = at(fn.inputs, "loggingConfig.logGroup") === undefined && name === `/aws/lambda/${fnName}`;
+      if (explicit || implicit) writers.push(times(this.lambdaFlow(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
+    }
+    for (const h of this.g.ofType(T.firehose)) {
+      const logName = at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ?? at(h.inputs, "cloudwatchLoggingOptions.logGroupName");
+      if (!this.g.refersTo(logName, lg)) continue;
+      // Delivery errors are logged per failed delivery (one per buffer flush at most); none expected.
+      const flushes = this.firehoseObjects(h);
+      writers.push(amount(0, flushes.c === null ? null : (flushes.c * ASSUMPTIONS.logBytesPerDeliveryError) / GB, flushes.why));
+    }
+    const ingest = writers.length > 0 ? sumAll(writers) : unbounded(0, "no writer in the stack bounds its ingestion");
+    const retention = numAt(lg.inputs, "retentionInDays") ?? 0;
+    const storage =
+      retention > 0
+        ? times(ingest, retention / DAYS_PER_MONTH)
+        : unbounded(ingest.e * ASSUMPTIONS.accumulationMonthsWhenNoExpiry, "logs never expire (no retentionInDays)");
+    return toDerived({ monthly_data_ingested_gb: ingest, storage_gb: storage });
+  }
+
+  // ---- DynamoDB -----------------------------------------------------------------------------
+
+  private dynamodb(t: StackResource): Derived {
+    const A = ASSUMPTIONS;
+    const w = this.o.workload;
+    const keys = A.aggregateRegions * A.aggregateBuckets;
+    let wruMonth = 0;
+    let itemBytes: number = A.itemBytes;
+    for (const { fn } of this.envWriters(t)) {
+      const f = this.lambdaFlow(fn);
+      if (!f.batch || f.invocations.e <= 0) {
+        wruMonth += f.invocations.e;
+        continue;
+      }
+      // One UpdateItem per (region, minute, product bucket) a batch touches (docs/design.md):
+      // the expected number of touched keys when L line items fall into `keys` buckets.
+      const lineItems = (f.records.e / f.invocations.e) * (w?.itemsPerTransaction ?? 1);
+      const touched = keys * (1 - Math.pow(1 - 1 / keys, lineItems));
+      const lineItemsPerKeyMinute = (f.records.e / (SECONDS_PER_MONTH / 60)) * (w?.itemsPerTransaction ?? 1) / keys;
+      const products = Math.min(A.aggregateProducts / A.aggregateBuckets, lineItemsPerKeyMinute);
+      itemBytes = Math.max(itemBytes, A.aggregateItemBaseBytes + A.aggregateBytesPerProduct * products);
+      wruMonth += f.invocations.e * touched * Math.ceil(itemBytes / KB);
+    }
+    const rruMonth = wruMonth * A.readsPerWrite;
+    const ttl = boolAt(t.inputs, "ttl.enabled") === true;
+    const hotDays = w?.hotRetentionDays;
+    // Items alive: one per key and minute over the TTL; the ceiling assumes every write makes a new item.
+    const expectedItems = wruMonth > 0 ? (ttl && hotDays !== undefined ? keys * hotDays * 1440 : keys * 1440 * DAYS_PER_MONTH * A.accumulationMonthsWhenNoExpiry) : 0;
+    const expectedStorage = (expectedItems * itemBytes) / GB;
+    const storageFor = (wruPerSec: number | null): number | null => {
+      if (wruPerSec === null || !ttl || hotDays === undefined) return null;
+      return Math.max(expectedStorage, (wruPerSec * 86400 * hotDays * KB) / GB);
+    };
+    const storageWhy = ttl ? "TTL is on but no workload gives hotRetentionDays" : "items never expire (no TTL)";
+    const pitr = boolAt(t.inputs, "pointInTimeRecovery.enabled") === true;
+
+    if (isProvisionedTable(t.inputs)) {
+      const dims = (["Write", "Read"] as const).map((dim) => {
+        const target = this.g.ofType(T.scalingTarget).find((x) => this.g.refersTo(x.inputs.resourceId, t) && strAt(x.inputs, "scalableDimension") === `dynamodb:table:${dim}CapacityUnits`);
+        const prop = numAt(t.inputs, `${dim.toLowerCase()}Capacity`) ?? 0;
+        if (!target) return amount(prop, prop);
+        const policy = this.g.ofType(T.scalingPolicy).find((p) => this.g.refersTo(p.inputs.resourceId, t) && strAt(p.inputs, "scalableDimension") === `dynamodb:table:${dim}CapacityUnits`);
+        const util = (numAt(policy?.inputs, "targetTrackingScalingPolicyConfiguration.targetValue") ?? (this.o.limits?.dynamodb.billingMode === "provisioned" ? this.o.limits.dynamodb.targetUtilization : 70)) / 100;
+        const min = numAt(target.inputs, "minCapacity") ?? prop;
+        const max = numAt(target.inputs, "maxCapacity") ?? prop;
+        const needed = (dim === "Write" ? wruMonth : rruMonth) / SECONDS_PER_MONTH / util;
+        return amount(Math.min(max, Math.max(min, needed)), max);
+      });
+      const maxWcu = dims[0]!.c;
+      const storage = amount(expectedStorage, storageFor(maxWcu), storageWhy);
+      return toDerived({ write_capacity_units: dims[0]!, read_capacity_units: dims[1]!, storage_gb: storage, ...(pitr ? { pitr_backup_storage_gb: storage } : {}) });
+    }
+    const maxW = numAt(t.inputs, "onDemandThroughput.maxWriteRequestUnits");
+    const maxR = numAt(t.inputs, "onDemandThroughput.maxReadRequestUnits");
+    const why = "on-demand table without onDemandThroughput maximums";
+    const wru = amount(wruMonth, maxW === undefined || maxW < 0 ? null : maxW * SECONDS_PER_MONTH, why);
+    const rru = amount(rruMonth, maxR === undefined || maxR < 0 ? null : maxR * SECONDS_PER_MONTH, why);
+    const storage = amount(expectedStorage, maxW === undefined || maxW < 0 ? null : storageFor(maxW), maxW === undefined ? why : storageWhy);
+    return toDerived({ monthly_write_request_units: wru, monthly_read_request_units: rru, storage_gb: storage, ...(pitr ? { pitr_backup_storage_gb: storage } : {}) });
+  }
+
+  // ---- S3 ------------------------------------------------------------------------------------
+
+  private s3Writes(b: StackResource): S3Write[] {
+    const writes: S3Write[] = [];
+    for (const h of this.g.ofType(T.firehose)) {
+      const arn = at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
+      if (!this.g.refersTo(arn, b)) continue;
+      const src = this.firehoseRecords(h);
+      const compressed = hasFormatConversion(h.inputs) || !["UNCOMPRESSED", undefined].includes(strAt(h.inputs, "extendedS3Configuration.compressionFormat"));
+      const ratio = compressed ? ASSUMPTIONS.compressedRatio : 1;
+      writes.push({
+        prefix: staticPrefix(strAt(h.inputs, "extendedS3Configuration.prefix") ?? strAt(h.inputs, "s3Configuration.prefix") ?? ""),
+        bytes: times(src.recordsPerSec, SECONDS_PER_MONTH * src.recordBytes * ratio),
+        objects: this.firehoseObjects(h),
+        what: `delivery from ${h.name}`,
+      });
+    }
+    for (const { fn, variable, vars } of this.envWriters(b)) {
+      const stem = variable.replace(/_(BUCKET|BUCKET_NAME)$/, "");
+      const prefix = typeof vars[`${stem}_PREFIX`] === "string" ? (vars[`${stem}_PREFIX`] as string) : "";
+      const f = this.lambdaFlow(fn);
+      if (f.batch) {
+        // A validating consumer sets rejected records aside: some expected, all at the ceiling.
+        const recs = f.records;
+        writes.push({
+          prefix,
+          bytes: amount(recs.e * ASSUMPTIONS.rejectedShare * f.recordBytes, recs.c === null ? null : recs.c * f.recordBytes, recs.why),
+          // One object per record set aside (functions/stream-processor/quarantine.ts).
+          objects: amount(recs.e * ASSUMPTIONS.rejectedShare, recs.c, recs.why),
+          what: `records set aside by ${fn.name}`,
+        });
+      } else {
+        writes.push({ prefix, bytes: times(f.invocations, ASSUMPTIONS.resultObjectBytes), objects: f.invocations, what: `objects written by ${fn.name}` });
+      }
+    }
+    for (const wg of this.g.ofType(T.workgroup)) {
+      const loc = strAt(wg.inputs, "configuration.resultConfiguration.outputLocation");
+      if (!this.g.refersTo(loc, b)) continue;
+      const queries = this.athenaQueries(wg);
+      writes.push({ prefix: loc!.replace(/^s3:\/\/[^/]+\/?/, ""), bytes: times(queries, ASSUMPTIONS.resultObjectBytes), objects: queries, what: `query results of ${wg.name}` });
+    }
+    return writes;
+  }
+
+  private lifecycleRules(b: StackResource): Record<string, unknown>[] {
+    const rules: Record<string, unknown>[] = [];
+    for (const lc of this.g.ofType(...T.lifecycle)) {
+      if (!this.g.refersTo(lc.inputs.bucket, b)) continue;
+      const rs = lc.inputs.rules;
+      if (Array.isArray(rs)) rules.push(...(rs as Record<string, unknown>[]).filter((r) => (r.status ?? "Enabled") === "Enabled"));
+    }
+    const inline = b.inputs.lifecycleRules;
+    if (Array.isArray(inline)) {
+      for (const r of inline as Record<string, unknown>[]) {
+        if (r.enabled === false) continue;
+        rules.push({ filter: { prefix: r.prefix ?? "" }, expiration: r.expiration, transitions: r.transitions });
+      }
+    }
+    return rules;
+  }
+
+  private s3(b: StackResource): Derived {
+    const writes = this.s3Writes(b);
+    const rules = this.lifecycleRules(b);
+    const byClass = new Map<S3Class, Amount>();
+    const transitions = new Map<S3Class, Amount>();
+    const add = (m: Map<S3Class, Amount>, k: S3Class, a: Amount) => m.set(k, plus(m.get(k) ?? ZERO, a));
+    let objects = ZERO;
+    for (const wr of writes) {
+      objects = plus(objects, wr.objects);
+      const rule = matchRule(rules, wr.prefix);
+      const expire = rule ? numAt(rule, "expiration.days") : undefined;
+      const daily = times(wr.bytes, 1 / DAYS_PER_MONTH / GB);
+      if (expire === undefined) {
+        add(byClass, "standard", unbounded(daily.e * DAYS_PER_MONTH * ASSUMPTIONS.accumulationMonthsWhenNoExpiry, `objects under "${wr.prefix}" (${wr.what}) never expire`));
+        continue;
+      }
+      // Since September 2024 lifecycle rules do not transition objects under 128 KB by default.
+      const objectBytes = wr.objects.e > 0 ? wr.bytes.e / wr.objects.e : 0;
+      const transitionsApply = objectBytes >= ASSUMPTIONS.minTransitionObjectBytes || numAt(rule, "filter.objectSizeGreaterThan") !== undefined;
+      const steps = (transitionsApply && Array.isArray(rule?.transitions) ? rule.transitions : [] as Record<string, unknown>[])
+        .map((t) => ({ days: Number(t.days ?? 0), cls: LIFECYCLE_CLASS[String(t.storageClass)] }))
+        .filter((t): t is { days: number; cls: S3Class } => t.cls !== undefined && t.days < expire)
+        .sort((a, b) => a.days - b.days);
+      let from = 0;
+      let cls: S3Class = "standard";
+      for (const step of steps) {
+        add(byClass, cls, times(daily, step.days - from));
+        add(transitions, step.cls, wr.objects);
+        from = step.days;
+        cls = step.cls;
+      }
+      add(byClass, cls, times(daily, expire - from));
+    }
+    if (writes.length === 0) {
+      add(byClass, "standard", unbounded(0, "no writer in the stack bounds what lands in it"));
+    }
+    const usage: Record<string, Amount> = { "standard.monthly_tier_1_requests": objects };
+    for (const [cls, a] of byClass) usage[`${cls}.storage_gb`] = a;
+    for (const [cls, a] of transitions) usage[`${cls}.monthly_lifecycle_transition_requests`] = a;
+    return toDerived(usage);
+  }
+
+  // ---- Athena ----------------------------------------------------------------------------------
+
+  private athenaQueries(wg: StackResource): Amount {
+    const w = this.o.workload;
+    const analysts = w ? w.queriesPerDay * DAYS_PER_MONTH : 0;
+    const named = this.g.ofType(T.namedQuery).filter((q) => this.g.refersTo(q.inputs.workgroup, wg)).length;
+    const reports = this.envWriters(wg).reduce((acc, { fn }) => acc + this.lambdaFlow(fn).invocations.e * Math.max(1, named), 0);
+    return fixed(analysts + reports);
+  }
+
+  private athena(wg: StackResource): Derived {
+    const queries = this.athenaQueries(wg);
+    const perQuery = this.o.workload?.scannedGbPerQuery ?? 0;
+    const cutoff = numAt(wg.inputs, "configuration.bytesScannedCutoffPerQuery");
+    return toDerived({
+      monthly_queries: queries,
+      data_scanned_gb_per_query: amount(perQuery, cutoff === undefined ? null : Math.max(perQuery, cutoff / GB), "no bytesScannedCutoffPerQuery"),
+    });
+  }
+
+  // ---- Messaging ------------------------------------------------------------------------------
+
+  private queueMessages(q: StackResource): Amount {
+    const producers: Amount[] = [];
+    for (const m of this.g.ofType(T.esm)) {
+      if (!this.g.refersTo(at(m.inputs, "destinationConfig.onFailure.destinationArn"), q)) continue;
+      const fn = this.g.resolve(m.inputs.functionName, T.lambda);
+      // Failed batches are exceptions: none expected; at most one per invocation.
+      producers.push(fn ? amount(0, this.lambdaFlow(fn).invocations.c, this.lambdaFlow(fn).invocations.why) : unbounded(0, "its function is not in the stack"));
+    }
+    for (const other of this.g.ofType(T.queue)) {
+      const redrive = other.inputs.redrivePolicy;
+      const dlq = typeof redrive === "string" ? safeJson(redrive)?.deadLetterTargetArn : undefined;
+      if (other !== q && this.g.refersTo(dlq, q)) producers.push(amount(0, this.queueMessages(other).c, this.queueMessages(other).why));
+    }
+    for (const sub of this.g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "sqs" && this.g.refersTo(x.inputs.endpoint, q))) {
+      const topic = this.g.resolve(sub.inputs.topic, T.topic);
+      producers.push(topic ? this.topicPublishes(topic) : unbounded(0, "its topic is not in the stack"));
+    }
+    for (const { fn } of this.envWriters(q)) producers.push(this.lambdaFlow(fn).invocations);
+    return producers.length > 0 ? sumAll(producers) : unbounded(0, "no producer in the stack bounds it");
+  }
+
+  private topicPublishes(topic: StackResource): Amount {
+    const producers: Amount[] = [];
+    for (const a of this.g.ofType(T.alarm)) {
+      const actions = ["alarmActions", "okActions", "insufficientDataActions"].flatMap((k) => (Array.isArray(a.inputs[k]) ? (a.inputs[k] as unknown[]) : []));
+      if (!actions.some((x) => this.g.refersTo(x, topic))) continue;
+      const period = (numAt(a.inputs, "period") ?? 60) * (numAt(a.inputs, "evaluationPeriods") ?? 1);
+      producers.push(amount(ASSUMPTIONS.alarmNotificationsPerMonth, SECONDS_PER_MONTH / period));
+    }
+    for (const t of this.g.ofType(T.target)) {
+      if (!this.g.refersTo(t.inputs.arn, topic)) continue;
+      const bus = this.g.resolve(t.inputs.eventBusName, T.bus);
+      const rule = this.g.resolve(t.inputs.rule, T.rule);
+      const scheduled = rule ? monthlyRuns(strAt(rule.inputs, "scheduleExpression")) : undefined;
+      if (scheduled !== undefined) producers.push(fixed(scheduled));
+      else if (bus) producers.push(this.busEvents(bus));
+      else producers.push(unbounded(0, "a rule on the default bus forwards events nothing in the stack bounds"));
+    }
+    for (const b of this.g.ofType(T.budget)) {
+      const notes = Array.isArray(b.inputs.notifications) ? (b.inputs.notifications as Record<string, unknown>[]) : [];
+      const n = notes.filter((x) => Array.isArray(x.subscriberSnsTopicArns) && (x.subscriberSnsTopicArns as unknown[]).some((y) => this.g.refersTo(y, topic))).length;
+      if (n > 0) producers.push(amount(0, n));
+    }
+    for (const { fn } of this.envWriters(topic)) producers.push(this.lambdaFlow(fn).invocations);
+    return producers.length > 0 ? sumAll(producers) : unbounded(0, "no producer in the stack bounds it");
+  }
+
+  private busEvents(bus: StackResource): Amount {
+    const producers: Amount[] = [];
+    for (const { fn } of this.envWriters(bus)) {
+      const f = this.lambdaFlow(fn);
+      // At most one spike event per (minute, product, region), and never more than one per record.
+      const perKeyMinute = ASSUMPTIONS.aggregateProducts * ASSUMPTIONS.aggregateRegions * (SECONDS_PER_MONTH / 60);
+      producers.push(f.batch ? amount(f.invocations.e * ASSUMPTIONS.spikeEventsPerInvocation, f.records.c === null ? perKeyMinute : Math.min(f.records.c, perKeyMinute)) : f.invocations);
+    }
+    return producers.length > 0 ? sumAll(producers) : unbounded(0, "no producer in the stack bounds it");
+  }
+
+  // ---- Glue, Step Functions, Redshift -------------------------------------------------------------
+
+  private glueJob(j: StackResource): Derived {
+    const g = this.o.limits?.glue;
+    let runs = 0;
+    let linked = false;
+    for (const t of this.g.ofType(T.trigger)) {
+      const actions = Array.isArray(t.inputs.actions) ? (t.inputs.actions as Record<string, unknown>[]) : [];
+      if (!actions.some((a) => this.g.refersTo(a.jobName, j))) continue;
+      linked = true;
+      runs += monthlyRuns(strAt(t.inputs, "schedule")) ?? 0;
+    }
+    if (!linked && g) runs = g.runsPerDay * DAYS_PER_MONTH;
+    const timeout = numAt(j.inputs, "timeout") ?? g?.timeoutMinutes ?? ASSUMPTIONS.glueDefaultTimeoutMinutes;
+    const workers = numAt(j.inputs, "numberOfWorkers");
+    const propType = strAt(j.inputs, "workerType");
+    const maxWorkers = g && (propType === undefined || propType === g.workerType) ? Math.max(g.maxWorkers, workers ?? 0) : workers;
+    return toDerived({
+      monthly_runs: fixed(runs),
+      monthly_hours: amount((runs * Math.min(timeout, ASSUMPTIONS.glueRunMinutes)) / 60, (runs * timeout) / 60),
+      ...(workers !== undefined || maxWorkers !== undefined ? { workers: amount(workers ?? maxWorkers ?? 0, maxWorkers ?? workers ?? 0) } : {}),
+    });
+  }
+
+  private stepFunctions(sm: StackResource): Derived {
+    const executions = this.scheduledRuns(sm);
+    const states = countStates(safeJson(strAt(sm.inputs, "definition") ?? ""));
+    const express = (strAt(sm.inputs, "type") ?? "STANDARD").toUpperCase() === "EXPRESS";
+    const why = "no schedule in the stack bounds its executions";
+    const execs = executions > 0 ? fixed(executions) : unbounded(0, why);
+    return express ? toDerived({ monthly_requests: execs }) : toDerived({ monthly_transitions: times(execs, Math.max(1, states)) });
+  }
+
+  private redshift(wg: StackResource): Derived {
+    const base = numAt(wg.inputs, "baseCapacity") ?? 128;
+    const max = numAt(wg.inputs, "maxCapacity") ?? base;
+    const w = this.o.workload;
+    const expected = w ? (base * w.queriesPerDay * DAYS_PER_MONTH * ASSUMPTIONS.redshiftSecondsPerQuery) / 3600 : 0;
+    let ceiling = max * HOURS_PER_MONTH;
+    for (const l of this.g.ofType(T.rsUsageLimit)) {
+      if (!this.g.refersTo(l.inputs.resourceArn, wg)) continue;
+      if ((strAt(l.inputs, "usageType") ?? "") !== "serverless-compute" || (strAt(l.inputs, "breachAction") ?? "log") !== "deactivate") continue;
+      const amountHours = numAt(l.inputs, "amount");
+      if (amountHours === undefined) continue;
+      const period = strAt(l.inputs, "period") ?? "monthly";
+      const perMonth = period === "daily" ? amountHours * DAYS_PER_MONTH : period === "weekly" ? (amountHours * DAYS_PER_MONTH) / 7 : amountHours;
+      ceiling = Math.min(ceiling, perMonth);
+    }
+    return toDerived({ monthly_rpu_hours: amount(Math.min(expected, ceiling), ceiling) });
+  }
+}
+
+/** The fixed part of an S3 prefix template (before the first `!{` expression). */
+function staticPrefix(p: string): string {
+  const i = p.indexOf("!{");
+  return i >= 0 ? p.slice(0, i) : p;
+}
+
+/** The enabled lifecycle rule with the longest prefix that covers `prefix`. */
+function matchRule(rules: Record<string, unknown>[], prefix: string): Record<string, unknown> | undefined {
+  let best: Record<string, unknown> | undefined;
+  let bestLen = -1;
+  for (const r of rules) {
+    const p = strAt(r, "filter.prefix") ?? strAt(r, "prefix") ?? "";
+    if (at(r, "expiration.days") === undefined && at(r, "transitions") === undefined) continue;
+    if (prefix.startsWith(p) && p.length > bestLen) {
+      best = r;
+      bestLen = p.length;
+    }
+  }
+  return best;
+}
+
+function countStates(def: Record<string, unknown> | undefined): number {
+  if (!def || typeof def.States !== "object" || def.States === null) return 0;
+  let n = 0;
+  for (const s of Object.values(def.States as Record<string, Record<string, unknown>>)) {
+    n += 1;
+    if (Array.isArray(s.Branches)) for (const b of s.Branches as Record<string, unknown>[]) n += countStates(b);
+    if (s.Iterator) n += countStates(s.Iterator as Record<string, unknown>);
+    if (s.ItemProcessor) n += countStates(s.ItemProcessor as Record<string, unknown>);
+  }
+  return n;
+}
+
+function safeJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    return v && typeof v === "object" ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Expected usage and ceiling usage (or the first reason it is unbounded). */
+export function toDerived(amounts: Record<string, Amount>): Derived {
+  const expected: Usage = {};
+  const ceiling: Usage = {};
+  let why: string | undefined;
+  for (const [k, a] of Object.entries(amounts)) {
+    expected[k] = a.e;
+    if (a.c === null) why ??= `${k}: ${a.why ?? "no upper bound"}`;
+    else ceiling[k] = Math.max(a.c, a.e);
+  }
+  return { expected, ceiling: why === undefined ? { usage: ceiling } : { unbounded: why } };
+}

@@ -1,0 +1,80 @@
+/**
+ * The resource graph the usage formulas walk. Inputs reference other resources
+ * by ARN, name or URL strings; a reference resolves when it equals a
+ * resource's logical name, `name`/`bucket` input or output, `arn` or `id`
+ * output, or when one segment of an ARN's resource part (or an `s3://` host,
+ * or the name after `table/`) equals one of those names, with or without an
+ * autonaming suffix.
+ */
+import { StackResource, UNKNOWN } from "../../platform/resources";
+
+const IDENTITY_KEYS = ["name", "bucket", "arn", "id", "functionName", "dashboardName"] as const;
+
+export class ResourceGraph {
+  public readonly resources: readonly StackResource[];
+  private readonly byId = new Map<string, StackResource[]>();
+  private readonly byType = new Map<string, StackResource[]>();
+
+  public constructor(resources: readonly StackResource[]) {
+    this.resources = resources.filter((r) => r.custom);
+    for (const r of this.resources) {
+      push(this.byType, r.type, r);
+      const ids = new Set<string>([r.name, r.urn]);
+      for (const source of [r.inputs, r.outputs ?? {}]) {
+        for (const key of IDENTITY_KEYS) {
+          const v = source[key];
+          if (typeof v === "string" && v !== "" && v !== UNKNOWN) ids.add(v);
+        }
+      }
+      for (const id of ids) push(this.byId, id, r);
+    }
+  }
+
+  /** Resources of the given type(s), in stack order. */
+  public ofType(...types: string[]): StackResource[] {
+    return types.flatMap((t) => this.byType.get(t) ?? []);
+  }
+
+  /** The resource a reference string points at, restricted to `types` when given. */
+  public resolve(ref: unknown, ...types: string[]): StackResource | undefined {
+    if (typeof ref !== "string" || ref === "" || ref === UNKNOWN) return undefined;
+    for (const candidate of candidates(ref)) {
+      const hit = (this.byId.get(candidate) ?? []).find((r) => types.length === 0 || types.includes(r.type));
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** True when the reference points at `target`. */
+  public refersTo(ref: unknown, target: StackResource): boolean {
+    return this.resolve(ref, target.type) === target;
+  }
+}
+
+/** The strings a reference may match, most specific first. */
+function candidates(ref: string): string[] {
+  const out = [ref];
+  if (ref.startsWith("arn:")) {
+    const resource = ref.split(":").slice(5).join(":");
+    const segments = resource.split(/[/:]/).filter((s) => s !== "" && s !== "$LATEST" && s !== "*" && !/^\d+$/.test(s));
+    out.push(resource, ...segments.reverse());
+  } else if (ref.startsWith("s3://")) {
+    out.push(ref.slice(5).split("/")[0] ?? "");
+  } else if (ref.startsWith("table/")) {
+    out.push(ref.slice(6).split("/")[0] ?? "");
+  }
+  // Autonamed resources carry a random suffix after their logical name (Pulumi: "-" and 7 hex
+  // digits; our mocks: 8; Secrets Manager ARNs: 6 characters): try the name without it too.
+  for (const s of [...out]) {
+    const bare = s.replace(/-[0-9a-f]{7,8}$/, "");
+    if (bare !== s) out.push(bare);
+    if (ref.startsWith("arn:aws:secretsmanager:")) out.push(s.replace(/-[A-Za-z0-9]{6}$/, ""));
+  }
+  return out.filter((s) => s !== "");
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
