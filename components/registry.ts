@@ -8,6 +8,7 @@ import { DATALAKE_METADATA, DataLakePipeline } from "./DataLakePipeline";
 import { PlatformCore } from "./PlatformCore";
 import { REALTIME_METADATA, RealtimeAnalyticsPipeline } from "./RealtimeAnalyticsPipeline";
 import { PipelineMetadata } from "./stages";
+import { STREAMING_WAREHOUSE_METADATA, StreamingWarehousePipeline } from "./StreamingWarehousePipeline";
 
 export interface PipelineDefinition {
   readonly metadata: PipelineMetadata;
@@ -55,6 +56,24 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
         catalogPrefix: catalogPrefix(env),
       }, opts);
       return { rawBucket: p.rawBucketName, curatedBucket: p.curatedBucketName, glueDatabase: p.databaseName, athenaWorkgroup: p.workgroupName, glueJob: p.jobName };
+    },
+  },
+  "streaming-warehouse": {
+    metadata: STREAMING_WAREHOUSE_METADATA,
+    create(env, core, opts) {
+      const p = new StreamingWarehousePipeline("warehouse", {
+        awsRegion: env.awsRegion,
+        salesRegions: env.salesRegions,
+        currencies: env.currencies,
+        limits: env.limits,
+        protection: env.protection,
+        operations: env.operations,
+        quicksight: env.quicksight,
+        kmsKeyArn: core.keyArn,
+        alertTopicArn: core.alertTopicArn,
+        emailHashSecretArn: core.emailHashSecretArn,
+      }, opts);
+      return { deliveryStream: p.deliveryStreamName, redshiftWorkgroup: p.workgroupName, producerPolicyArn: p.producerPolicyArn };
     },
   },
 };

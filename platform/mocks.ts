@@ -76,6 +76,8 @@ export function mockArn(type: string, name: string, region: string): string {
       return `arn:aws:budgets::${a}:budget/${name}`;
     case "costexplorer":
       return `arn:aws:ce::${a}:${kind}/${short(name)}`;
+    case "redshiftserverless":
+      return `arn:aws:redshift-serverless:${region}:${a}:${kind}/${short(name)}-0000-4000-8000-${short(name + "id")}0000`;
     default:
       return `arn:aws:${service}:${region}:${a}:${kind}/${name}`;
   }
@@ -86,6 +88,7 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, region:
   if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-provider-id`, state: args.inputs };
   const name = physicalName(args);
   const arn = mockArn(args.type, name, region);
+  const i = args.inputs as Record<string, unknown>;
   const state: Record<string, unknown> = { ...args.inputs, arn, name, id: name };
   switch (args.type) {
     case "aws:s3/bucket:Bucket":
@@ -105,6 +108,26 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, region:
       break;
     case "aws:dynamodb/table:Table":
       Object.assign(state, { streamArn: `${arn}/stream/2026-01-01T00:00:00.000` });
+      break;
+    case "awsx:ec2:Vpc": {
+      // The awsx VPC is a remote component: the mock stands in for its provider and answers its outputs.
+      const azs = typeof i["numberOfAvailabilityZones"] === "number" ? (i["numberOfAvailabilityZones"] as number) : 3;
+      const specs = (Array.isArray(i["subnetSpecs"]) ? (i["subnetSpecs"] as { type: string }[]) : [{ type: "Private" }, { type: "Public" }]).map((x) => x.type);
+      const ids = (type: string) => (specs.includes(type) ? Array.from({ length: azs }, (_, k) => `subnet-${type.toLowerCase()}-${short(name)}-${k}`) : []);
+      Object.assign(state, { vpcId: `vpc-${short(name)}`, privateSubnetIds: ids("Private"), publicSubnetIds: ids("Public"), isolatedSubnetIds: ids("Isolated") });
+      break;
+    }
+    case "aws:redshiftserverless/namespace:Namespace":
+      Object.assign(state, {
+        namespaceId: arn.split("/")[1],
+        adminPasswordSecretArn: `arn:aws:secretsmanager:${region}:${MOCK_ACCOUNT_ID}:secret:redshift!${name}-admin-AbCdEf`,
+      });
+      break;
+    case "aws:redshiftserverless/workgroup:Workgroup":
+      Object.assign(state, {
+        workgroupId: arn.split("/")[1],
+        endpoints: [{ address: `${name}.${MOCK_ACCOUNT_ID}.${region}.redshift-serverless.amazonaws.com`, port: i["port"] ?? 5439, vpcEndpoints: [] }],
+      });
       break;
     case "aws:athena/namedQuery:NamedQuery":
       return { id: `${short(args.name)}-named-query`, state: { ...state, id: `${short(args.name)}-named-query` } };
