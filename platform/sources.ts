@@ -1,0 +1,150 @@
+/**
+ * Parsers for the Pulumi JSON documents the offline tools read (shapes in
+ * ../shared/brief.md), each to the shared {@link StackResource} list:
+ * - `pulumi preview --json`: the resources the stack will hold after the
+ *   update (each step's `newState`); delete steps are dropped; preview
+ *   unknowns (`UNKNOWN`) are kept as they are, for the policies to report;
+ * - `pulumi stack export`: the resources in state (pending deletions dropped).
+ * Pure: callers read the file and pass the parsed JSON in (or use {@link readResourceDocument}).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { nameOfUrn, StackResource } from "./resources";
+
+/** A document that is not what it claims to be. `message` is one line naming the file, the field and the rule. */
+export class SourceError extends Error {
+  public override readonly name = "SourceError";
+  /** Exit code for command-line callers: 2 means "bad input". */
+  public readonly exitCode = 2;
+
+  public constructor(
+    message: string,
+    public readonly file: string,
+  ) {
+    super(message);
+  }
+}
+
+const URN = z.string({ error: "must be a URN" }).regex(/^urn:pulumi:[^:]+::[^:]+::.+::.*$/, { error: "must be a URN urn:pulumi:<stack>::<project>::<type>::<name>" });
+const props = z.record(z.string(), z.unknown(), { error: "must be an object" });
+
+const ResourceStateSchema = z.looseObject({
+  urn: URN,
+  type: z.string({ error: "must be a type token" }).min(1, { error: "must be a type token" }),
+  custom: z.boolean({ error: "must be true or false" }).optional(),
+  delete: z.boolean().optional(),
+  parent: z.string().optional(),
+  provider: z.string().optional(),
+  dependencies: z.array(z.string(), { error: "must be a list of URNs" }).optional(),
+  inputs: props.optional(),
+  outputs: props.optional(),
+});
+type ResourceState = z.infer<typeof ResourceStateSchema>;
+
+/** Step ops whose resource is gone (or going) after the update. */
+export const DROPPED_OPS: readonly string[] = ["delete", "delete-replaced", "discard", "discard-replaced", "remove-pending-replace", "read-discard"];
+
+const StepSchema = z.looseObject({
+  op: z.string({ error: "must be a step operation such as create" }),
+  urn: URN,
+  newState: ResourceStateSchema.optional(),
+  oldState: ResourceStateSchema.optional(),
+});
+
+const PreviewSchema = z.looseObject({
+  steps: z.array(StepSchema, { error: "must be a list of steps" }),
+});
+
+const ExportSchema = z.looseObject({
+  version: z.number({ error: "must be a number" }).optional(),
+  deployment: z.looseObject({
+    resources: z.array(ResourceStateSchema, { error: "must be a list of resources" }).optional().default([]),
+  }, { error: "must be an object" }),
+});
+
+function describe(file: string, issue: z.core.$ZodIssue): string {
+  const where = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "");
+  return `${file}: ${where || "document"} ${issue.message}`;
+}
+
+function toResource(s: ResourceState): StackResource {
+  return {
+    urn: s.urn,
+    type: s.type,
+    name: nameOfUrn(s.urn),
+    custom: s.custom ?? !isComponentLike(s),
+    ...(s.parent ? { parent: s.parent } : {}),
+    ...(s.provider ? { provider: s.provider } : {}),
+    dependencies: s.dependencies ?? [],
+    inputs: s.inputs ?? {},
+    ...(s.outputs ? { outputs: s.outputs } : {}),
+  };
+}
+
+/** A state without the `custom` flag: providers and provider resources are custom, the rest (e.g. `pulumi:pulumi:Stack`) components. */
+function isComponentLike(s: ResourceState): boolean {
+  return s.type === "pulumi:pulumi:Stack" || (!s.type.startsWith("pulumi:providers:") && !s.provider);
+}
+
+/** Resources of a `pulumi preview --json` document, in step order, one per URN. */
+export function parsePreviewDocument(doc: unknown, file = "preview.json"): StackResource[] {
+  const parsed = PreviewSchema.safeParse(doc);
+  if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]!), file);
+  const seen = new Map<string, StackResource>();
+  parsed.data.steps.forEach((step, i) => {
+    if (DROPPED_OPS.includes(step.op)) return;
+    const state = step.newState ?? (step.op === "same" || step.op === "refresh" ? step.oldState : undefined);
+    if (!state) throw new SourceError(`${file}: steps[${i}].newState is required for a ${step.op} step (got nothing)`, file);
+    if (state.urn !== step.urn) throw new SourceError(`${file}: steps[${i}].newState.urn must equal the step's urn (got ${state.urn})`, file);
+    if (!seen.has(step.urn)) seen.set(step.urn, toResource(state));
+  });
+  return [...seen.values()];
+}
+
+/** Resources of a `pulumi stack export` document (pending deletions dropped). */
+export function parseStackExport(doc: unknown, file = "stack.json"): StackResource[] {
+  const parsed = ExportSchema.safeParse(doc);
+  if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]!), file);
+  return parsed.data.deployment.resources.filter((r) => r.delete !== true).map(toResource);
+}
+
+export type ResourceDocumentKind = "preview" | "export";
+
+/** Which document this is: a preview has `steps`, an export has `deployment`. */
+export function documentKind(doc: unknown): ResourceDocumentKind | undefined {
+  if (doc === null || typeof doc !== "object") return undefined;
+  if ("steps" in doc) return "preview";
+  if ("deployment" in doc) return "export";
+  return undefined;
+}
+
+/** Parses either document, telling them apart by shape. */
+export function parseResourceDocument(doc: unknown, file = "document.json"): StackResource[] {
+  switch (documentKind(doc)) {
+    case "preview":
+      return parsePreviewDocument(doc, file);
+    case "export":
+      return parseStackExport(doc, file);
+    default:
+      throw new SourceError(`${file}: must be a \`pulumi preview --json\` document (with steps) or a \`pulumi stack export\` document (with deployment)`, file);
+  }
+}
+
+/** Reads a preview or export JSON file. Throws {@link SourceError}. */
+export function readResourceDocument(file: string): StackResource[] {
+  const base = path.basename(file);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new SourceError(`${base}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`, base);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new SourceError(`${base}: is not valid JSON (${(err as Error).message.split("\n")[0]})`, base);
+  }
+  return parseResourceDocument(doc, base);
+}

@@ -1,0 +1,21 @@
+/**
+ * The date policies judge "deprecated" against. Real time by default; the
+ * offline evaluator and tests pin it (`EvaluateOptions.now`, {@link withClock}).
+ */
+let pinned: Date | undefined;
+
+/** Today as `YYYY-MM-DD` (UTC). */
+export function today(): string {
+  return (pinned ?? new Date()).toISOString().slice(0, 10);
+}
+
+/** Runs `fn` with the clock pinned to `now`, then restores it. */
+export function withClock<T>(now: Date | undefined, fn: () => T): T {
+  const previous = pinned;
+  if (now !== undefined) pinned = now;
+  try {
+    return fn();
+  } finally {
+    pinned = previous;
+  }
+}

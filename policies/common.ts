@@ -1,0 +1,196 @@
+/**
+ * Helpers every policy module shares: reading resources the way CrossGuard
+ * hands them over (inputs behind an unknown-checking proxy), "cannot verify"
+ * reports for preview unknowns, finding the resources that refer to another,
+ * and IAM policy documents. Pure: no cloud calls, no files.
+ */
+import { PolicyResource, ReportViolation, UnknownValueError } from "@pulumi/policy";
+import { StackResource, UNKNOWN } from "../platform/resources";
+
+/** Messages that start with this are "cannot verify" entries, not violations. */
+export const CANNOT_VERIFY_PREFIX = "cannot verify: ";
+
+export const MB = 1024 * 1024;
+
+/** The object form of a CrossGuard report (supported by @pulumi/policy at runtime, absent from its typings). */
+export interface ReportInfo {
+  readonly message: string;
+  readonly urn?: string;
+  readonly enforcementLevel?: "advisory" | "mandatory";
+}
+
+/**
+ * Reports a rule that depends on a value not known yet (a preview unknown).
+ * Under CrossGuard it shows as an advisory message, so it never blocks a deployment;
+ * the offline evaluator lists it under `cannotVerify`.
+ */
+export function reportCannotVerify(report: ReportViolation, urn: string | undefined, detail: string): void {
+  const info: ReportInfo = { message: `${CANNOT_VERIFY_PREFIX}${detail}`, ...(urn ? { urn } : {}), enforcementLevel: "advisory" };
+  (report as unknown as (info: ReportInfo) => void)(info);
+}
+
+/**
+ * Runs one check per resource; a check that touches a preview unknown reports
+ * "cannot verify" for that resource and the others still run.
+ */
+export function checkEach<T extends { urn: string }>(items: readonly T[], report: ReportViolation, check: (item: T) => void): void {
+  for (const item of items) {
+    try {
+      check(item);
+    } catch (err) {
+      if (err instanceof UnknownValueError) reportCannotVerify(report, item.urn, (err as Error).message);
+      else throw err;
+    }
+  }
+}
+
+/** True for the preview-unknown marker (also when it reached us without the proxy). */
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN;
+}
+
+/** Throws the proxy's UnknownValueError when a value read outside the proxy is unknown. */
+export function known<T>(value: T, path: string): T {
+  if (isUnknown(value)) throw new UnknownValueError(UNKNOWN, [path]);
+  return value;
+}
+
+/** The raw object behind CrossGuard's unknown-checking proxy (or the value itself). */
+export function unwrapProxy<T>(value: T): T {
+  if (value !== null && typeof value === "object") {
+    const target = (value as Record<string, unknown>)["__getSpecialProxyTarget"];
+    if (target !== undefined) return target as T;
+  }
+  return value;
+}
+
+/** A nested input that may arrive as JSON text (provider inputs do) or as an object. */
+export function jsonOrObject(value: unknown): unknown {
+  if (typeof value === "string") {
+    if (isUnknown(value)) return value;
+    try {
+      return JSON.parse(value);
+    } catch {
+      return undefined;
+    }
+  }
+  return value;
+}
+
+export function resourcesOfType(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
+  return resources.filter((r) => types.includes(r.type));
+}
+
+/** Reads a property without tripping the unknown proxy; unknown reads as `undefined`. */
+export function peek(obj: unknown, ...path: string[]): unknown {
+  let cur: unknown = obj;
+  for (const key of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    try {
+      cur = (cur as Record<string, unknown>)[key];
+    } catch (err) {
+      if (err instanceof UnknownValueError) return undefined;
+      throw err;
+    }
+  }
+  return cur;
+}
+
+/** Identifiers by which another resource may name this one (explicit physical names and known outputs). */
+function identifiersOf(target: PolicyResource): string[] {
+  const ids: string[] = [];
+  for (const key of ["bucket", "name", "id", "arn", "streamName", "functionName"]) {
+    const v = peek(target.props, key);
+    if (typeof v === "string" && v !== "" && !isUnknown(v)) ids.push(v);
+  }
+  return ids;
+}
+
+/**
+ * True when `child` refers to `target`: it depends on it (the engine records a
+ * dependency whenever an input comes from the target's outputs), or the input
+ * `key` holds one of the target's known names.
+ */
+export function refersTo(child: PolicyResource, target: PolicyResource, key?: string): boolean {
+  if (child.dependencies.some((d) => d.urn === target.urn)) return true;
+  if (key !== undefined) {
+    if ((child.propertyDependencies[key] ?? []).some((d) => d.urn === target.urn)) return true;
+    const v = peek(child.props, key);
+    if (typeof v === "string" && identifiersOf(target).includes(v)) return true;
+  }
+  return false;
+}
+
+/** Resources of `types` that refer to `target`. */
+export function referrers(resources: readonly PolicyResource[], target: PolicyResource, types: readonly string[], key?: string): PolicyResource[] {
+  return resources.filter((r) => types.includes(r.type) && refersTo(r, target, key));
+}
+
+/** Converts a CrossGuard resource back into the shared StackResource shape (the cost engine reads it). */
+export function toStackResource(r: PolicyResource): StackResource {
+  const original = (r as unknown as Record<symbol, unknown>)[STACK_RESOURCE];
+  if (original) return original as StackResource;
+  const pkg = r.type.split(":")[0];
+  return {
+    urn: r.urn,
+    type: r.type,
+    name: r.name,
+    custom: r.type.startsWith("pulumi:providers:") || (pkg !== "pulumi" && COMPONENT_PACKAGES.every((p) => p !== pkg)),
+    ...(r.parent ? { parent: r.parent.urn } : {}),
+    ...(r.provider ? { provider: `${r.provider.urn}::${UNKNOWN}` } : {}),
+    dependencies: r.dependencies.map((d) => d.urn),
+    inputs: unwrapProxy(r.props),
+  };
+}
+
+/** Packages whose types are components (no cloud resource of their own). */
+const COMPONENT_PACKAGES = ["platform", "awsx", "eks"];
+
+/** The offline evaluator attaches the StackResource it built a policy resource from under this key. */
+export const STACK_RESOURCE = Symbol.for("retail-guardrails.stackResource");
+
+// ---- IAM policy documents -------------------------------------------------------------------
+
+export interface IamStatement {
+  readonly sid?: string;
+  readonly effect: string;
+  readonly actions: readonly string[];
+  /** True when the statement uses NotAction (grants everything but a list). */
+  readonly notAction: boolean;
+  readonly resources: readonly string[];
+}
+
+const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+/** The statements of a policy document given as JSON text or an object; `undefined` when unreadable. */
+export function iamStatements(document: unknown): IamStatement[] | undefined {
+  const doc = jsonOrObject(document);
+  if (doc === null || typeof doc !== "object") return undefined;
+  const raw = (doc as Record<string, unknown>)["Statement"];
+  const list = Array.isArray(raw) ? raw : raw !== undefined ? [raw] : [];
+  return list.map((s: Record<string, unknown>) => ({
+    ...(typeof s["Sid"] === "string" ? { sid: s["Sid"] } : {}),
+    effect: String(s["Effect"] ?? "Allow"),
+    actions: asList(s["Action"] ?? s["NotAction"]),
+    notAction: s["NotAction"] !== undefined,
+    resources: asList(s["Resource"] ?? s["NotResource"]),
+  }));
+}
+
+/** `Sid` or position, for messages. */
+export function statementLabel(s: IamStatement, i: number): string {
+  return s.sid ? `statement ${s.sid}` : `statement #${i + 1}`;
+}
+
+/** Resource types carrying IAM identity policy documents, and the input holding each document. */
+export const IAM_POLICY_DOCUMENTS: Readonly<Record<string, (props: Record<string, unknown>) => unknown[]>> = {
+  "aws:iam/rolePolicy:RolePolicy": (p) => [p["policy"]],
+  "aws:iam/policy:Policy": (p) => [p["policy"]],
+  "aws:iam/userPolicy:UserPolicy": (p) => [p["policy"]],
+  "aws:iam/groupPolicy:GroupPolicy": (p) => [p["policy"]],
+  "aws:iam/role:Role": (p) => (Array.isArray(p["inlinePolicies"]) ? (p["inlinePolicies"] as Record<string, unknown>[]).map((ip) => ip["policy"]) : []),
+};
+
+export function fmtUsd(n: number): string {
+  return `$${n.toFixed(2)}`;
+}

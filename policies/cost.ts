@@ -1,0 +1,308 @@
+/**
+ * Cost guardrails: the stack declares a monthly AWS Budget, and the cost
+ * engine's estimate (../cost, `estimateStack`) fits it: expected cost within
+ * the budget, ceiling within budget x factor, a warning from 80%.
+ *
+ * Inside CrossGuard the policy has no stack config, so the workload profile,
+ * region and limits the estimate needs come from each policy's config
+ * (policies/config/<env>.json); the offline evaluator passes the stack file's
+ * values instead (they win).
+ */
+import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
+import { LimitsSchema, Limits, Workload, WorkloadSchema } from "../environments";
+import { StackResource } from "../platform/resources";
+import { fmtUsd, isUnknown, peek, reportCannotVerify, toStackResource, unwrapProxy } from "./common";
+
+// ---- The cost engine's API (cost/index.ts), as this pack uses it --------------------------------
+
+export interface CostOptions {
+  readonly region: string;
+  readonly workload?: Workload;
+  readonly limits?: Limits;
+  /** The cost engine's UsageFile. */
+  readonly usage?: unknown;
+}
+
+export interface StackCostItem {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly expectedMonthlyUsd: number;
+  readonly ceilingMonthlyUsd: number | null;
+  readonly unboundedReason?: string;
+}
+
+export interface StackCost {
+  readonly expectedMonthlyUsd: number;
+  readonly ceilingMonthlyUsd: number | null;
+  readonly ceilingUnbounded: boolean;
+  readonly items: readonly StackCostItem[];
+  readonly unpriced: readonly string[];
+  readonly cannotPrice: readonly { urn: string; reason: string }[];
+}
+
+export type EstimateStack = (resources: readonly StackResource[], options: CostOptions) => StackCost;
+
+/** Raised when ../cost is not there (yet); the cost policies then report "cannot verify". */
+export class CostEngineUnavailableError extends Error {
+  public override readonly name = "CostEngineUnavailableError";
+}
+
+/** The real engine, loaded on first use so the pack still loads when cost/ is missing. */
+export function defaultEstimateStack(): EstimateStack {
+  let mod: { estimateStack?: unknown };
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require("../cost") as { estimateStack?: unknown };
+  } catch (err) {
+    throw new CostEngineUnavailableError(`the cost engine (cost/index.ts) cannot be loaded: ${(err as Error).message.split("\n")[0]}`);
+  }
+  if (typeof mod.estimateStack !== "function") throw new CostEngineUnavailableError("the cost engine (cost/index.ts) does not export estimateStack");
+  return mod.estimateStack as EstimateStack;
+}
+
+// ---- Config -------------------------------------------------------------------------------------
+
+/** What every cost policy's config carries so the estimate can run without stack config. */
+export interface CostContextConfig {
+  /** AWS region prices are read for; default: the stack's AWS provider region. */
+  region?: string;
+  /** The environment's workload profile (same shape as `platform:workload`). */
+  workload?: unknown;
+  /** The environment's limits (same shape as `platform:limits`). */
+  limits?: unknown;
+  /** The cost engine's usage file, when given. */
+  usage?: unknown;
+}
+
+/** Config keys the offline evaluator fills from its `costContext`. */
+export const COST_CONTEXT_KEYS = ["region", "workload", "limits", "usage"] as const;
+
+const costContextSchema: Record<string, PolicyConfigJSONSchema> = {
+  region: { type: "string", pattern: "^[a-z]{2}(-gov)?-[a-z]+-\\d$" },
+  workload: { type: "object" },
+  limits: { type: "object" },
+  usage: { type: "object" },
+};
+
+/**
+ * Zod checks for config options the JSON schema only types as objects; the
+ * offline config loader runs them too, so a bad workload is a config error.
+ */
+export const COST_CONTEXT_CHECKS: Readonly<Record<string, { safeParse(v: unknown): { success: boolean; error?: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }>> = {
+  workload: WorkloadSchema,
+  limits: LimitsSchema,
+};
+
+// ---- The budget -----------------------------------------------------------------------------------
+
+export interface DeclaredBudget {
+  readonly urn: string;
+  readonly name: string;
+  readonly limitUsd: number;
+}
+
+interface BudgetLookup {
+  /** The strictest well-formed budget. */
+  readonly budget?: DeclaredBudget;
+  /** Budgets that are not monthly USD cost budgets, one line each. */
+  readonly problems: readonly string[];
+  /** Set when a budget's fields are not known during preview. */
+  readonly unknown?: string;
+}
+
+/** The stack's monthly USD cost budget (the strictest when there are several). */
+export function findBudget(resources: readonly PolicyResource[]): BudgetLookup {
+  const budgets = resources.filter((r) => r.type === "aws:budgets/budget:Budget");
+  const found: DeclaredBudget[] = [];
+  const problems: string[] = [];
+  for (const b of budgets) {
+    const raw = unwrapProxy(b.props) as Record<string, unknown>;
+    const fields = { budgetType: raw["budgetType"] ?? "COST", timeUnit: raw["timeUnit"], limitUnit: raw["limitUnit"], limitAmount: raw["limitAmount"] };
+    const unknown = Object.entries(fields).find(([, v]) => isUnknown(v));
+    if (unknown) return { problems, unknown: `${b.name}.${unknown[0]} is not known during preview` };
+    if (fields.budgetType !== "COST" || fields.timeUnit !== "MONTHLY" || fields.limitUnit !== "USD") {
+      problems.push(`${b.name} must be a COST budget with timeUnit MONTHLY and limitUnit USD (got ${String(fields.budgetType)}, ${String(fields.timeUnit)}, ${String(fields.limitUnit)})`);
+      continue;
+    }
+    const usd = Number(fields.limitAmount);
+    if (fields.limitAmount === undefined || !Number.isFinite(usd) || usd <= 0) {
+      problems.push(`${b.name}.limitAmount must be a positive amount (got ${JSON.stringify(fields.limitAmount ?? null)})`);
+      continue;
+    }
+    found.push({ urn: b.urn, name: b.name, limitUsd: usd });
+  }
+  found.sort((a, b) => a.limitUsd - b.limitUsd);
+  return { problems, ...(found[0] ? { budget: found[0] } : {}) };
+}
+
+// ---- Running the estimate -----------------------------------------------------------------------
+
+interface Estimate {
+  readonly budget: DeclaredBudget;
+  readonly cost: StackCost;
+}
+
+/** The AWS provider's region, when the stack sets one. */
+function providerRegion(resources: readonly PolicyResource[]): string | undefined {
+  for (const r of resources) {
+    if (r.type !== "pulumi:providers:aws") continue;
+    const region = peek(r.props, "region");
+    if (typeof region === "string" && !isUnknown(region)) return region;
+  }
+  return undefined;
+}
+
+function estimate(args: StackValidationArgs, report: ReportViolation, engine: () => EstimateStack): Estimate | undefined {
+  const found = findBudget(args.resources);
+  if (found.unknown !== undefined) {
+    reportCannotVerify(report, undefined, found.unknown);
+    return undefined;
+  }
+  if (!found.budget) return undefined; // budget-declared reports it
+  const config = args.getConfig<CostContextConfig>();
+  const region = config.region ?? providerRegion(args.resources);
+  if (!region) {
+    reportCannotVerify(report, undefined, "no region to price in: set the policy's `region` option or the AWS provider's region");
+    return undefined;
+  }
+  const workload = config.workload === undefined ? undefined : parseOption("workload", WorkloadSchema, config.workload);
+  const limits = config.limits === undefined ? undefined : parseOption("limits", LimitsSchema, config.limits);
+  let estimateStack: EstimateStack;
+  try {
+    estimateStack = engine();
+  } catch (err) {
+    if (err instanceof CostEngineUnavailableError) {
+      reportCannotVerify(report, undefined, err.message);
+      return undefined;
+    }
+    throw err;
+  }
+  const cost = estimateStack(args.resources.map(toStackResource), {
+    region,
+    ...(workload ? { workload } : {}),
+    ...(limits ? { limits } : {}),
+    ...(config.usage !== undefined ? { usage: config.usage } : {}),
+  });
+  return { budget: found.budget, cost };
+}
+
+function parseOption<T>(key: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new Error(`policy config ${key}.${issue.path.map(String).join(".")} ${issue.message}`);
+}
+
+/** Unpriceable resources make the expected cost a lower bound: a pass cannot be proven. */
+function unpricedNote(cost: StackCost): string | undefined {
+  if (cost.cannotPrice.length === 0) return undefined;
+  const first = cost.cannotPrice[0]!;
+  const more = cost.cannotPrice.length > 1 ? ` and ${cost.cannotPrice.length - 1} more` : "";
+  return `${first.urn} cannot be priced (${first.reason})${more}`;
+}
+
+// ---- The policies ---------------------------------------------------------------------------------
+
+export interface CostPolicies {
+  readonly budgetDeclared: StackValidationPolicy;
+  readonly budgetExpectedCost: StackValidationPolicy;
+  readonly budgetCeilingCost: StackValidationPolicy;
+  readonly budgetEarlyWarning: StackValidationPolicy;
+}
+
+/** Builds the cost policies around an engine (tests pass a stub; the pack passes the real one). */
+export function makeCostPolicies(engine: () => EstimateStack = defaultEstimateStack): CostPolicies {
+  const budgetDeclared: StackValidationPolicy = {
+    name: "budget-declared",
+    description: "The stack must declare a monthly AWS Budget in USD.",
+    validateStack: (args, report) => {
+      const found = findBudget(args.resources);
+      if (found.unknown !== undefined) reportCannotVerify(report, undefined, found.unknown);
+      else if (!found.budget && found.problems.length === 0) report("The stack must declare an AWS Budget (aws.budgets.Budget, COST, MONTHLY, USD).");
+      for (const p of found.problems) report(`Budget ${p}.`);
+    },
+  };
+
+  const budgetExpectedCost: StackValidationPolicy = {
+    name: "budget-expected-cost",
+    description: "The expected monthly cost must not exceed the stack's budget.",
+    enforcementLevel: "mandatory",
+    configSchema: { properties: { ...costContextSchema } },
+    validateStack: (args, report) => {
+      const e = estimate(args, report, engine);
+      if (!e) return;
+      const { cost, budget } = e;
+      if (cost.expectedMonthlyUsd > budget.limitUsd) {
+        report(`Expected monthly cost ${fmtUsd(cost.expectedMonthlyUsd)} must not exceed the budget ${fmtUsd(budget.limitUsd)} (${budget.name}).`, budget.urn);
+        return;
+      }
+      const note = unpricedNote(cost);
+      if (note) reportCannotVerify(report, budget.urn, `expected monthly cost ${fmtUsd(cost.expectedMonthlyUsd)} is a lower bound: ${note}`);
+    },
+  };
+
+  const budgetCeilingCost: StackValidationPolicy = {
+    name: "budget-ceiling-cost",
+    description: "The ceiling monthly cost (every bound at its maximum) must be bounded and within the budget times a factor.",
+    configSchema: {
+      properties: {
+        ...costContextSchema,
+        ceilingFactor: { type: "number", minimum: 1, default: 2 },
+      },
+    },
+    validateStack: (args, report) => {
+      const e = estimate(args, report, engine);
+      if (!e) return;
+      const { cost, budget } = e;
+      const factor = args.getConfig<{ ceilingFactor: number }>().ceilingFactor ?? 2;
+      if (cost.ceilingUnbounded || cost.ceilingMonthlyUsd === null) {
+        const unbounded = cost.items.filter((i) => i.ceilingMonthlyUsd === null);
+        if (unbounded.length === 0) report("Ceiling monthly cost must be bounded (the cost engine reports it unbounded).", budget.urn);
+        for (const i of unbounded) report(`Ceiling monthly cost must be bounded: ${i.name} (${i.type}) has no upper bound${i.unboundedReason ? `: ${i.unboundedReason}` : ""}.`, i.urn);
+        return;
+      }
+      const allowed = budget.limitUsd * factor;
+      if (cost.ceilingMonthlyUsd > allowed) {
+        report(`Ceiling monthly cost ${fmtUsd(cost.ceilingMonthlyUsd)} must not exceed the budget ${fmtUsd(budget.limitUsd)} x ${factor} = ${fmtUsd(allowed)} (${budget.name}).`, budget.urn);
+        return;
+      }
+      const note = unpricedNote(cost);
+      if (note) reportCannotVerify(report, budget.urn, `ceiling monthly cost ${fmtUsd(cost.ceilingMonthlyUsd)} is a lower bound: ${note}`);
+    },
+  };
+
+  const budgetEarlyWarning: StackValidationPolicy = {
+    name: "budget-early-warning",
+    description: "Warns when the expected monthly cost reaches a share of the budget (80% by default).",
+    enforcementLevel: "advisory",
+    configSchema: {
+      properties: {
+        ...costContextSchema,
+        warnAtPercent: { type: "number", exclusiveMinimum: 0, maximum: 100, default: 80 },
+      },
+    },
+    validateStack: (args, report) => {
+      const e = estimate(args, report, engine);
+      if (!e) return;
+      const { cost, budget } = e;
+      const percent = args.getConfig<{ warnAtPercent: number }>().warnAtPercent ?? 80;
+      const share = (cost.expectedMonthlyUsd / budget.limitUsd) * 100;
+      if (share >= percent) {
+        report(`Expected monthly cost ${fmtUsd(cost.expectedMonthlyUsd)} is ${share.toFixed(0)}% of the budget ${fmtUsd(budget.limitUsd)} (${budget.name}); it should stay below ${percent}%.`, budget.urn);
+      }
+    },
+  };
+
+  return { budgetDeclared, budgetExpectedCost, budgetCeilingCost, budgetEarlyWarning };
+}
+
+const defaults = makeCostPolicies();
+
+export const budgetDeclared = defaults.budgetDeclared;
+export const budgetExpectedCost = defaults.budgetExpectedCost;
+export const budgetCeilingCost = defaults.budgetCeilingCost;
+export const budgetEarlyWarning = defaults.budgetEarlyWarning;
+
+export const costPolicies: StackValidationPolicy[] = [budgetDeclared, budgetExpectedCost, budgetCeilingCost, budgetEarlyWarning];

@@ -1,0 +1,215 @@
+/**
+ * Runs the pack's policy objects over a list of resources, in process, with
+ * CrossGuard's semantics (see node_modules/@pulumi/policy/server.js):
+ * - resource policies see each resource's inputs as `props`, behind the same
+ *   unknown-checking proxy, with `isType`/`asType` so `validateResourceOfType` filters;
+ * - stack policies see every resource, with `parent`, `dependencies`,
+ *   `propertyDependencies` and `provider` resolved to objects;
+ * - levels: the policy's own config, then `all`, then the policy's level, then the pack's;
+ * - `getConfig()` returns the config merged over the configSchema defaults;
+ * - a rule that reads a preview unknown is neither a pass nor a violation: it is
+ *   listed under `cannotVerify`.
+ * Policies must be synchronous (ours are); a policy returning a promise is an error.
+ */
+import {
+  PolicyProviderResource,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  StackValidationArgs,
+  unknownCheckingProxy,
+  UnknownValueError,
+} from "@pulumi/policy";
+import { Limits, Workload } from "../../environments";
+import { providerUrnOf, StackResource } from "../../platform/resources";
+import { withClock } from "../clock";
+import { CANNOT_VERIFY_PREFIX, ReportInfo, STACK_RESOURCE } from "../common";
+import { COST_CONTEXT_KEYS } from "../cost";
+import { GuardrailPolicy } from "../pack";
+import { PolicyPackConfig, resolvePolicyConfig } from "./config";
+
+/** What the cost policies need, from the stack file (wins over the policy config). */
+export interface CostContext {
+  readonly region: string;
+  readonly workload?: Workload;
+  readonly limits?: Limits;
+  /** The cost engine's UsageFile. */
+  readonly usage?: unknown;
+}
+
+export interface EvaluateOptions {
+  /** The `--policy-pack-config` JSON, already parsed (e.g. by loadPolicyConfig). */
+  readonly config?: PolicyPackConfig;
+  readonly costContext?: CostContext;
+  /** The date deprecations are judged against (default: now). */
+  readonly now?: Date;
+  /** The policies to run (default: the whole pack). */
+  readonly policies?: readonly GuardrailPolicy[];
+}
+
+export interface PolicyViolation {
+  readonly policy: string;
+  readonly level: "mandatory" | "advisory";
+  readonly urn: string | null;
+  readonly message: string;
+}
+
+export interface CannotVerify {
+  readonly policy: string;
+  readonly urn: string | null;
+  readonly message: string;
+}
+
+export interface PolicyReport {
+  readonly violations: PolicyViolation[];
+  readonly cannotVerify: CannotVerify[];
+}
+
+class NotApplicableError extends Error {
+  public constructor(public readonly reason?: string) {
+    super(reason ?? "Policy does not apply");
+  }
+}
+
+const notApplicable = (reason?: string): never => {
+  throw new NotApplicableError(reason);
+};
+
+function isTypeOf(type: string, resourceClass: unknown): boolean {
+  const cls = resourceClass as { __pulumiType?: unknown; isInstance?: (o: unknown) => boolean };
+  if (typeof cls.__pulumiType === "string" && cls.__pulumiType.length > 0) return cls.__pulumiType === type;
+  return typeof cls.isInstance === "function" && cls.isInstance({ __pulumiType: type }) === true;
+}
+
+function pulumiTypeOf(fn: unknown): string | undefined {
+  const t = (fn as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  return typeof t === "string" && t.length > 0 ? t : undefined;
+}
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+/** The provider a resource uses, as CrossGuard hands it over. */
+function providerOf(r: StackResource, byUrn: ReadonlyMap<string, StackResource>): PolicyProviderResource | undefined {
+  const urn = providerUrnOf(r.provider);
+  const p = urn ? byUrn.get(urn) : undefined;
+  if (!p) return undefined;
+  return { type: p.type, props: unknownCheckingProxy(clone(p.inputs) as Record<string, unknown>), urn: p.urn, name: p.name };
+}
+
+const noOpts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+
+/** Builds CrossGuard's stack view: every resource, parents and dependencies as objects. */
+function stackView(resources: readonly StackResource[], byUrn: ReadonlyMap<string, StackResource>): PolicyResource[] {
+  const views = new Map<string, PolicyResource>();
+  for (const r of resources) {
+    const props = unknownCheckingProxy(clone(r.inputs) as Record<string, unknown>);
+    const provider = providerOf(r, byUrn);
+    const view: PolicyResource = {
+      type: r.type,
+      props,
+      urn: r.urn,
+      name: r.name,
+      opts: { ...noOpts, ...(r.parent ? { parent: r.parent } : {}) },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls) => isTypeOf(r.type, cls),
+      asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
+      ...(provider ? { provider } : {}),
+    };
+    Object.defineProperty(view, STACK_RESOURCE, { value: r, enumerable: false });
+    views.set(r.urn, view);
+  }
+  for (const r of resources) {
+    const view = views.get(r.urn)!;
+    const parent = r.parent ? views.get(r.parent) : undefined;
+    if (parent) view.parent = parent;
+    view.dependencies = r.dependencies.map((d) => views.get(d)).filter((d): d is PolicyResource => d !== undefined);
+  }
+  return [...views.values()];
+}
+
+/**
+ * Evaluates the pack (or `options.policies`) over `resources`. Throws
+ * PolicyConfigError for a config that breaks a schema, and an Error naming the
+ * policy when a policy itself fails.
+ */
+export function evaluatePolicies(resources: readonly StackResource[], options: EvaluateOptions = {}): PolicyReport {
+  const resolved = resolvePolicyConfig(options.config ?? {}, "policy pack config", options.policies);
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const report: PolicyReport = { violations: [], cannotVerify: [] };
+  const cost = options.costContext;
+
+  return withClock(options.now, () => {
+    for (const { policy, level, options: configured } of resolved) {
+      if (level === "disabled") continue;
+      const config: Record<string, unknown> = { ...configured };
+      if (cost && policy.configSchema?.properties && COST_CONTEXT_KEYS.some((k) => k in policy.configSchema!.properties)) {
+        for (const key of COST_CONTEXT_KEYS) if (cost[key] !== undefined) config[key] = cost[key];
+      }
+      const getConfig = <T extends object>(): T => clone(config) as T;
+      const reportLevel = level === "mandatory" ? "mandatory" : "advisory";
+
+      const reporter = (defaultUrn: string | null): ReportViolation =>
+        ((message: string | ReportInfo, urn?: string) => {
+          const info: ReportInfo = typeof message === "string" ? { message, ...(urn ? { urn } : {}) } : message;
+          const target = info.urn ?? defaultUrn;
+          if (info.message.startsWith(CANNOT_VERIFY_PREFIX)) {
+            report.cannotVerify.push({ policy: policy.name, urn: target, message: info.message.slice(CANNOT_VERIFY_PREFIX.length) });
+          } else {
+            const l = info.enforcementLevel ?? reportLevel;
+            report.violations.push({ policy: policy.name, level: l === "mandatory" ? "mandatory" : "advisory", urn: target, message: info.message });
+          }
+        }) as ReportViolation;
+
+      const run = (urn: string | null, fn: () => unknown) => {
+        try {
+          const result = fn();
+          if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+            throw new Error(`policy ${policy.name} returned a promise; the offline evaluator runs synchronous policies only`);
+          }
+        } catch (err) {
+          if (err instanceof UnknownValueError) report.cannotVerify.push({ policy: policy.name, urn, message: (err as Error).message });
+          else if (err instanceof NotApplicableError) return;
+          else throw new Error(`policy ${policy.name} failed${urn ? ` on ${urn}` : ""}: ${(err as Error).message}`);
+        }
+      };
+
+      if ("validateResource" in policy && policy.validateResource) {
+        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        for (const r of resources) {
+          for (const validation of validations) {
+            const only = pulumiTypeOf(validation);
+            if (only && only !== r.type) continue;
+            const props = unknownCheckingProxy(clone(r.inputs) as Record<string, unknown>);
+            const provider = providerOf(r, byUrn);
+            const args: ResourceValidationArgs = {
+              type: r.type,
+              props,
+              urn: r.urn,
+              name: r.name,
+              opts: { ...noOpts, ...(r.parent ? { parent: r.parent } : {}) },
+              stackTags: new Map(),
+              isType: (cls) => isTypeOf(r.type, cls),
+              asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
+              getConfig,
+              notApplicable,
+              ...(provider ? { provider } : {}),
+            };
+            run(r.urn, () => validation(args, reporter(r.urn)));
+          }
+        }
+      } else if ("validateStack" in policy) {
+        const only = pulumiTypeOf(policy.validateStack);
+        if (only && !resources.some((r) => r.type === only)) continue;
+        const args: StackValidationArgs = { resources: stackView(resources, byUrn), stackTags: new Map(), getConfig, notApplicable };
+        run(null, () => policy.validateStack(args, reporter(null)));
+      }
+    }
+    return report;
+  });
+}
+
+/** Names of the policies with at least one violation at `level` (or any level). */
+export function violatedPolicies(report: PolicyReport, level?: "mandatory" | "advisory"): string[] {
+  return [...new Set(report.violations.filter((v) => level === undefined || v.level === level).map((v) => v.policy))].sort();
+}

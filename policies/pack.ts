@@ -1,0 +1,28 @@
+/**
+ * The pack's contents in one place: its name, default enforcement level and
+ * every policy, in report order. index.ts serves them to CrossGuard; the
+ * offline evaluator (./offline) runs the very same objects.
+ */
+import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { costPolicies } from "./cost";
+import { operationsPolicies } from "./operations";
+import { scalingPolicies } from "./scaling";
+import { securityPolicies } from "./security";
+import { taggingPolicies } from "./tagging";
+
+export type GuardrailPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+export const PACK_NAME = "retail-guardrails";
+
+/** Policies without a level of their own, and not named in the config, run at this level. */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
+
+export const ALL_POLICIES: readonly GuardrailPolicy[] = [
+  ...costPolicies,
+  ...scalingPolicies,
+  ...securityPolicies,
+  ...operationsPolicies,
+  ...taggingPolicies,
+];
+
+export const POLICY_NAMES: readonly string[] = ALL_POLICIES.map((p) => p.name);
