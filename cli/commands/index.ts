@@ -1,3 +1,4 @@
 // Every CLI command, one module each. A module exports `register(program, io, setExit)`.
 export * as plan from "./plan";
 export * as check from "./check";
+export * as diff from "./diff";
