@@ -2,3 +2,4 @@
 export * as plan from "./plan";
 export * as check from "./check";
 export * as diff from "./diff";
+export * as cost from "./cost";
