@@ -5,6 +5,8 @@
  * callers synthesize or parse the resources and read config files.
  */
 import { Limits, Workload } from "../environments";
+import type { PolicyPackConfig } from "../policies/offline";
+import type { UsageFile } from "../cost";
 import { CostItem, Engines, PolicyFinding, PolicyViolation } from "./engines";
 import { StackResource } from "./resources";
 
@@ -19,9 +21,9 @@ export interface PlanInput {
   readonly resources: readonly StackResource[];
   readonly workload?: Workload;
   readonly limits?: Limits;
-  readonly usage?: unknown;
+  readonly usage?: UsageFile;
   /** Parsed policy pack config (undefined: the pack's defaults). */
-  readonly policyConfig?: unknown;
+  readonly policyConfig?: PolicyPackConfig;
   /** Wins over everything (e.g. `check --budget`). */
   readonly budgetOverrideUsd?: number;
   /** Used when the stack has no AWS Budget resource (e.g. the environment's budget). */
@@ -67,13 +69,13 @@ export interface StackPlan {
     items: CostItem[];
     unpriced: string[];
     cannotPrice: { urn: string; reason: string }[];
-    /** False when the cost engine is not in this checkout (nothing was priced). */
+    /** False when the plan was made without the cost engine (nothing was priced). */
     engineAvailable: boolean;
   };
   policy: {
     violations: PolicyViolation[];
     cannotVerify: PolicyFinding[];
-    /** False when the policy pack is not in this checkout (nothing was checked). */
+    /** False when the plan was made without the policy pack (nothing was checked). */
     engineAvailable: boolean;
   };
   /** Number of mandatory violations: the stack fails when above 0. */
@@ -96,7 +98,7 @@ export function planStack(input: PlanInput, engines: Engines): StackPlan {
     : { expectedMonthlyUsd: 0, ceilingMonthlyUsd: 0, ceilingUnbounded: false, items: [], unpriced: unique(resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).map((r) => r.type)), cannotPrice: [] };
   const report = engines.policy
     ? engines.policy.evaluatePolicies(resources, { ...(input.policyConfig !== undefined ? { config: input.policyConfig } : {}), costContext })
-    : { violations: [], cannotVerify: [{ policy: "policy-pack", urn: null, message: "the offline policy pack (policies/offline) is not available in this checkout: no policy was evaluated" }] };
+    : { violations: [], cannotVerify: [{ policy: "policy-pack", urn: null, message: "planned without the policy pack: no policy was evaluated" }] };
 
   const budget = resolveBudget(resources, input);
   const planned: PlannedResource[] = resources.map((r) => ({ urn: r.urn, type: r.type, name: r.name, pipeline: pipelineOf(r.urn) }));

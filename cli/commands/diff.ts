@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { Command } from "commander";
 import { Environment, listStackFiles } from "../../environments";
+import type { PolicyPackConfig } from "../../policies/offline";
 import { loadEngines } from "../../platform/engines";
 import { planStack } from "../../platform/plan";
 import { StackResource } from "../../platform/resources";
@@ -63,7 +64,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             continue;
           }
           const configFile = defaultPolicyConfigFile(dir, s.stack);
-          let policyConfig: unknown;
+          let policyConfig: PolicyPackConfig | undefined;
           try {
             policyConfig = configFile ? readPolicyConfig(engines, configFile) : undefined;
           } catch {

@@ -58,7 +58,7 @@ function stackTable(plan: StackPlan): string {
   out.push(...columns(plan.types.map((t) => [`${t.count}`.padStart(4), t.type]), "  "));
   out.push(`  cost per month (USD), budget ${usd(c.budgetMonthlyUsd)}${c.budgetSource ? ` (${budgetSourceText(c.budgetSource)})` : ""}:`);
   out.push(...columns([budgetLine(plan, "expected"), budgetLine(plan, "ceiling")], "    "));
-  if (!c.engineAvailable) out.push("    (cost engine not available in this checkout: nothing was priced)");
+  if (!c.engineAvailable) out.push("    (planned without the cost engine: nothing was priced)");
   if (c.ceilingUnbounded) {
     for (const i of c.items.filter((x) => x.ceilingMonthlyUsd === null)) out.push(`    unbounded: ${i.name} (${i.type})${i.unboundedReason ? `: ${i.unboundedReason}` : ""}`);
   }
@@ -90,7 +90,7 @@ function stackMarkdown(plan: StackPlan): string {
     ["Ceiling", usd(c.ceilingMonthlyUsd, c.ceilingUnbounded), c.ceilingPercentOfBudget !== null ? `${c.ceilingPercentOfBudget}%` : "n/a"],
     ["Budget", usd(c.budgetMonthlyUsd), ""],
   ]));
-  if (!c.engineAvailable) out.push("", "_Cost engine not available in this checkout: nothing was priced._");
+  if (!c.engineAvailable) out.push("", "_Planned without the cost engine: nothing was priced._");
   if (c.engineAvailable && c.unpriced.length) out.push("", `Unpriced types: ${c.unpriced.map((t) => `\`${t}\``).join(", ")}`);
   out.push("", `**Resources**: ${plan.resources.length}`, "");
   out.push(...markdownTable(["Pipeline", "Component", "Resources", "Expected", "Ceiling"], plan.pipelines.map((p) => [p.name, p.type ?? "", `${p.resourceCount}`, usd(p.expectedMonthlyUsd), usd(p.ceilingMonthlyUsd, p.ceilingMonthlyUsd === null)])));

@@ -7,6 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, Environment, listStackFiles, loadStackFile, readProjectName } from "../../environments";
+import type { PolicyPackConfig } from "../../policies/offline";
 import { Engines, loadEngines } from "../../platform/engines";
 import { StackPlan, planStack } from "../../platform/plan";
 import { StackResource } from "../../platform/resources";
@@ -61,7 +62,7 @@ export async function synthesize(env: Environment): Promise<StackResource[]> {
 }
 
 /** Reads a policy pack config file (the pack's own loader validates it). Throws a one-line user error. */
-export function readPolicyConfig(engines: Engines, file: string): unknown {
+export function readPolicyConfig(engines: Engines, file: string): PolicyPackConfig | undefined {
   if (!engines.policy) return undefined;
   try {
     return engines.policy.loadPolicyConfig(file);
