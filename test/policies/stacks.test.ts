@@ -1,0 +1,85 @@
+/**
+ * The pack over whole stacks: this repository's dev and prod stacks (our
+ * program under Pulumi mocks) and a deliberately misconfigured fixture stack.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Environment, loadStackFile } from "../../environments";
+import { StackResource } from "../../platform/resources";
+import { synthesizeStack } from "../../platform/synth";
+import { evaluatePolicies, loadPolicyConfig, POLICY_NAMES, PolicyReport, violatedPolicies } from "../../policies/offline";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const NOW = new Date("2026-11-28T12:00:00Z");
+
+function evaluateEnv(env: Environment, resources: readonly StackResource[], configEnv = env.stack): PolicyReport {
+  return evaluatePolicies(resources, {
+    config: loadPolicyConfig(path.join(ROOT, "policies", "config", `${configEnv}.json`)),
+    costContext: { region: env.awsRegion, workload: env.workload, limits: env.limits },
+    now: NOW,
+  });
+}
+
+const show = (r: PolicyReport, level: "mandatory" | "advisory") =>
+  r.violations.filter((v) => v.level === level).map((v) => `${v.policy}: ${v.message}`).join("\n");
+
+/**
+ * Mandatory violations in prod that come from components/ and wait for the lead
+ * (see the pending tests below and docs/policies.md, "Known defects").
+ */
+const KNOWN_PROD_DEFECTS = [
+  "s3-versioning urn:pulumi:prod::retail-data-platform::platform:storage:SecureBucket$aws:s3/bucket:Bucket::realtime-athena-results",
+  "lambda-error-alarm urn:pulumi:prod::retail-data-platform::platform:compute:Function$aws:lambda/function:Function::realtime-report",
+];
+
+describe("the pack over whole stacks", function () {
+  this.timeout(60_000);
+  const stacks: Record<string, { env: Environment; resources: StackResource[] }> = {};
+
+  before(async () => {
+    for (const name of ["dev", "prod"]) {
+      const env = loadStackFile(path.join(ROOT, `Pulumi.${name}.yaml`), "retail-data-platform");
+      stacks[name] = { env, resources: (await synthesizeStack(env)).resources };
+    }
+  });
+
+  it("dev has zero mandatory violations", () => {
+    const { env, resources } = stacks["dev"]!;
+    const report = evaluateEnv(env, resources);
+    assert.equal(show(report, "mandatory"), "");
+  });
+
+  it("prod has no mandatory violations beyond the known component defects", () => {
+    const { env, resources } = stacks["prod"]!;
+    const report = evaluateEnv(env, resources);
+    const mandatory = report.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.urn}`);
+    assert.deepEqual(mandatory.sort(), [...KNOWN_PROD_DEFECTS].sort(), show(report, "mandatory"));
+  });
+
+  // Pending until the lead fixes components/ (docs/policies.md, "Known defects").
+  it.skip("prod has zero mandatory violations (pending: RealtimeAnalyticsPipeline athena-results bucket needs versioning: protection.bucketVersioning; realtime-report function needs an AWS/Lambda Errors alarm)", () => {
+    const { env, resources } = stacks["prod"]!;
+    assert.equal(show(evaluateEnv(env, resources), "mandatory"), "");
+  });
+
+  it("dev and prod have nothing the pack cannot verify (no unknowns under mocks)", () => {
+    for (const name of ["dev", "prod"]) {
+      const { env, resources } = stacks[name]!;
+      assert.deepEqual(evaluateEnv(env, resources).cannotVerify, [], name);
+    }
+  });
+
+  it("prod's own resources break dev's tighter limits", () => {
+    const { env, resources } = stacks["prod"]!;
+    const report = evaluateEnv(env, resources, "dev");
+    assert.ok(violatedPolicies(report, "mandatory").includes("lambda-concurrency-bounded"), show(report, "mandatory"));
+  });
+
+  it("a deliberately misconfigured stack trips every policy", () => {
+    const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, "test", "fixtures", "policies", "misconfigured-stack.json"), "utf8")) as { resources: StackResource[] };
+    const { env } = stacks["dev"]!;
+    const report = evaluateEnv(env, fixture.resources);
+    assert.deepEqual(violatedPolicies(report), [...POLICY_NAMES].sort(), JSON.stringify(report.cannotVerify, null, 1));
+  });
+});
