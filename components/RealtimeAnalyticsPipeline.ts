@@ -403,7 +403,8 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
     // ---- Analyse: Athena with enforced limits, and the regular reports ------------------------
     const results = new SecureBucket(`${name}-athena-results`, {
       kmsKeyArn: args.kmsKeyArn,
-      versioning: false,
+      // Reports live here too: versioned like every bucket where protection asks for it.
+      versioning: protection.bucketVersioning,
       forceDestroy: true,
       lifecycle: [
         retentionLifecycle("athena-results", s.athenaResultsRetentionDays, "athena/"),
@@ -545,6 +546,17 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
         dimensions: { FunctionName: transform.functionName },
         statistic: "Sum",
         period: 300,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+      }),
+      alarm("report-errors", {
+        alarmDescription: "The scheduled report failed",
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: report.functionName },
+        statistic: "Sum",
+        period: 3600,
         evaluationPeriods: 1,
         threshold: 0,
         comparisonOperator: "GreaterThanThreshold",

@@ -178,7 +178,7 @@ for (const stack of ["dev", "prod"] as const) {
         const [lifecycle] = child("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
         const expiring = (lifecycle!.inputs["rules"] as any[]).filter((r) => r.expiration);
         assert.ok(expiring.length >= 1, `${b.name} expires what it holds`);
-        assert.equal(child("aws:s3/bucketVersioning:BucketVersioning").length, b.name === "realtime-athena-results" ? 0 : isProd ? 1 : 0, `${b.name} versioning`);
+        assert.equal(child("aws:s3/bucketVersioning:BucketVersioning").length, isProd ? 1 : 0, `${b.name} versioning`);
       }
       const historyLifecycle = resources.find((r) => r.name === "realtime-history-lifecycle")!;
       const historyRule = (historyLifecycle.inputs["rules"] as any[]).find((r) => r.id === "history-retention");
@@ -229,7 +229,11 @@ for (const stack of ["dev", "prod"] as const) {
       const age = byName.get("realtime-iterator-age")!;
       assert.equal(age.inputs["metricName"], "GetRecords.IteratorAgeMilliseconds");
       assert.equal(age.inputs["threshold"], env.operations.iteratorAgeAlarmMs);
-      assert.equal(byName.get("realtime-processor-errors")!.inputs["metricName"], "Errors");
+      for (const fn of ["processor", "history-transform", "report"]) {
+        const errors = byName.get(`realtime-${fn}-errors`)!;
+        assert.equal(errors.inputs["metricName"], "Errors");
+        assert.match((errors.inputs["dimensions"] as any).FunctionName, new RegExp(`^realtime-${fn}-[0-9a-f]+$`));
+      }
       for (const a of alarms) assert.match((a.inputs["alarmActions"] as string[])[0]!, /^arn:aws:sns:eu-west-3:123456789012:core-alerts/);
       const rule = one(resources, "aws:cloudwatch/eventRule:EventRule");
       assert.deepEqual(JSON.parse(rule.inputs["eventPattern"] as string), { source: ["retail.platform"], "detail-type": ["RetailSalesSpike"] });
