@@ -63,6 +63,10 @@ export const ASSUMPTIONS = {
   alarmNotificationsPerMonth: 2,
   /** Months of accumulation assumed for storage that never expires (expected figure only). */
   accumulationMonthsWhenNoExpiry: 12,
+  /** Glue state-change events one job or crawler run can emit (ceiling only). */
+  glueEventsPerRun: 3,
+  /** Log bytes a Glue job writes per minute of run time (continuous logging). */
+  glueLogBytesPerMinute: 100 * KB,
   /** Expected minutes of one Glue job run (the ceiling uses the timeout). */
   glueRunMinutes: 10,
   /** Glue's default job timeout, minutes. */
@@ -200,10 +204,8 @@ class Deriver {
         return toDerived({ monthly_invocations: fixed(monthlyRuns(strAt(r.inputs, "scheduleExpression")) ?? 0) });
       case T.glueJob:
         return this.glueJob(r);
-      case T.crawler: {
-        const runs = monthlyRuns(strAt(r.inputs, "schedule")) ?? 0;
-        return toDerived({ monthly_runs: unbounded(runs, "a crawler run has no configurable time limit") });
-      }
+      case T.crawler:
+        return toDerived({ monthly_runs: unbounded(this.glueRuns(r) ?? 0, "a crawler run has no configurable time limit") });
       case T.sfn:
         return this.stepFunctions(r);
       case T.rsWorkgroup:
@@ -300,7 +302,7 @@ class Deriver {
     }
     // Firehose data transformation.
     for (const h of this.g.ofType(T.firehose)) {
-      const processors = at(h.inputs, "extendedS3Configuration.processingConfiguration.processors");
+      const processors = at(h.inputs, "extendedS3Configuration.processingConfiguration.processors") ?? at(h.inputs, "redshiftConfiguration.processingConfiguration.processors");
       if (!Array.isArray(processors)) continue;
       for (const p of processors as Record<string, unknown>[]) {
         const params = Array.isArray(p.parameters) ? (p.parameters as { parameterName?: string; parameterValue?: string }[]) : [];
@@ -391,7 +393,8 @@ class Deriver {
       const f = this.streamFlow(s);
       return { recordsPerSec: f.recordsPerSec, recordBytes: f.recordBytes };
     }
-    return { recordsPerSec: unbounded(0, "Direct PUT stream: nothing in the stack bounds what producers send"), recordBytes: this.o.workload?.averageRecordBytes ?? ASSUMPTIONS.defaultRecordBytes };
+    // Direct PUT: the application's events (the workload's transactions) arrive from outside the stack.
+    return { recordsPerSec: unbounded(this.o.workload?.averageTps ?? 0, "Direct PUT stream: nothing in the stack bounds what producers send"), recordBytes: this.o.workload?.averageRecordBytes ?? ASSUMPTIONS.defaultRecordBytes };
   }
 
   private firehose(h: StackResource): Derived {
@@ -418,8 +421,19 @@ class Deriver {
       const implicit = at(fn.inputs, "loggingConfig.logGroup") === undefined && name === `/aws/lambda/${fnName}`;
       if (explicit || implicit) writers.push(times(this.lambdaFlow(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
     }
+    for (const job of this.g.ofType(T.glueJob)) {
+      if (!this.g.refersTo(at(job.inputs, "defaultArguments.--continuous-log-logGroup"), lg)) continue;
+      const d = this.glueJob(job);
+      const hours = d.expected.monthly_hours ?? 0;
+      const ceilingHours = "usage" in d.ceiling ? (d.ceiling.usage.monthly_hours ?? hours) : null;
+      const perHour = (ASSUMPTIONS.glueLogBytesPerMinute * 60) / GB;
+      writers.push(amount(hours * perHour, ceilingHours === null ? null : ceilingHours * perHour, "its Glue job has no bound"));
+    }
     for (const h of this.g.ofType(T.firehose)) {
-      const logName = at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ?? at(h.inputs, "cloudwatchLoggingOptions.logGroupName");
+      const logName =
+        at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
+        at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
+        at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName");
       if (!this.g.refersTo(logName, lg)) continue;
       // Delivery errors are logged per failed delivery (one per buffer flush at most); none expected.
       const flushes = this.firehoseObjects(h);
@@ -500,7 +514,7 @@ class Deriver {
   private s3Writes(b: StackResource): S3Write[] {
     const writes: S3Write[] = [];
     for (const h of this.g.ofType(T.firehose)) {
-      const arn = at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
+      const arn = at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
       if (!this.g.refersTo(arn, b)) continue;
       const src = this.firehoseRecords(h);
       const compressed = hasFormatConversion(h.inputs) || !["UNCOMPRESSED", undefined].includes(strAt(h.inputs, "extendedS3Configuration.compressionFormat"));
@@ -528,6 +542,30 @@ class Deriver {
         });
       } else {
         writes.push({ prefix, bytes: times(f.invocations, ASSUMPTIONS.resultObjectBytes), objects: f.invocations, what: `objects written by ${fn.name}` });
+      }
+    }
+    const w = this.o.workload;
+    const landingBytes = w ? (w.batchFilesPerDay * w.batchFileMb * MB * DAYS_PER_MONTH) : 0;
+    const landingFiles = w ? w.batchFilesPerDay * DAYS_PER_MONTH : 0;
+    const outside = "files uploaded from outside the stack have no bound";
+    // A landing zone: crawled by Glue or watched by bucket notifications, fed by the workload's batch files.
+    const crawled = this.g.ofType(T.crawler).some((c) => ((at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? []).some((t) => this.g.refersTo(t.path, b)));
+    const notified = this.g.ofType(T.notification).some((n) => this.g.refersTo(n.inputs.bucket, b));
+    if (crawled || notified) {
+      const target = this.g.ofType(T.crawler).flatMap((c) => (at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? []).find((t) => this.g.refersTo(t.path, b));
+      const prefix = typeof target?.path === "string" ? target.path.replace(/^s3:\/\/[^/]+\/?/, "") : "";
+      writes.push({ prefix, bytes: unbounded(landingBytes, outside), objects: unbounded(landingFiles, outside), what: "batch files landing" });
+    }
+    // Glue jobs writing to s3:// paths named in their arguments (not their temporary directory).
+    for (const job of this.g.ofType(T.glueJob)) {
+      const args = at(job.inputs, "defaultArguments");
+      if (!args || typeof args !== "object") continue;
+      for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
+        if (k === "--TempDir" || typeof v !== "string" || !v.startsWith("s3://") || !this.g.refersTo(v, b)) continue;
+        const runs = this.glueRuns(job) ?? (this.o.limits ? this.o.limits.glue.runsPerDay * DAYS_PER_MONTH : 0);
+        const share = /REJECT|ERROR|QUARANTINE/i.test(k) ? ASSUMPTIONS.rejectedShare : ASSUMPTIONS.compressedRatio;
+        const perRun = runs > 0 ? (landingBytes * share) / runs : 0;
+        writes.push({ prefix: v.replace(/^s3:\/\/[^/]+\/?/, ""), bytes: unbounded(perRun * runs, outside), objects: unbounded(runs * (numAt(job.inputs, "numberOfWorkers") ?? 1), outside), what: `output of ${job.name} (${k})` });
       }
     }
     for (const wg of this.g.ofType(T.workgroup)) {
@@ -654,9 +692,15 @@ class Deriver {
       const bus = this.g.resolve(t.inputs.eventBusName, T.bus);
       const rule = this.g.resolve(t.inputs.rule, T.rule);
       const scheduled = rule ? monthlyRuns(strAt(rule.inputs, "scheduleExpression")) : undefined;
+      const pattern = rule ? safeJson(strAt(rule.inputs, "eventPattern") ?? "") : undefined;
+      const sources = Array.isArray(pattern?.source) ? (pattern.source as unknown[]) : [];
       if (scheduled !== undefined) producers.push(fixed(scheduled));
       else if (bus) producers.push(this.busEvents(bus));
-      else producers.push(unbounded(0, "a rule on the default bus forwards events nothing in the stack bounds"));
+      else if (sources.length > 0 && sources.every((x) => x === "aws.glue")) {
+        // Glue state-change events: none expected (failures are exceptions), at most a few per run.
+        const runs = this.g.ofType(T.glueJob, T.crawler).reduce((acc, r) => acc + (this.glueRuns(r) ?? 0), 0);
+        producers.push(amount(0, runs * ASSUMPTIONS.glueEventsPerRun));
+      } else producers.push(unbounded(0, "a rule on the default bus forwards events nothing in the stack bounds"));
     }
     for (const b of this.g.ofType(T.budget)) {
       const notes = Array.isArray(b.inputs.notifications) ? (b.inputs.notifications as Record<string, unknown>[]) : [];
@@ -680,17 +724,36 @@ class Deriver {
 
   // ---- Glue, Step Functions, Redshift -------------------------------------------------------------
 
-  private glueJob(j: StackResource): Derived {
-    const g = this.o.limits?.glue;
-    let runs = 0;
-    let linked = false;
+  /**
+   * Runs a month of a Glue job or crawler: its own `schedule`, plus the triggers that start it
+   * (SCHEDULED: their schedule; CONDITIONAL: the runs of the job or crawler their first condition
+   * watches; ON_DEMAND: none). Undefined when no trigger or schedule is linked.
+   */
+  private glueRuns(r: StackResource, seen = new Set<string>()): number | undefined {
+    if (seen.has(r.urn)) return 0;
+    seen.add(r.urn);
+    const key = r.type === T.crawler ? "crawlerName" : "jobName";
+    let runs = monthlyRuns(strAt(r.inputs, "schedule"));
     for (const t of this.g.ofType(T.trigger)) {
       const actions = Array.isArray(t.inputs.actions) ? (t.inputs.actions as Record<string, unknown>[]) : [];
-      if (!actions.some((a) => this.g.refersTo(a.jobName, j))) continue;
-      linked = true;
-      runs += monthlyRuns(strAt(t.inputs, "schedule")) ?? 0;
+      if (!actions.some((a) => this.g.refersTo(a[key], r))) continue;
+      const type = (strAt(t.inputs, "type") ?? "ON_DEMAND").toUpperCase();
+      let n = 0;
+      if (type === "SCHEDULED") n = monthlyRuns(strAt(t.inputs, "schedule")) ?? 0;
+      else if (type === "CONDITIONAL") {
+        const cond = (at(t.inputs, "predicate.conditions") as Record<string, unknown>[] | undefined)?.[0];
+        const upstream = cond ? (this.g.resolve(cond.jobName, T.glueJob) ?? this.g.resolve(cond.crawlerName, T.crawler)) : undefined;
+        n = upstream ? (this.glueRuns(upstream, seen) ?? 0) : 0;
+      }
+      runs = (runs ?? 0) + n;
     }
-    if (!linked && g) runs = g.runsPerDay * DAYS_PER_MONTH;
+    return runs;
+  }
+
+  private glueJob(j: StackResource): Derived {
+    const g = this.o.limits?.glue;
+    const linkedRuns = this.glueRuns(j);
+    const runs = linkedRuns ?? (g ? g.runsPerDay * DAYS_PER_MONTH : 0);
     const timeout = numAt(j.inputs, "timeout") ?? g?.timeoutMinutes ?? ASSUMPTIONS.glueDefaultTimeoutMinutes;
     const workers = numAt(j.inputs, "numberOfWorkers");
     const propType = strAt(j.inputs, "workerType");

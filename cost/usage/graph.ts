@@ -8,7 +8,7 @@
  */
 import { StackResource, UNKNOWN } from "../../platform/resources";
 
-const IDENTITY_KEYS = ["name", "bucket", "arn", "id", "functionName", "dashboardName"] as const;
+const IDENTITY_KEYS = ["name", "bucket", "arn", "id", "functionName", "streamName", "tableName", "dashboardName", "workgroupName", "namespaceName"] as const;
 
 export class ResourceGraph {
   public readonly resources: readonly StackResource[];
