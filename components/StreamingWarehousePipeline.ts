@@ -24,7 +24,8 @@ import { SecureBucket, retentionLifecycle } from "./shared/SecureBucket";
 import { assumeRolePolicy, policyDocument } from "./shared/iam";
 import { ServerlessWarehouse, UsageLimitBreachAction, breachActionFor } from "./warehouse/ServerlessWarehouse";
 import { firehoseCidrsFor } from "./warehouse/firehoseCidrs";
-import { COPY_OPTIONS, HOURLY_REVENUE_SQL, LOADED_HISTORY_KEYS, SALES_EVENTS_COLUMNS, SALES_EVENTS_SCHEMA, SALES_EVENTS_TABLE, createTableSql } from "./warehouse/salesEvents";
+import { warehouseDashboardSource } from "./warehouse/quicksight";
+import { COPY_OPTIONS, HOURLY_REVENUE_COLUMNS, HOURLY_REVENUE_SQL, LOADED_HISTORY_KEYS, SALES_EVENTS_COLUMNS, SALES_EVENTS_SCHEMA, SALES_EVENTS_TABLE, createTableSql } from "./warehouse/salesEvents";
 import { PipelineMetadata } from "./stages";
 
 export interface StreamingWarehousePipelineArgs {
@@ -285,70 +286,13 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
 
     // ---- Visualise: QuickSight on Redshift through a VPC connection (off in dev) ---------------
     if (args.quicksight.enabled && args.quicksight.principalArn) {
-      const principal = args.quicksight.principalArn;
-      const region = aws.getRegionOutput({}, parent).region;
-      const qsRole = new aws.iam.Role(`${name}-quicksight-vpc-role`, {
-        description: "QuickSight: manage the network interfaces of its VPC connection to the warehouse",
-        assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com", accountId),
-      }, parent);
-      new aws.iam.RolePolicy(`${name}-quicksight-vpc-policy`, {
-        role: qsRole.id,
-        policy: policyDocument([
-          { sid: "DescribeNetwork", actions: ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"], resources: ["*"] },
-          {
-            sid: "ManageInterfaces",
-            actions: ["ec2:CreateNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute", "ec2:DeleteNetworkInterface"],
-            resources: [
-              pulumi.interpolate`arn:aws:ec2:${region}:${accountId}:network-interface/*`,
-              pulumi.interpolate`arn:aws:ec2:${region}:${accountId}:subnet/*`,
-              pulumi.interpolate`arn:aws:ec2:${region}:${accountId}:security-group/*`,
-            ],
-          },
-        ]),
-      }, parent);
-      const vpcConnection = new aws.quicksight.VpcConnection(`${name}-quicksight-vpc`, {
-        awsAccountId: accountId,
-        vpcConnectionId: `${pulumi.getProject()}-${pulumi.getStack()}-${name}`,
-        name: `Warehouse (${pulumi.getStack()})`,
-        roleArn: qsRole.arn,
-        securityGroupIds: [this.warehouse.clientSecurityGroup.id],
-        subnetIds: this.warehouse.privateSubnetIds,
-      }, parent);
-      const dataSource = new aws.quicksight.DataSource(`${name}-quicksight-source`, {
-        dataSourceId: `${pulumi.getProject()}-${pulumi.getStack()}-${name}-redshift`,
-        awsAccountId: accountId,
-        name: `Retail warehouse (${pulumi.getStack()})`,
-        type: "REDSHIFT",
-        parameters: { redshift: { host: this.warehouse.endpointAddress, port: this.warehouse.port, database: s.databaseName } },
-        // QuickSight reads the AWS-managed admin secret; no password in config.
-        credentials: { secretArn: this.warehouse.adminSecretArn },
-        vpcConnectionProperties: { vpcConnectionArn: vpcConnection.arn },
-        sslProperties: { disableSsl: false },
-        permissions: [{ principal, actions: ["quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource"] }],
-      }, parent);
-      new aws.quicksight.DataSet(`${name}-quicksight-dataset`, {
-        dataSetId: `${pulumi.getProject()}-${pulumi.getStack()}-${name}-hourly-revenue`,
-        awsAccountId: accountId,
-        name: `Hourly revenue (${pulumi.getStack()})`,
-        importMode: "DIRECT_QUERY",
-        physicalTableMaps: [
-          {
-            physicalTableMapId: "hourly-revenue",
-            customSql: {
-              dataSourceArn: dataSource.arn,
-              name: "hourly_revenue",
-              sqlQuery: HOURLY_REVENUE_SQL,
-              columns: [
-                { name: "sale_hour", type: "DATETIME" },
-                { name: "region", type: "STRING" },
-                { name: "currency", type: "STRING" },
-                { name: "orders", type: "INTEGER" },
-                { name: "revenue", type: "DECIMAL" },
-              ],
-            },
-          },
-        ],
-        permissions: [{ principal, actions: ["quicksight:DescribeDataSet", "quicksight:DescribeDataSetPermissions", "quicksight:PassDataSet", "quicksight:DescribeIngestion", "quicksight:ListIngestions"] }],
+      warehouseDashboardSource(name, {
+        warehouse: this.warehouse,
+        principalArn: args.quicksight.principalArn,
+        dataSourceName: `Retail warehouse (${pulumi.getStack()})`,
+        dataSetName: `Hourly revenue (${pulumi.getStack()})`,
+        sql: HOURLY_REVENUE_SQL,
+        columns: HOURLY_REVENUE_COLUMNS,
       }, parent);
     }
 

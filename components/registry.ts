@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Environment, PipelineKind } from "../environments";
+import { BATCH_ETL_METADATA, BatchEtlPipeline } from "./BatchEtlPipeline";
 import { DATALAKE_METADATA, DataLakePipeline } from "./DataLakePipeline";
 import { PlatformCore } from "./PlatformCore";
 import { REALTIME_METADATA, RealtimeAnalyticsPipeline } from "./RealtimeAnalyticsPipeline";
@@ -74,6 +75,21 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
         emailHashSecretArn: core.emailHashSecretArn,
       }, opts);
       return { deliveryStream: p.deliveryStreamName, redshiftWorkgroup: p.workgroupName, producerPolicyArn: p.producerPolicyArn };
+    },
+  },
+  "batch-etl": {
+    metadata: BATCH_ETL_METADATA,
+    create(env, core, opts) {
+      const p = new BatchEtlPipeline("batch", {
+        workload: env.workload,
+        limits: env.limits,
+        protection: env.protection,
+        operations: env.operations,
+        quicksight: env.quicksight,
+        kmsKeyArn: core.keyArn,
+        alertTopicArn: core.alertTopicArn,
+      }, opts);
+      return { rawBucket: p.rawBucketName, stateMachineArn: p.stateMachineArn, redshiftWorkgroup: p.workgroupName };
     },
   },
 };

@@ -52,3 +52,11 @@ export const HOURLY_REVENUE_SQL = `SELECT DATE_TRUNC('hour', occurred_at) AS sal
 FROM ${SALES_EVENTS_SCHEMA}.${SALES_EVENTS_TABLE}
 WHERE occurred_at >= DATEADD(day, -30, GETDATE())
 GROUP BY 1, 2, 3`;
+
+export const HOURLY_REVENUE_COLUMNS = [
+  { name: "sale_hour", type: "DATETIME" },
+  { name: "region", type: "STRING" },
+  { name: "currency", type: "STRING" },
+  { name: "orders", type: "INTEGER" },
+  { name: "revenue", type: "DECIMAL" },
+] as const;
