@@ -2,4 +2,6 @@
 export * as plan from "./plan";
 export * as check from "./check";
 export * as diff from "./diff";
+export * as compare from "./compare";
+export * as diagram from "./diagram";
 export * as cost from "./cost";
