@@ -14,7 +14,7 @@ export function hashEmail(key: string | Buffer, email: string): string {
 }
 
 // Deliberately loose: anything shaped like an address is hashed, valid or not.
-const EMAIL_LIKE = /[^\s"'<>()[\]\\,;:@]+@[^\s"'<>()[\]\\,;:@]+/g;
+const EMAIL_LIKE = /[^\s"'<>()[\]\\,;:@]{1,64}@[^\s"'<>()[\]\\,;:@]{1,255}/g;
 
 /**
  * A raw payload made safe to keep: when it is a JSON object its
