@@ -1,5 +1,6 @@
 // Every CLI command, one module each. A module exports `register(program, io, setExit)`.
 export * as plan from "./plan";
+export * as local from "./local";
 export * as check from "./check";
 export * as diff from "./diff";
 export * as compare from "./compare";
