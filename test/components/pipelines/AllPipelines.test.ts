@@ -5,6 +5,9 @@
  */
 import * as assert from "node:assert/strict";
 import { synthesizeStack, SynthResult } from "../../../platform/synth";
+import { BATCH_ETL_METADATA } from "../../../components/BatchEtlPipeline";
+import { DATALAKE_METADATA } from "../../../components/DataLakePipeline";
+import { STREAMING_WAREHOUSE_METADATA } from "../../../components/StreamingWarehousePipeline";
 import { fixtureEnv, ofType } from "./helpers";
 
 describe("stack fixture selecting all four pipelines", () => {
@@ -21,6 +24,16 @@ describe("stack fixture selecting all four pipelines", () => {
     }
     for (const key of ["datalake.athenaWorkgroup", "streaming-warehouse.deliveryStream", "batch-etl.stateMachineArn", "realtime.streamName"]) {
       assert.ok(key in synth.outputs, `missing output ${key}`);
+    }
+  });
+
+  it("builds every resource type the stage metadata claims, under the claiming component", () => {
+    for (const [m, type] of [[DATALAKE_METADATA, "platform:pipelines:DataLake"], [STREAMING_WAREHOUSE_METADATA, "platform:pipelines:StreamingWarehouse"], [BATCH_ETL_METADATA, "platform:pipelines:BatchEtl"]] as const) {
+      const component = ofType(synth.resources, type)[0]!;
+      const byUrn = new Map(synth.resources.map((r) => [r.urn, r] as const));
+      const descends = (urn: string | undefined): boolean => urn !== undefined && (urn === component.urn || descends(byUrn.get(urn)?.parent));
+      const types = new Set(synth.resources.filter((r) => descends(r.parent)).map((r) => r.type));
+      for (const stage of m.stages) for (const t of stage.resourceTypes) assert.ok(types.has(t), `${m.kind} ${stage.stage} claims ${t}, which it does not build`);
     }
   });
 
