@@ -30,6 +30,8 @@ export const ASSUMPTIONS = {
   batchMsPerRecord: 1,
   /** Billed duration of any other invocation, ms. */
   defaultDurationMs: 1000,
+  /** Custom metrics a function publishing Powertools/EMF metrics (POWERTOOLS_METRICS_NAMESPACE set) creates. */
+  customMetricsPerFunction: 10,
   /** Log bytes one invocation ingests (START/END/REPORT platform lines in JSON plus one application line). */
   logBytesPerInvocation: 1024,
   /** Log bytes one failed Firehose delivery writes (ceiling only: errors are not expected). */
@@ -352,7 +354,8 @@ class Deriver {
 
   private lambda(fn: StackResource): Derived {
     const f = this.lambdaFlow(fn);
-    return toDerived({ monthly_requests: f.invocations, request_duration_ms: fixed(f.durationMs) });
+    const metrics = at(fn.inputs, "environment.variables.POWERTOOLS_METRICS_NAMESPACE") !== undefined ? ASSUMPTIONS.customMetricsPerFunction : 0;
+    return toDerived({ monthly_requests: f.invocations, request_duration_ms: fixed(f.durationMs), ...(metrics > 0 ? { custom_metrics: fixed(metrics) } : {}) });
   }
 
   /** Invocations a month from Scheduler schedules and scheduled EventBridge rules targeting the resource. */

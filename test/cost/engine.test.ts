@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import {
+  ASSUMPTIONS,
   ESTIMATORS,
   KNOWN_FREE,
   PRICED_REGIONS,
@@ -173,6 +174,18 @@ describe("cost engine", () => {
       fs.writeFileSync(file, yaml);
       assert.equal(loadUsageFile(file).byType["aws:lambda/function:Function"]!.request_duration_ms, 120);
       assert.throws(() => loadUsageFile(`${file}.missing`), /usage\.yml\.missing: cannot be read \(ENOENT\)/);
+    });
+  });
+
+  describe("docs/cost.md", () => {
+    it("documents every usage key, every known-free type and every assumption", () => {
+      const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "cost.md"), "utf8");
+      for (const [type, e] of Object.entries(ESTIMATORS)) {
+        assert.ok(doc.includes(`\`${type}\``), type);
+        for (const key of Object.keys(e.usageKeys)) assert.ok(doc.includes(`\`${key}\``), `${type} ${key}`);
+      }
+      for (const type of Object.keys(KNOWN_FREE)) assert.ok(doc.includes(`\`${type}\``), type);
+      for (const key of Object.keys(ASSUMPTIONS)) assert.ok(doc.includes(`\`${key}\``), key);
     });
   });
 
