@@ -5,7 +5,7 @@
  * program under mocks, a preview, a state export). Pure.
  */
 import type { Limits, Workload } from "../../environments/schema";
-import { StackResource } from "../../platform/resources";
+import { StackResource, containsUnknown } from "../../platform/resources";
 import { DAYS_PER_MONTH, GB, HOURS_PER_MONTH, KB, MB, SECONDS_PER_MONTH } from "../constants";
 import { isProvisionedTable } from "../estimators/dynamodb";
 import { firehoseBilledBytes, hasFormatConversion } from "../estimators/firehose";
@@ -197,7 +197,7 @@ class Deriver {
       case T.topic:
         return toDerived({ monthly_requests: this.topicPublishes(r) });
       case T.subscription: {
-        const topic = this.g.resolve(r.inputs.topic, T.topic);
+        const topic = this.g.resolveFrom(r, r.inputs.topic, T.topic);
         return toDerived({ monthly_requests: topic ? this.topicPublishes(topic) : unbounded(0, "its topic is not in the stack") });
       }
       case T.bus:
@@ -264,8 +264,8 @@ class Deriver {
 
   /** Standard consumers reading a stream: event source mappings and Firehose sources. */
   private consumers(s: StackResource): number {
-    const esms = this.g.ofType(T.esm).filter((m) => this.g.refersTo(m.inputs.eventSourceArn, s)).length;
-    const hoses = this.g.ofType(T.firehose).filter((f) => this.g.refersTo(at(f.inputs, "kinesisSourceConfiguration.kinesisStreamArn"), s)).length;
+    const esms = this.g.ofType(T.esm).filter((m) => this.g.links(m, m.inputs.eventSourceArn, s)).length;
+    const hoses = this.g.ofType(T.firehose).filter((f) => this.g.links(f, at(f.inputs, "kinesisSourceConfiguration.kinesisStreamArn"), s)).length;
     return esms + hoses;
   }
 
@@ -291,8 +291,8 @@ class Deriver {
     this.inProgress.add(fn.urn);
     const parts: { invocations: Amount; records: Amount; recordBytes: number }[] = [];
     // Kinesis event source mappings.
-    for (const m of this.g.ofType(T.esm).filter((m) => this.g.refersTo(m.inputs.functionName, fn))) {
-      const s = this.g.resolve(m.inputs.eventSourceArn, T.stream);
+    for (const m of this.g.ofType(T.esm).filter((m) => this.g.links(m, m.inputs.functionName, fn))) {
+      const s = this.g.resolveFrom(m, m.inputs.eventSourceArn, T.stream);
       if (!s) continue;
       const flow = this.streamFlow(s);
       const pollers = flow.shards * (numAt(m.inputs, "parallelizationFactor") ?? 1);
@@ -309,7 +309,7 @@ class Deriver {
       for (const p of processors as Record<string, unknown>[]) {
         const params = Array.isArray(p.parameters) ? (p.parameters as { parameterName?: string; parameterValue?: string }[]) : [];
         const param = (n: string) => params.find((x) => x.parameterName === n)?.parameterValue;
-        if (!this.g.refersTo(param("LambdaArn"), fn)) continue;
+        if (!this.g.links(h, param("LambdaArn"), fn)) continue;
         const src = this.firehoseRecords(h);
         const bufferBytes = Number(param("BufferSizeInMBs") ?? 1) * MB;
         const interval = Number(param("BufferIntervalInSeconds") ?? 60);
@@ -321,13 +321,13 @@ class Deriver {
     // Schedules, rule targets, SNS subscriptions, bucket notifications.
     const scheduled = this.scheduledRuns(fn);
     if (scheduled > 0) parts.push({ invocations: fixed(scheduled), records: ZERO, recordBytes: 0 });
-    for (const sub of this.g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "lambda" && this.g.refersTo(x.inputs.endpoint, fn))) {
-      const topic = this.g.resolve(sub.inputs.topic, T.topic);
+    for (const sub of this.g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "lambda" && this.g.links(x, x.inputs.endpoint, fn))) {
+      const topic = this.g.resolveFrom(sub, sub.inputs.topic, T.topic);
       if (topic) parts.push({ invocations: this.topicPublishes(topic), records: ZERO, recordBytes: 0 });
     }
     for (const n of this.g.ofType(T.notification)) {
       const fns = at(n.inputs, "lambdaFunctions");
-      if (Array.isArray(fns) && fns.some((x) => this.g.refersTo((x as Record<string, unknown>).lambdaFunctionArn, fn))) {
+      if (Array.isArray(fns) && fns.some((x) => this.g.links(n, (x as Record<string, unknown>).lambdaFunctionArn, fn))) {
         const files = (this.o.workload?.batchFilesPerDay ?? 0) * DAYS_PER_MONTH;
         parts.push({ invocations: fixed(files), records: ZERO, recordBytes: 0 });
       }
@@ -362,11 +362,11 @@ class Deriver {
   private scheduledRuns(target: StackResource): number {
     let runs = 0;
     for (const s of this.g.ofType(T.schedule)) {
-      if (this.g.refersTo(at(s.inputs, "target.arn"), target)) runs += monthlyRuns(strAt(s.inputs, "scheduleExpression")) ?? 0;
+      if (this.g.links(s, at(s.inputs, "target.arn"), target)) runs += monthlyRuns(strAt(s.inputs, "scheduleExpression")) ?? 0;
     }
     for (const t of this.g.ofType(T.target)) {
-      if (!this.g.refersTo(t.inputs.arn, target)) continue;
-      const rule = this.g.resolve(t.inputs.rule, T.rule);
+      if (!this.g.links(t, t.inputs.arn, target)) continue;
+      const rule = this.g.resolveFrom(t, t.inputs.rule, T.rule);
       if (rule) runs += monthlyRuns(strAt(rule.inputs, "scheduleExpression")) ?? 0;
     }
     return runs;
@@ -379,7 +379,7 @@ class Deriver {
       const vars = at(fn.inputs, "environment.variables");
       if (!vars || typeof vars !== "object") continue;
       for (const [k, v] of Object.entries(vars as Record<string, unknown>)) {
-        if (this.g.refersTo(v, r)) {
+        if (this.g.refersTo(v, r) || (containsUnknown(v) && fn.dependencies.includes(r.urn))) {
           out.push({ fn, variable: k, vars: vars as Record<string, unknown> });
           break;
         }
@@ -391,7 +391,7 @@ class Deriver {
   // ---- Firehose ---------------------------------------------------------------------------
 
   private firehoseRecords(h: StackResource): { recordsPerSec: Amount; recordBytes: number } {
-    const s = this.g.resolve(at(h.inputs, "kinesisSourceConfiguration.kinesisStreamArn"), T.stream);
+    const s = this.g.resolveFrom(h, at(h.inputs, "kinesisSourceConfiguration.kinesisStreamArn"), T.stream);
     if (s) {
       const f = this.streamFlow(s);
       return { recordsPerSec: f.recordsPerSec, recordBytes: f.recordBytes };
@@ -419,13 +419,13 @@ class Deriver {
     const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
     const writers: Amount[] = [];
     for (const fn of this.g.ofType(T.lambda)) {
-      const explicit = this.g.refersTo(at(fn.inputs, "loggingConfig.logGroup"), lg);
+      const explicit = this.g.links(fn, at(fn.inputs, "loggingConfig.logGroup"), lg);
       const fnName = strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name;
       const implicit = at(fn.inputs, "loggingConfig.logGroup") === undefined && name === `/aws/lambda/${fnName}`;
       if (explicit || implicit) writers.push(times(this.lambdaFlow(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
     }
     for (const job of this.g.ofType(T.glueJob)) {
-      if (!this.g.refersTo(at(job.inputs, "defaultArguments.--continuous-log-logGroup"), lg)) continue;
+      if (!this.g.links(job, at(job.inputs, "defaultArguments.--continuous-log-logGroup"), lg)) continue;
       const d = this.glueJob(job);
       const hours = d.expected.monthly_hours ?? 0;
       const ceilingHours = "usage" in d.ceiling ? (d.ceiling.usage.monthly_hours ?? hours) : null;
@@ -437,7 +437,7 @@ class Deriver {
         at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
         at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
         at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName");
-      if (!this.g.refersTo(logName, lg)) continue;
+      if (!this.g.links(h, logName, lg)) continue;
       // Delivery errors are logged per failed delivery (one per buffer flush at most); none expected.
       const flushes = this.firehoseObjects(h);
       writers.push(amount(0, flushes.c === null ? null : (flushes.c * ASSUMPTIONS.logBytesPerDeliveryError) / GB, flushes.why));
@@ -489,10 +489,10 @@ class Deriver {
 
     if (isProvisionedTable(t.inputs)) {
       const dims = (["Write", "Read"] as const).map((dim) => {
-        const target = this.g.ofType(T.scalingTarget).find((x) => this.g.refersTo(x.inputs.resourceId, t) && strAt(x.inputs, "scalableDimension") === `dynamodb:table:${dim}CapacityUnits`);
+        const target = this.g.ofType(T.scalingTarget).find((x) => this.g.links(x, x.inputs.resourceId, t) && strAt(x.inputs, "scalableDimension") === `dynamodb:table:${dim}CapacityUnits`);
         const prop = numAt(t.inputs, `${dim.toLowerCase()}Capacity`) ?? 0;
         if (!target) return amount(prop, prop);
-        const policy = this.g.ofType(T.scalingPolicy).find((p) => this.g.refersTo(p.inputs.resourceId, t) && strAt(p.inputs, "scalableDimension") === `dynamodb:table:${dim}CapacityUnits`);
+        const policy = this.g.ofType(T.scalingPolicy).find((p) => this.g.links(p, p.inputs.resourceId, t) && strAt(p.inputs, "scalableDimension") === `dynamodb:table:${dim}CapacityUnits`);
         const util = (numAt(policy?.inputs, "targetTrackingScalingPolicyConfiguration.targetValue") ?? (this.o.limits?.dynamodb.billingMode === "provisioned" ? this.o.limits.dynamodb.targetUtilization : 70)) / 100;
         const min = numAt(target.inputs, "minCapacity") ?? prop;
         const max = numAt(target.inputs, "maxCapacity") ?? prop;
@@ -518,7 +518,7 @@ class Deriver {
     const writes: S3Write[] = [];
     for (const h of this.g.ofType(T.firehose)) {
       const arn = at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
-      if (!this.g.refersTo(arn, b)) continue;
+      if (!this.g.links(h, arn, b)) continue;
       const src = this.firehoseRecords(h);
       const compressed = hasFormatConversion(h.inputs) || !["UNCOMPRESSED", undefined].includes(strAt(h.inputs, "extendedS3Configuration.compressionFormat"));
       const ratio = compressed ? ASSUMPTIONS.compressedRatio : 1;
@@ -552,8 +552,8 @@ class Deriver {
     const landingFiles = w ? w.batchFilesPerDay * DAYS_PER_MONTH : 0;
     const outside = "files uploaded from outside the stack have no bound";
     // A landing zone: crawled by Glue or watched by bucket notifications, fed by the workload's batch files.
-    const crawled = this.g.ofType(T.crawler).some((c) => ((at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? []).some((t) => this.g.refersTo(t.path, b)));
-    const notified = this.g.ofType(T.notification).some((n) => this.g.refersTo(n.inputs.bucket, b));
+    const crawled = this.g.ofType(T.crawler).some((c) => ((at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? []).some((t) => this.g.links(c, t.path, b)));
+    const notified = this.g.ofType(T.notification).some((n) => this.g.links(n, n.inputs.bucket, b));
     if (crawled || notified) {
       const target = this.g.ofType(T.crawler).flatMap((c) => (at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? []).find((t) => this.g.refersTo(t.path, b));
       const prefix = typeof target?.path === "string" ? target.path.replace(/^s3:\/\/[^/]+\/?/, "") : "";
@@ -573,7 +573,7 @@ class Deriver {
     }
     for (const wg of this.g.ofType(T.workgroup)) {
       const loc = strAt(wg.inputs, "configuration.resultConfiguration.outputLocation");
-      if (!this.g.refersTo(loc, b)) continue;
+      if (!this.g.links(wg, loc, b)) continue;
       const queries = this.athenaQueries(wg);
       writes.push({ prefix: loc!.replace(/^s3:\/\/[^/]+\/?/, ""), bytes: times(queries, ASSUMPTIONS.resultObjectBytes), objects: queries, what: `query results of ${wg.name}` });
     }
@@ -583,7 +583,7 @@ class Deriver {
   private lifecycleRules(b: StackResource): Record<string, unknown>[] {
     const rules: Record<string, unknown>[] = [];
     for (const lc of this.g.ofType(...T.lifecycle)) {
-      if (!this.g.refersTo(lc.inputs.bucket, b)) continue;
+      if (!this.g.links(lc, lc.inputs.bucket, b)) continue;
       const rs = lc.inputs.rules;
       if (Array.isArray(rs)) rules.push(...(rs as Record<string, unknown>[]).filter((r) => (r.status ?? "Enabled") === "Enabled"));
     }
@@ -644,7 +644,7 @@ class Deriver {
   private athenaQueries(wg: StackResource): Amount {
     const w = this.o.workload;
     const analysts = w ? w.queriesPerDay * DAYS_PER_MONTH : 0;
-    const named = this.g.ofType(T.namedQuery).filter((q) => this.g.refersTo(q.inputs.workgroup, wg)).length;
+    const named = this.g.ofType(T.namedQuery).filter((q) => this.g.links(q, q.inputs.workgroup, wg)).length;
     const reports = this.envWriters(wg).reduce((acc, { fn }) => acc + this.lambdaFlow(fn).invocations.e * Math.max(1, named), 0);
     return fixed(analysts + reports);
   }
@@ -664,18 +664,18 @@ class Deriver {
   private queueMessages(q: StackResource): Amount {
     const producers: Amount[] = [];
     for (const m of this.g.ofType(T.esm)) {
-      if (!this.g.refersTo(at(m.inputs, "destinationConfig.onFailure.destinationArn"), q)) continue;
-      const fn = this.g.resolve(m.inputs.functionName, T.lambda);
+      if (!this.g.links(m, at(m.inputs, "destinationConfig.onFailure.destinationArn"), q)) continue;
+      const fn = this.g.resolveFrom(m, m.inputs.functionName, T.lambda);
       // Failed batches are exceptions: none expected; at most one per invocation.
       producers.push(fn ? amount(0, this.lambdaFlow(fn).invocations.c, this.lambdaFlow(fn).invocations.why) : unbounded(0, "its function is not in the stack"));
     }
     for (const other of this.g.ofType(T.queue)) {
       const redrive = other.inputs.redrivePolicy;
       const dlq = typeof redrive === "string" ? safeJson(redrive)?.deadLetterTargetArn : undefined;
-      if (other !== q && this.g.refersTo(dlq, q)) producers.push(amount(0, this.queueMessages(other).c, this.queueMessages(other).why));
+      if (other !== q && this.g.links(other, dlq, q)) producers.push(amount(0, this.queueMessages(other).c, this.queueMessages(other).why));
     }
-    for (const sub of this.g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "sqs" && this.g.refersTo(x.inputs.endpoint, q))) {
-      const topic = this.g.resolve(sub.inputs.topic, T.topic);
+    for (const sub of this.g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "sqs" && this.g.links(x, x.inputs.endpoint, q))) {
+      const topic = this.g.resolveFrom(sub, sub.inputs.topic, T.topic);
       producers.push(topic ? this.topicPublishes(topic) : unbounded(0, "its topic is not in the stack"));
     }
     for (const { fn } of this.envWriters(q)) producers.push(this.lambdaFlow(fn).invocations);
@@ -686,14 +686,14 @@ class Deriver {
     const producers: Amount[] = [];
     for (const a of this.g.ofType(T.alarm)) {
       const actions = ["alarmActions", "okActions", "insufficientDataActions"].flatMap((k) => (Array.isArray(a.inputs[k]) ? (a.inputs[k] as unknown[]) : []));
-      if (!actions.some((x) => this.g.refersTo(x, topic))) continue;
+      if (!actions.some((x) => this.g.links(a, x, topic))) continue;
       const period = (numAt(a.inputs, "period") ?? 60) * (numAt(a.inputs, "evaluationPeriods") ?? 1);
       producers.push(amount(ASSUMPTIONS.alarmNotificationsPerMonth, SECONDS_PER_MONTH / period));
     }
     for (const t of this.g.ofType(T.target)) {
-      if (!this.g.refersTo(t.inputs.arn, topic)) continue;
-      const bus = this.g.resolve(t.inputs.eventBusName, T.bus);
-      const rule = this.g.resolve(t.inputs.rule, T.rule);
+      if (!this.g.links(t, t.inputs.arn, topic)) continue;
+      const bus = this.g.resolveFrom(t, t.inputs.eventBusName, T.bus);
+      const rule = this.g.resolveFrom(t, t.inputs.rule, T.rule);
       const scheduled = rule ? monthlyRuns(strAt(rule.inputs, "scheduleExpression")) : undefined;
       const pattern = rule ? safeJson(strAt(rule.inputs, "eventPattern") ?? "") : undefined;
       const sources = Array.isArray(pattern?.source) ? (pattern.source as unknown[]) : [];
@@ -707,7 +707,7 @@ class Deriver {
     }
     for (const b of this.g.ofType(T.budget)) {
       const notes = Array.isArray(b.inputs.notifications) ? (b.inputs.notifications as Record<string, unknown>[]) : [];
-      const n = notes.filter((x) => Array.isArray(x.subscriberSnsTopicArns) && (x.subscriberSnsTopicArns as unknown[]).some((y) => this.g.refersTo(y, topic))).length;
+      const n = notes.filter((x) => Array.isArray(x.subscriberSnsTopicArns) && (x.subscriberSnsTopicArns as unknown[]).some((y) => this.g.links(b, y, topic))).length;
       if (n > 0) producers.push(amount(0, n));
     }
     for (const { fn } of this.envWriters(topic)) producers.push(this.lambdaFlow(fn).invocations);
@@ -739,13 +739,13 @@ class Deriver {
     let runs = monthlyRuns(strAt(r.inputs, "schedule"));
     for (const t of this.g.ofType(T.trigger)) {
       const actions = Array.isArray(t.inputs.actions) ? (t.inputs.actions as Record<string, unknown>[]) : [];
-      if (!actions.some((a) => this.g.refersTo(a[key], r))) continue;
+      if (!actions.some((a) => this.g.links(t, a[key], r))) continue;
       const type = (strAt(t.inputs, "type") ?? "ON_DEMAND").toUpperCase();
       let n = 0;
       if (type === "SCHEDULED") n = monthlyRuns(strAt(t.inputs, "schedule")) ?? 0;
       else if (type === "CONDITIONAL") {
         const cond = (at(t.inputs, "predicate.conditions") as Record<string, unknown>[] | undefined)?.[0];
-        const upstream = cond ? (this.g.resolve(cond.jobName, T.glueJob) ?? this.g.resolve(cond.crawlerName, T.crawler)) : undefined;
+        const upstream = cond ? (this.g.resolveFrom(t, cond.jobName, T.glueJob) ?? this.g.resolveFrom(t, cond.crawlerName, T.crawler)) : undefined;
         n = upstream ? (this.glueRuns(upstream, seen) ?? 0) : 0;
       }
       runs = (runs ?? 0) + n;
@@ -784,7 +784,7 @@ class Deriver {
     const expected = w ? (base * w.queriesPerDay * DAYS_PER_MONTH * ASSUMPTIONS.redshiftSecondsPerQuery) / 3600 : 0;
     let ceiling = max * HOURS_PER_MONTH;
     for (const l of this.g.ofType(T.rsUsageLimit)) {
-      if (!this.g.refersTo(l.inputs.resourceArn, wg)) continue;
+      if (!this.g.links(l, l.inputs.resourceArn, wg)) continue;
       if ((strAt(l.inputs, "usageType") ?? "") !== "serverless-compute" || (strAt(l.inputs, "breachAction") ?? "log") !== "deactivate") continue;
       const amountHours = numAt(l.inputs, "amount");
       if (amountHours === undefined) continue;

@@ -6,7 +6,7 @@
  * or the name after `table/`) equals one of those names, with or without an
  * autonaming suffix.
  */
-import { StackResource, UNKNOWN } from "../../platform/resources";
+import { StackResource, UNKNOWN, containsUnknown } from "../../platform/resources";
 
 const IDENTITY_KEYS = ["name", "bucket", "arn", "id", "functionName", "streamName", "tableName", "dashboardName", "workgroupName", "namespaceName"] as const;
 
@@ -48,6 +48,23 @@ export class ResourceGraph {
   /** True when the reference points at `target`. */
   public refersTo(ref: unknown, target: StackResource): boolean {
     return this.resolve(ref, target.type) === target;
+  }
+
+  /**
+   * Like {@link refersTo} for a reference held by `from`; when the reference is
+   * not known yet (a preview), `from` depending on `target` counts as the link.
+   */
+  public links(from: StackResource, ref: unknown, target: StackResource): boolean {
+    if (this.refersTo(ref, target)) return true;
+    return ref !== undefined && containsUnknown(ref) && from.dependencies.includes(target.urn);
+  }
+
+  /** Like {@link resolve} for a reference held by `from`; an unknown reference resolves to `from`'s only dependency of those types. */
+  public resolveFrom(from: StackResource, ref: unknown, ...types: string[]): StackResource | undefined {
+    const hit = this.resolve(ref, ...types);
+    if (hit || ref === undefined || !containsUnknown(ref)) return hit;
+    const deps = this.resources.filter((r) => from.dependencies.includes(r.urn) && (types.length === 0 || types.includes(r.type)));
+    return deps.length === 1 ? deps[0] : undefined;
   }
 }
 

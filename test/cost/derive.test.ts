@@ -190,6 +190,19 @@ describe("cost usage derivation", () => {
       assert.equal(c.ceilingMonthlyUsd, 1);
     });
 
+    it("in a preview, unknown references still link through the resources' dependencies", () => {
+      const [stream, fn, esm, logs] = pipeline({ reserved: 5, retention: 7 });
+      const preview = [
+        stream!,
+        { ...fn!, inputs: { ...fn!.inputs, loggingConfig: { logGroup: UNKNOWN } }, dependencies: [logs!.urn] },
+        { ...esm!, inputs: { ...esm!.inputs, eventSourceArn: UNKNOWN, functionName: UNKNOWN }, dependencies: [stream!.urn, fn!.urn] },
+        logs!,
+      ];
+      const c = estimateStack(preview, { region: REGION, workload: workload({ averageTps: 100 }), limits: limits() });
+      assert.equal(item(c, "proc").usage.monthly_requests, 2 * SECONDS);
+      assert.ok(item(c, "proc-logs").usage.monthly_data_ingested_gb! > 0);
+    });
+
     it("a price-relevant input unknown in a preview puts the resource in cannotPrice", () => {
       const c = estimateStack([res(T.fn, "proc", { memorySize: UNKNOWN, reservedConcurrentExecutions: 1 })], { region: REGION });
       assert.equal(c.items.length, 0);
