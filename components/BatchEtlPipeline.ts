@@ -184,7 +184,7 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
     this.enrichedBucket = zone("enriched", [["enriched", s.zoneRetentionDays]]);
     this.artifactsBucket = new SecureBucket(`${name}-artifacts`, {
       kmsKeyArn: args.kmsKeyArn,
-      versioning: false,
+      versioning: protection.bucketVersioning,
       forceDestroy: true,
       // scripts/ and reference/ (uploaded by the team) do not expire.
       lifecycle: [retentionLifecycle("glue-temp", 7, "tmp/")],
@@ -210,6 +210,20 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
         { sid: "Quarantine", actions: ["s3:PutObject"], resources: [pulumi.interpolate`${this.rawBucket.arn}/quarantine/*`] },
         { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [args.kmsKeyArn] },
       ],
+    }, parent);
+    new aws.cloudwatch.MetricAlarm(`${name}-file-check-errors`, {
+      alarmDescription: "The file check failed invocations: incoming files may be neither checked nor quarantined",
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: this.fileCheck.functionName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+      alarmActions: [args.alertTopicArn],
+      okActions: [args.alertTopicArn],
     }, parent);
     const invoke = new aws.lambda.Permission(`${name}-file-check-from-s3`, {
       action: "lambda:InvokeFunction",
@@ -362,11 +376,9 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: [createTable] });
 
     // ---- Orchestrate: the state machine, its logs, failure alerts and the nightly schedule ----------
-    const sfnLogs = new aws.cloudwatch.LogGroup(`${name}-orchestration-logs`, {
-      name: `/aws/vendedlogs/states/${pulumi.getProject()}-${pulumi.getStack()}-${name}`,
-      retentionInDays: operations.logRetentionDays,
-      kmsKeyId: args.kmsKeyArn,
-    }, parent);
+    // No CloudWatch Logs delivery for the state machine: its execution history (kept 90 days
+    // by Step Functions, free) records every step, failures reach SNS, and log delivery would
+    // need logs:*LogDelivery on "*", which the policy pack refuses for write actions.
     const sfnRole = new aws.iam.Role(`${name}-orchestration-role`, {
       description: "Step Functions: run the batch ETL jobs, load Redshift, notify failures",
       assumeRolePolicy: assumeRolePolicy("states.amazonaws.com", accountId),
@@ -382,12 +394,6 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
         { sid: "ReadWarehouseSecret", actions: ["secretsmanager:GetSecretValue"], resources: [this.warehouse.adminSecretArn] },
         { sid: "NotifyFailures", actions: ["sns:Publish"], resources: [args.alertTopicArn] },
         { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [args.kmsKeyArn] },
-        // CloudWatch Logs delivery for Step Functions accepts only "*" (AWS documents no resource-level scoping).
-        {
-          sid: "DeliverLogs",
-          actions: ["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
-          resources: ["*"],
-        },
       ]),
     }, parent);
 
@@ -425,7 +431,6 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
       type: "STANDARD",
       roleArn: sfnRole.arn,
       definition,
-      loggingConfiguration: { level: "ERROR", includeExecutionData: false, logDestination: pulumi.interpolate`${sfnLogs.arn}:*` },
       encryptionConfiguration: { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: args.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 },
     }, { parent: this, dependsOn: [sfnPolicy, createStaging] });
 

@@ -167,7 +167,7 @@ export class DataLakePipeline extends pulumi.ComponentResource {
 
     this.artifactsBucket = new SecureBucket(`${name}-artifacts`, {
       kmsKeyArn: args.kmsKeyArn,
-      versioning: false,
+      versioning: protection.bucketVersioning,
       forceDestroy: true,
       lifecycle: [retentionLifecycle("glue-temp", s.tempRetentionDays, "tmp/"), retentionLifecycle("athena-results", s.athenaResultsRetentionDays, "athena/")],
     }, parent);

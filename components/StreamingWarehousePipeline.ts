@@ -145,7 +145,7 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
     // ---- Store: the staging zone Firehose COPYs from ------------------------------------------
     this.stagingBucket = new SecureBucket(`${name}-staging`, {
       kmsKeyArn: args.kmsKeyArn,
-      versioning: false,
+      versioning: protection.bucketVersioning,
       forceDestroy: protection.forceDestroyBuckets,
       lifecycle: [retentionLifecycle("staging", s.stagingRetentionDays, "staging/"), retentionLifecycle("errors", 30, "errors/")],
     }, parent);

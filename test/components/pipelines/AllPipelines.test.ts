@@ -4,11 +4,15 @@
  * resource of the kinds the guardrails care about carries its bound.
  */
 import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadEngines } from "../../../platform/engines";
+import { planStack } from "../../../platform/plan";
 import { synthesizeStack, SynthResult } from "../../../platform/synth";
 import { BATCH_ETL_METADATA } from "../../../components/BatchEtlPipeline";
 import { DATALAKE_METADATA } from "../../../components/DataLakePipeline";
 import { STREAMING_WAREHOUSE_METADATA } from "../../../components/StreamingWarehousePipeline";
-import { fixtureEnv, ofType } from "./helpers";
+import { REPO_ROOT, fixtureEnv, ofType } from "./helpers";
 
 describe("stack fixture selecting all four pipelines", () => {
   const env = fixtureEnv("Pulumi.all.yaml");
@@ -101,6 +105,15 @@ describe("stack fixture selecting all four pipelines", () => {
     for (const d of ofType(synth.resources, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").filter((x) => x.inputs["destination"] === "redshift")) {
       assert.equal((d.inputs["serverSideEncryption"] as { enabled: boolean }).enabled, true);
     }
+  });
+
+  it("passes the offline policy pack with prod's policy config: no mandatory violation", () => {
+    const engines = loadEngines();
+    assert.ok(engines.policy, "the policy pack is available offline");
+    const policyConfig = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", "config", "prod.json"), "utf8"));
+    const plan = planStack({ stack: env.stack, region: env.awsRegion, resources: synth.resources, workload: env.workload, limits: env.limits, policyConfig, budgetFallbackUsd: env.budget.monthlyUsd }, engines);
+    const mandatory = plan.policy.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy}: ${v.message}`);
+    assert.deepEqual(mandatory, []);
   });
 
   it("creates no NAT gateway", () => {

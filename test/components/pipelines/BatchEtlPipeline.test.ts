@@ -213,6 +213,9 @@ describe("BatchEtlPipeline (P3)", () => {
         assert.equal(vars["MAX_FILE_BYTES"], String(512 * 1024 * 1024));
         assert.equal(vars["QUARANTINE_PREFIX"], "quarantine/");
         assert.equal(lambda.inputs["reservedConcurrentExecutions"], 5);
+        const alarm = byName(synth.resources, "batch-file-check-errors");
+        assert.equal(alarm.inputs["metricName"], "Errors");
+        assert.match((alarm.inputs["alarmActions"] as string[])[0]!, /core-alerts/);
         const p = rolePolicy(synth.resources, "batch-file-check-policy");
         assert.match(resourcesOf(statement(p, "Quarantine"))[0]!, /^arn:aws:s3:::batch-raw-[0-9a-f]+\/quarantine\/\*$/);
       });
@@ -230,7 +233,7 @@ describe("BatchEtlPipeline (P3)", () => {
         assert.equal(ofType(synth.resources, "aws:s3/bucketObjectv2:BucketObjectv2").length, 3);
       });
 
-      it("orchestrates with an encrypted, logged state machine whose definition validates", () => {
+      it("orchestrates with an encrypted state machine whose definition validates", () => {
         const sm = one(synth.resources, "aws:sfn/stateMachine:StateMachine");
         const def = JSON.parse(sm.inputs["definition"] as string) as { States: Record<string, AslState> };
         const { isValid, errorsText } = aslValidator(def);
@@ -239,9 +242,8 @@ describe("BatchEtlPipeline (P3)", () => {
         const sqls = (def.States["LoadWarehouse"]!["Parameters"] as { Sqls: string[] }).Sqls;
         assert.match(sqls[1]!, /^COPY public\.daily_kpis_staging FROM 's3:\/\/batch-enriched-[0-9a-f]+\/daily_kpis\/latest\/' IAM_ROLE 'arn:aws:iam::\d{12}:role\/batch-copy-role-[0-9a-f]+' FORMAT AS PARQUET$/);
         assert.deepEqual(sm.inputs["encryptionConfiguration"], { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: (sm.inputs["encryptionConfiguration"] as { kmsKeyId: string }).kmsKeyId, kmsDataKeyReusePeriodSeconds: 300 });
-        assert.equal((sm.inputs["loggingConfiguration"] as { level: string }).level, "ERROR");
-        const logs = byName(synth.resources, "batch-orchestration-logs");
-        assert.equal(logs.inputs["retentionInDays"], env.operations.logRetentionDays);
+        // No log delivery (it needs logs:*LogDelivery on "*"): execution history and SNS instead.
+        assert.equal(sm.inputs["loggingConfiguration"], undefined);
       });
 
       it("runs nightly from EventBridge Scheduler with a role that may only start this state machine", () => {
@@ -286,14 +288,6 @@ describe("BatchEtlPipeline (P3)", () => {
           "ec2:DescribeSubnets",
           "ec2:DescribeSecurityGroups",
           "ec2:DescribeNetworkInterfaces",
-          "logs:CreateLogDelivery",
-          "logs:GetLogDelivery",
-          "logs:UpdateLogDelivery",
-          "logs:DeleteLogDelivery",
-          "logs:ListLogDeliveries",
-          "logs:PutResourcePolicy",
-          "logs:DescribeResourcePolicies",
-          "logs:DescribeLogGroups",
         ]);
         const sfn = rolePolicy(synth.resources, "batch-orchestration-policy");
         assert.equal(resourcesOf(statement(sfn, "RunJobs")).length, 3);
