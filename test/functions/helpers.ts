@@ -1,0 +1,43 @@
+/** Shared test helpers: fixtures (cloned per test), configs and record factories. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type { ProcessorConfig } from "../../functions/stream-processor/config";
+import type { StreamRecord } from "../../functions/stream-processor/processor";
+
+export function fixture<T>(name: string): T {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, "events", name), "utf8")) as T;
+}
+
+export const REGIONS = ["EMEA", "NA", "LATAM", "APAC"] as const;
+export const CURRENCIES = ["EUR", "USD", "GBP", "CAD", "CHF"] as const;
+export const HASH_KEY = "test-email-hash-key-0123456789";
+
+export const validationContext = (nowMs = Date.parse("2026-11-28T18:01:00Z")) => ({
+  regions: new Set<string>(REGIONS),
+  currencies: new Set<string>(CURRENCIES),
+  maxRecordBytes: 102_400,
+  nowMs,
+});
+
+export function processorConfig(overrides: Partial<ProcessorConfig> = {}): ProcessorConfig {
+  return {
+    table: "aggregates",
+    quarantineBucket: "quarantine",
+    quarantinePrefix: "quarantine/",
+    spikeBusName: "spikes",
+    regions: new Set(REGIONS),
+    currencies: new Set(CURRENCIES),
+    spikes: { ratio: 3, minUnits: 20, baselineMinutes: 15 },
+    hotRetentionDays: 2,
+    maxRecordBytes: 102_400,
+    productBuckets: 16,
+    dedupCacheSize: 1000,
+    ...overrides,
+  };
+}
+
+/** A stream record at position `seq` of `shard`. */
+export function streamRecord(payload: unknown, seq: number | string, shard = "shardId-000000000000", arrivalMs = Date.parse("2026-11-28T18:00:30Z")): StreamRecord {
+  const data = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
+  return { shardId: shard, sequenceNumber: typeof seq === "number" ? String(49_000_000_000 + seq) : seq, partitionKey: "pk", arrivalMs, data };
+}

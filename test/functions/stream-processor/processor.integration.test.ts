@@ -1,0 +1,169 @@
+/**
+ * The stream processor's core against dynalite and s3rver through the real
+ * SDK clients; EventBridge (no emulator) through aws-sdk-client-mock.
+ */
+import * as assert from "node:assert/strict";
+import { GetItemCommand, ProvisionedThroughputExceededException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
+import { countQuarantined, scanAggregates } from "../../../functions/local/pipeline";
+import { hashEmail, HASH_PREFIX } from "../../../functions/shared";
+import { bucketOf } from "../../../functions/stream-processor/itemDesign";
+import { fromLambdaRecord, processRecords, ProcessorDeps } from "../../../functions/stream-processor/processor";
+import { RecentIds } from "../../../functions/stream-processor/RecentIds";
+import { BaselineCache } from "../../../functions/stream-processor/spikes";
+import { fixture, HASH_KEY, processorConfig, streamRecord } from "../helpers";
+
+type Tx = Record<string, any>;
+
+describe("stream-processor/processRecords on dynalite + s3rver", function () {
+  this.timeout(30_000);
+  let emu: Emulators;
+  let table = 0;
+  const events = mockClient(EventBridgeClient);
+
+  before(async () => {
+    emu = await startEmulators({ dynamo: true, s3: true });
+    await createBucket(emu.s3!, "quarantine");
+  });
+  after(async () => {
+    events.restore();
+    await emu.close();
+  });
+
+  /** A fresh table per test and fresh container state. */
+  async function deps(overrides: Partial<ProcessorDeps> = {}): Promise<ProcessorDeps> {
+    const name = `aggregates-${table++}`;
+    await createAggregatesTable(emu.dynamo!, name);
+    events.reset();
+    events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e1" }] });
+    return {
+      config: processorConfig({ table: name }),
+      dynamo: emu.dynamo!,
+      s3: emu.s3!,
+      events: new EventBridgeClient({ region: "us-east-1", credentials: { accessKeyId: "x", secretAccessKey: "x" } }),
+      hashKey: async () => HASH_KEY,
+      recent: new RecentIds(1000),
+      baselines: new BaselineCache(),
+      now: () => Date.parse("2026-11-28T18:01:00Z"),
+      ...overrides,
+    };
+  }
+
+  const tx = (id: string, productId: string, quantity: number, extra: Tx = {}): Tx => ({
+    ...fixture<Tx>("transaction.valid.json"),
+    transactionId: id,
+    items: [{ productId, category: "c", unitPrice: 2.5, quantity }],
+    totalAmount: 2.5 * quantity,
+    ...extra,
+  });
+
+  it("applies a batch, and a redelivered or overlapping batch never double counts", async () => {
+    // prepare
+    const d = await deps({ recent: new RecentIds(0) });
+    const batch = [1, 2, 3, 4].map((i) => streamRecord(tx(`t${i}`, "P1", i), i));
+    // act: the batch, the same batch again, then an overlapping one (3..6)
+    await processRecords(batch, d);
+    const again = await processRecords(batch, d);
+    const overlap = [3, 4, 5, 6].map((i) => streamRecord(tx(`t${i}`, "P1", i), i));
+    await processRecords(overlap, d);
+    // assess
+    const aggregates = await scanAggregates(emu.dynamo!, d.config.table);
+    assert.deepEqual(aggregates, [{ minute: "2026-11-28T18:00", productId: "P1", region: "EMEA", units: 21, revenue: 52.5, orders: 6 }]);
+    assert.equal(again.alreadyApplied, 1);
+    assert.deepEqual(again.failedSequenceNumbers, []);
+  });
+
+  it("de-duplicates a transaction id within a batch and, through the recent-id set, across batches", async () => {
+    // prepare
+    const d = await deps();
+    // act
+    const first = await processRecords([streamRecord(tx("dup", "P1", 2), 1), streamRecord(tx("dup", "P1", 2), 2)], d);
+    const second = await processRecords([streamRecord(tx("dup", "P1", 2), 3)], d);
+    // assess
+    assert.equal(first.duplicates, 1);
+    assert.equal(second.duplicates, 1);
+    const aggregates = await scanAggregates(emu.dynamo!, d.config.table);
+    assert.equal(aggregates[0]!.units, 2);
+  });
+
+  it("reports exactly the records behind a throttled item and applies them once on retry", async () => {
+    // prepare: P1 and P9 land in different items; throttle the first update of P9's item
+    const d = await deps({ recent: new RecentIds(0) });
+    const batch = [streamRecord(tx("a", "P1", 1), 1), streamRecord(tx("b", "P9", 5), 2), streamRecord(tx("c", "P1", 1), 3)];
+    const p9Bucket = `b${String(bucketOf("P9", 16)).padStart(2, "0")}`;
+    let throttled = false;
+    const flaky = {
+      send: ((cmd: unknown) => {
+        if (!throttled && cmd instanceof UpdateItemCommand && cmd.input.Key?.sk?.S === p9Bucket) {
+          throttled = true;
+          return Promise.reject(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
+        }
+        return (emu.dynamo!.send as (c: unknown) => Promise<unknown>)(cmd);
+      }) as typeof emu.dynamo.send,
+    };
+    // act: first delivery, then Lambda's retry from the lowest failure
+    const first = await processRecords(batch, { ...d, dynamo: flaky });
+    const retry = await processRecords(batch.slice(1), { ...d, dynamo: flaky });
+    // assess
+    assert.deepEqual(first.failedSequenceNumbers, [batch[1]!.sequenceNumber]);
+    assert.deepEqual(retry.failedSequenceNumbers, []);
+    const byProduct = Object.fromEntries((await scanAggregates(emu.dynamo!, d.config.table)).map((a) => [a.productId, a.units]));
+    assert.deepEqual(byProduct, { P1: 2, P9: 5 });
+  });
+
+  it("quarantines a rejected record at a deterministic key with the rule, position and hashed e-mail", async () => {
+    // prepare
+    const d = await deps();
+    const bad = streamRecord(tx("bad", "P1", 1, { region: "MARS" }), 7, "shardId-000000000002");
+    // act
+    const out = await processRecords([bad, streamRecord(tx("ok", "P1", 1), 8, "shardId-000000000002")], d);
+    // assess
+    assert.deepEqual(out.rejected, { "unknown-region": 1 });
+    assert.equal(out.valid, 1);
+    const key = `quarantine/dt=2026-11-28/unknown-region/shardId-000000000002/${bad.sequenceNumber}.json`;
+    const doc = JSON.parse(await (await emu.s3!.send(new GetObjectCommand({ Bucket: "quarantine", Key: key }))).Body!.transformToString());
+    assert.equal(doc.rule, "unknown-region");
+    assert.deepEqual(doc.source, { shardId: "shardId-000000000002", sequenceNumber: bad.sequenceNumber, partitionKey: "pk", arrivalTime: "2026-11-28T18:00:30.000Z" });
+    const payload = Buffer.from(doc.payloadBase64, "base64").toString("utf8");
+    assert.ok(!payload.includes("Example.com"));
+    assert.ok(payload.includes(`${HASH_PREFIX}${hashEmail(HASH_KEY, "jane.doe@example.com")}`));
+    assert.equal((await countQuarantined(emu.s3!, "quarantine"))["unknown-region"], 1);
+  });
+
+  it("emits one spike event per minute, product and region, above ratio x baseline", async () => {
+    // prepare: a quiet baseline of 1 unit/minute for 15 minutes, then 40 units in one minute
+    const d = await deps();
+    const quiet = Array.from({ length: 15 }, (_, i) => streamRecord(tx(`q${i}`, "P7", 1, { occurredAt: new Date(Date.parse("2026-11-28T17:45:00Z") + i * 60_000).toISOString() }), i + 1));
+    await processRecords(quiet, d);
+    // act: the spike minute, delivered in two batches (the second must not alert again)
+    const spike = await processRecords([streamRecord(tx("s1", "P7", 25), 100)], d);
+    const more = await processRecords([streamRecord(tx("s2", "P7", 15), 101)], d);
+    // assess
+    assert.equal(spike.spikes.length, 1);
+    assert.deepEqual(spike.spikes[0], { productId: "P7", region: "EMEA", minute: "2026-11-28T18:00", units: 25, baseline: 1, ratio: 25, threshold: 3, baselineMinutes: 15 });
+    assert.equal(more.spikes.length, 0);
+    const calls = events.commandCalls(PutEventsCommand);
+    assert.equal(calls.length, 1);
+    assert.equal(calls[0]!.args[0].input.Entries![0]!.DetailType, "RetailSalesSpike");
+    assert.equal(calls[0]!.args[0].input.Entries![0]!.Source, "retail.platform");
+  });
+
+  it("accepts an empty batch, and decodes the Lambda Kinesis event fixture", async () => {
+    // prepare
+    const d = await deps();
+    const event = fixture<{ Records: any[] }>("kinesis-event.json");
+    event.Records[0].kinesis.data = Buffer.from(JSON.stringify(tx("fx", "P3", 3))).toString("base64");
+    // act
+    const empty = await processRecords([], d);
+    const out = await processRecords(event.Records.map(fromLambdaRecord), d);
+    // assess
+    assert.deepEqual(empty.failedSequenceNumbers, []);
+    assert.equal(out.valid, 1);
+    const item = await emu.dynamo!.send(new GetItemCommand({ TableName: d.config.table, Key: { pk: { S: "EMEA#2026-11-28T18:00" }, sk: { S: `b${String(bucketOf("P3", 16)).padStart(2, "0")}` } } }));
+    assert.equal(item.Item?.["u#P3"]?.N, "3");
+    assert.ok(item.Item?.["h#3"]?.S?.endsWith(event.Records[0].kinesis.sequenceNumber));
+  });
+});
