@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Environment, loadStackFile } from "../../environments";
+import { Environment, loadStackFile, PIPELINE_KINDS } from "../../environments";
 import { StackResource } from "../../platform/resources";
 import { synthesizeStack } from "../../platform/synth";
 import { evaluatePolicies, loadPolicyConfig, POLICY_NAMES, PolicyReport, violatedPolicies } from "../../policies/offline";
@@ -24,15 +24,6 @@ function evaluateEnv(env: Environment, resources: readonly StackResource[], conf
 const show = (r: PolicyReport, level: "mandatory" | "advisory") =>
   r.violations.filter((v) => v.level === level).map((v) => `${v.policy}: ${v.message}`).join("\n");
 
-/**
- * Mandatory violations in prod that come from components/ and wait for the lead
- * (see the pending tests below and docs/policies.md, "Known defects").
- */
-const KNOWN_PROD_DEFECTS = [
-  "s3-versioning urn:pulumi:prod::retail-data-platform::platform:storage:SecureBucket$aws:s3/bucket:Bucket::realtime-athena-results",
-  "lambda-error-alarm urn:pulumi:prod::retail-data-platform::platform:compute:Function$aws:lambda/function:Function::realtime-report",
-];
-
 describe("the pack over whole stacks", function () {
   this.timeout(60_000);
   const stacks: Record<string, { env: Environment; resources: StackResource[] }> = {};
@@ -50,15 +41,7 @@ describe("the pack over whole stacks", function () {
     assert.equal(show(report, "mandatory"), "");
   });
 
-  it("prod has no mandatory violations beyond the known component defects", () => {
-    const { env, resources } = stacks["prod"]!;
-    const report = evaluateEnv(env, resources);
-    const mandatory = report.violations.filter((v) => v.level === "mandatory").map((v) => `${v.policy} ${v.urn}`);
-    assert.deepEqual(mandatory.sort(), [...KNOWN_PROD_DEFECTS].sort(), show(report, "mandatory"));
-  });
-
-  // Pending until the lead fixes components/ (docs/policies.md, "Known defects").
-  it.skip("prod has zero mandatory violations (pending: RealtimeAnalyticsPipeline athena-results bucket needs versioning: protection.bucketVersioning; realtime-report function needs an AWS/Lambda Errors alarm)", () => {
+  it("prod has zero mandatory violations", () => {
     const { env, resources } = stacks["prod"]!;
     assert.equal(show(evaluateEnv(env, resources), "mandatory"), "");
   });
@@ -74,6 +57,20 @@ describe("the pack over whole stacks", function () {
     const { env, resources } = stacks["prod"]!;
     const report = evaluateEnv(env, resources, "dev");
     assert.ok(violatedPolicies(report, "mandatory").includes("lambda-concurrency-bounded"), show(report, "mandatory"));
+  });
+
+  it("a stack with every pipeline breaks no scaling, security, operations or tagging rule under prod's config", async () => {
+    const base = stacks["prod"]!.env;
+    const env: Environment = { ...base, pipelines: [...PIPELINE_KINDS] };
+    const { resources } = await synthesizeStack(env);
+    for (const type of ["aws:glue/job:Job", "aws:redshiftserverless/workgroup:Workgroup", "aws:athena/workgroup:Workgroup", "aws:kinesis/stream:Stream"]) {
+      assert.ok(resources.some((r) => r.type === type), `the stack should hold a ${type}`);
+    }
+    const report = evaluateEnv(env, resources);
+    // The budgets are sized for the realtime pipeline alone, so only the cost rules may object.
+    const other = report.violations.filter((v) => v.level === "mandatory" && !v.policy.startsWith("budget-"));
+    assert.deepEqual(other.map((v) => `${v.policy}: ${v.message}`), []);
+    assert.deepEqual(report.cannotVerify, []);
   });
 
   it("a deliberately misconfigured stack trips every policy", () => {

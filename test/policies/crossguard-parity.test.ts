@@ -1,0 +1,178 @@
+/**
+ * Parity with CrossGuard itself: the analyzer functions of @pulumi/policy's
+ * server (the code `pulumi preview --policy-pack` talks to over gRPC) run the
+ * pack over the same resources as the offline evaluator, and both must report
+ * the same violations and the same "cannot verify" entries.
+ * The gRPC requests are faked with objects answering the getters the server calls.
+ */
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadStackFile } from "../../environments";
+import { providerUrnOf, StackResource } from "../../platform/resources";
+import { readResourceDocument } from "../../platform/sources";
+import { synthesizeStack } from "../../platform/synth";
+import { CANNOT_VERIFY_PREFIX } from "../../policies/common";
+import { ALL_POLICIES, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/pack";
+import { evaluatePolicies, loadPolicyConfig, PolicyPackConfig, POLICY_NAMES, resolvePolicyConfig } from "../../policies/offline";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const protoutil = require("@pulumi/policy/protoutil") as { mapEnforcementLevel(l: string): number; convertEnforcementLevel(n: number): string };
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+type Handler = (call: unknown, cb: (err: unknown, resp?: unknown) => void) => Promise<void>;
+
+/**
+ * The analyzer service exactly as `serve()` registers it for the CLI, captured
+ * by intercepting grpc's addService; bindAsync is stubbed so no port opens.
+ */
+function analyzerService(): Record<"analyze" | "analyzeStack" | "configure", Handler> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const grpc = require(require.resolve("@grpc/grpc-js", { paths: [path.dirname(require.resolve("@pulumi/policy/server"))] })) as { Server: { prototype: Record<string, unknown> } };
+  const proto = grpc.Server.prototype;
+  const { addService, bindAsync } = proto;
+  let captured: Record<string, Handler> | undefined;
+  proto["addService"] = function (_service: unknown, impl: Record<string, Handler>) {
+    captured = impl;
+  };
+  proto["bindAsync"] = () => undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    (require("@pulumi/policy/server") as { serve: (...a: unknown[]) => void }).serve(PACK_NAME, "0.1.0", PACK_ENFORCEMENT_LEVEL, { policies: ALL_POLICIES }, undefined);
+  } finally {
+    proto["addService"] = addService;
+    proto["bindAsync"] = bindAsync;
+  }
+  return captured as Record<"analyze" | "analyzeStack" | "configure", Handler>;
+}
+let service: ReturnType<typeof analyzerService> | undefined;
+const NOW = new Date("2026-11-28T12:00:00Z");
+
+interface Diagnostic {
+  getPolicyname(): string;
+  getUrn(): string;
+  getMessage(): string;
+  getEnforcementlevel(): number;
+}
+
+const struct = (v: Readonly<Record<string, unknown>>) => ({ toJavaScript: () => structuredClone(v) });
+
+function options(r: StackResource) {
+  return {
+    getProtect: () => false,
+    getIgnorechangesList: () => [],
+    getAliasesList: () => [],
+    getCustomtimeouts: () => undefined,
+    getAdditionalsecretoutputsList: () => [],
+    getDeletebeforereplacedefined: () => false,
+    getDeletebeforereplace: () => false,
+    getParent: () => r.parent ?? "",
+  };
+}
+
+function request(r: StackResource, byUrn: Map<string, StackResource>) {
+  const p = byUrn.get(providerUrnOf(r.provider) ?? "");
+  return {
+    getType: () => r.type,
+    getProperties: () => struct(r.inputs),
+    getUrn: () => r.urn,
+    getName: () => r.name,
+    getOptions: () => options(r),
+    getProvider: () => (p ? { getType: () => p.type, getProperties: () => struct(p.inputs), getUrn: () => p.urn, getName: () => p.name } : undefined),
+    getParent: () => r.parent ?? "",
+    getDependenciesList: () => [...r.dependencies],
+    getPropertydependenciesMap: () => undefined,
+  };
+}
+
+const call = <T>(fn: Handler, request: unknown): Promise<T> =>
+  new Promise((resolve, reject) => void fn({ request }, (err, resp) => (err ? reject(err) : resolve(resp as T))));
+
+type Entry = string;
+
+/** Runs the pack through CrossGuard's analyzer functions: Analyze per resource, then AnalyzeStack. */
+async function crossGuard(resources: readonly StackResource[], config: PolicyPackConfig): Promise<{ violations: Entry[]; cannotVerify: Entry[] }> {
+  // What the CLI sends in Configure: every policy with its level and options (defaults applied).
+  const resolved = resolvePolicyConfig(config);
+  const map = new Map(
+    resolved.map((r) => [r.policy.name, { getProperties: () => struct(r.options), getEnforcementlevel: () => protoutil.mapEnforcementLevel(r.level) }]),
+  );
+  service ??= analyzerService();
+  await call(service.configure, { getPolicyconfigMap: () => map });
+  const { analyze, analyzeStack } = service;
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const diagnostics: { d: Diagnostic; urn: string | null }[] = [];
+  for (const r of resources) {
+    const resp = await call<{ getDiagnosticsList(): Diagnostic[] }>(analyze, request(r, byUrn));
+    diagnostics.push(...resp.getDiagnosticsList().map((d) => ({ d, urn: d.getUrn() || r.urn })));
+  }
+  const stackResp = await call<{ getDiagnosticsList(): Diagnostic[] }>(analyzeStack, { getResourcesList: () => resources.map((r) => request(r, byUrn)) });
+  diagnostics.push(...stackResp.getDiagnosticsList().map((d) => ({ d, urn: d.getUrn() || null })));
+
+  const violations: Entry[] = [];
+  const cannotVerify: Entry[] = [];
+  for (const { d, urn } of diagnostics) {
+    const policy = ALL_POLICIES.find((p) => p.name === d.getPolicyname())!;
+    // String reports read "<description>\n<message>"; object reports carry the message alone.
+    const message = d.getMessage().startsWith(`${policy.description}\n`) ? d.getMessage().slice(policy.description.length + 1) : d.getMessage();
+    if (message.startsWith(CANNOT_VERIFY_PREFIX) || message.startsWith("can't run policy")) cannotVerify.push(`${policy.name} ${urn}`);
+    else violations.push(`${policy.name} ${protoutil.convertEnforcementLevel(d.getEnforcementlevel())} ${urn} ${message}`);
+  }
+  return { violations: violations.sort(), cannotVerify: cannotVerify.sort() };
+}
+
+function offline(resources: readonly StackResource[], config: PolicyPackConfig) {
+  const report = evaluatePolicies(resources, { config, now: NOW });
+  return {
+    violations: report.violations.map((v) => `${v.policy} ${v.level} ${v.urn} ${v.message}`).sort(),
+    cannotVerify: report.cannotVerify.map((c) => `${c.policy} ${c.urn}`).sort(),
+  };
+}
+
+describe("parity with CrossGuard's analyzer (@pulumi/policy server)", function () {
+  this.timeout(60_000);
+  let realNow: DateConstructor;
+
+  // CrossGuard reads the real clock; pin it so runtime deprecations agree.
+  before(() => {
+    realNow = global.Date;
+    const fixed = NOW.getTime();
+    global.Date = class extends realNow {
+      constructor(...args: unknown[]) {
+        super(...((args.length ? args : [fixed]) as []));
+      }
+      static override now() {
+        return fixed;
+      }
+    } as DateConstructor;
+  });
+  after(() => {
+    global.Date = realNow;
+  });
+
+  const cases: [string, () => Promise<{ resources: StackResource[]; config: PolicyPackConfig }>][] = [
+    ["the dev stack", async () => ({ resources: (await synthesizeStack(loadStackFile(path.join(ROOT, "Pulumi.dev.yaml"), "retail-data-platform"))).resources, config: loadPolicyConfig(path.join(ROOT, "policies/config/dev.json")) })],
+    ["the prod stack", async () => ({ resources: (await synthesizeStack(loadStackFile(path.join(ROOT, "Pulumi.prod.yaml"), "retail-data-platform"))).resources, config: loadPolicyConfig(path.join(ROOT, "policies/config/prod.json")) })],
+    [
+      "the misconfigured stack",
+      async () => ({
+        resources: (JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/policies/misconfigured-stack.json"), "utf8")) as { resources: StackResource[] }).resources,
+        config: loadPolicyConfig(path.join(ROOT, "policies/config/dev.json")),
+      }),
+    ],
+    ["a preview with unknowns", async () => ({ resources: readResourceDocument(path.join(ROOT, "test/fixtures/policies/preview.json")), config: loadPolicyConfig(path.join(ROOT, "policies/config/dev.json")) })],
+  ];
+
+  for (const [what, load] of cases) {
+    it(`reports the same for ${what}`, async () => {
+      const { resources, config } = await load();
+      const expected = await crossGuard(resources, config);
+      const actual = offline(resources, config);
+      assert.deepEqual(actual.violations, expected.violations);
+      assert.deepEqual(actual.cannotVerify, expected.cannotVerify);
+      if (what === "the misconfigured stack") assert.deepEqual([...new Set(expected.violations.map((v) => v.split(" ")[0]))].sort(), [...POLICY_NAMES].sort());
+      if (what === "a preview with unknowns") assert.ok(expected.cannotVerify.length >= 2, expected.cannotVerify.join("\n"));
+    });
+  }
+});
