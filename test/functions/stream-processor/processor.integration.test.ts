@@ -102,7 +102,7 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
           return Promise.reject(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
         }
         return (emu.dynamo!.send as (c: unknown) => Promise<unknown>)(cmd);
-      }) as typeof emu.dynamo.send,
+      }) as ProcessorDeps["dynamo"]["send"],
     };
     // act: first delivery, then Lambda's retry from the lowest failure
     const first = await processRecords(batch, { ...d, dynamo: flaky });
