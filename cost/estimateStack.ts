@@ -5,6 +5,7 @@
  */
 import type { Limits, Workload } from "../environments/schema";
 import { StackResource, containsUnknown } from "../platform/resources";
+import { SECONDS_PER_MONTH } from "./constants";
 import { CostError } from "./errors";
 import { at } from "./estimators/types";
 import { checkUsage, pricingOf, sum } from "./priceResource";
@@ -42,6 +43,14 @@ const PRICE_PROPS: Readonly<Record<string, readonly string[]>> = {
   "aws:quicksight/dataSet:DataSet": ["importMode"],
   "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpcEndpointType", "subnetIds"],
 };
+
+/** Reserved concurrency bounds GB-seconds whatever the duration: requests x duration <= reserved x month. */
+function capLambdaCeiling(props: Readonly<Record<string, unknown>>, usage: Usage): void {
+  const reserved = typeof props.reservedConcurrentExecutions === "number" ? props.reservedConcurrentExecutions : undefined;
+  const duration = usage.request_duration_ms ?? 0;
+  if (reserved === undefined || reserved < 0 || duration <= 0 || usage.monthly_requests === undefined) return;
+  usage.monthly_requests = Math.min(usage.monthly_requests, (reserved * SECONDS_PER_MONTH * 1000) / duration);
+}
 
 export function estimateStack(resources: readonly StackResource[], options: EstimateOptions): StackCost {
   const prices = priceBook(options.region);
@@ -86,6 +95,7 @@ export function estimateStack(resources: readonly StackResource[], options: Esti
     // The ceiling never sits below the expected usage (overrides included).
     const ceilingUsage: Usage = { ...expectedUsage };
     for (const [k, v] of Object.entries(ceiling.usage)) ceilingUsage[k] = Math.max(v, expectedUsage[k] ?? 0);
+    if (r.type === "aws:lambda/function:Function") capLambdaCeiling(r.inputs, ceilingUsage);
     const ceilingLines = estimator.price({ props: r.inputs, usage: ceilingUsage, prices });
     items.push({ urn: r.urn, type: r.type, name: r.name, expectedMonthlyUsd, ceilingMonthlyUsd: sum(ceilingLines.map((l) => l.monthlyUsd)), expected, ceiling: ceilingLines, usage: expectedUsage });
   }

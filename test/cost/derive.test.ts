@@ -63,6 +63,13 @@ describe("cost usage derivation", () => {
       assert.equal(unbounded.ceilingMonthlyUsd, null);
     });
 
+    it("a longer duration from a usage file never lifts the ceiling above reserved concurrency x the month", () => {
+      const usage = { byType: {}, byName: { proc: { request_duration_ms: 5000 } } };
+      const c = estimateStack(pipeline({ reserved: 5, retention: 7 }), { region: REGION, workload: workload(), limits: limits(), usage });
+      const gbSeconds = item(c, "proc").ceiling.find((l) => l.component.startsWith("Duration"))!.quantity;
+      assert.ok(Math.abs(gbSeconds - 5 * SECONDS) < 1e-3, `GB-s at the ceiling: ${gbSeconds}`);
+    });
+
     it("its log group ingests per invocation and stores retentionInDays of it; no retention is unbounded", () => {
       const c = estimateStack(pipeline({ reserved: 5, retention: 7 }), { region: REGION, workload: workload(), limits: limits() });
       const logs = item(c, "proc-logs");
