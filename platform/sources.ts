@@ -5,12 +5,13 @@
  *   update (each step's `newState`); delete steps are dropped; preview
  *   unknowns (`UNKNOWN`) are kept as they are, for the policies to report;
  * - `pulumi stack export`: the resources in state (pending deletions dropped).
+ * Secrets: a decrypted one (`--show-secrets`) becomes its value, an encrypted one `UNKNOWN`.
  * Pure: callers read the file and pass the parsed JSON in (or use {@link readResourceDocument}).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { nameOfUrn, StackResource } from "./resources";
+import { nameOfUrn, StackResource, UNKNOWN } from "./resources";
 
 /** A document that is not what it claims to be. `message` is one line naming the file, the field and the rule. */
 export class SourceError extends Error {
@@ -68,6 +69,30 @@ function describe(file: string, issue: z.core.$ZodIssue): string {
   return `${file}: ${where || "document"} ${issue.message}`;
 }
 
+/** Pulumi's signature key and value marking a secret in state (`{ [SIG]: SECRET, plaintext | ciphertext }`). */
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/**
+ * Secrets as the policies can read them: a decrypted one (`--show-secrets`) is its
+ * value; an encrypted one cannot be read offline, so it becomes the unknown marker
+ * (rules that need it report "cannot verify").
+ */
+export function revealSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  if (obj[SECRET_SIG_KEY] === SECRET_SIG) {
+    if (typeof obj["plaintext"] !== "string") return UNKNOWN;
+    try {
+      return revealSecrets(JSON.parse(obj["plaintext"]));
+    } catch {
+      return obj["plaintext"];
+    }
+  }
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, revealSecrets(v)]));
+}
+
 function toResource(s: ResourceState): StackResource {
   return {
     urn: s.urn,
@@ -77,8 +102,8 @@ function toResource(s: ResourceState): StackResource {
     ...(s.parent ? { parent: s.parent } : {}),
     ...(s.provider ? { provider: s.provider } : {}),
     dependencies: s.dependencies ?? [],
-    inputs: s.inputs ?? {},
-    ...(s.outputs ? { outputs: s.outputs } : {}),
+    inputs: revealSecrets(s.inputs ?? {}) as Record<string, unknown>,
+    ...(s.outputs ? { outputs: revealSecrets(s.outputs) as Record<string, unknown> } : {}),
   };
 }
 

@@ -54,7 +54,7 @@ describe("platform/sources", () => {
     const resources = parseStackExport(fixture("stack-export.json"), "stack-export.json");
 
     it("reads deployment.resources, dropping pending deletions", () => {
-      assert.deepEqual(resources.map((r) => r.name), ["retail-data-platform-prod", "aws", "budget-monthly", "realtime-aggregates"]);
+      assert.deepEqual(resources.map((r) => r.name), ["retail-data-platform-prod", "aws", "budget-monthly", "realtime-aggregates", "core-email-hash-key-v1", "processor-policy"]);
     });
 
     it("keeps inputs and outputs", () => {
@@ -62,6 +62,14 @@ describe("platform/sources", () => {
       assert.equal(table.inputs["billingMode"], "PAY_PER_REQUEST");
       assert.deepEqual(table.outputs, { name: "realtime-aggregates-1a2b3c4" });
       assert.deepEqual(table.dependencies, []);
+    });
+
+    it("reveals decrypted secrets and turns encrypted ones into unknowns", () => {
+      assert.equal(resources.find((r) => r.name === "core-email-hash-key-v1")!.inputs["secretString"], UNKNOWN);
+      const policy = resources.find((r) => r.name === "processor-policy")!;
+      assert.match(String(policy.inputs["policy"]), /"Action": "\*"/);
+      const report = evaluatePolicies(resources, { config: { "iam-no-wildcard-action": "mandatory" } });
+      assert.ok(report.violations.some((v) => v.policy === "iam-no-wildcard-action" && v.level === "mandatory"));
     });
 
     it("feeds the evaluator: provider defaultTags merge with the resource's own tags", () => {
@@ -76,7 +84,7 @@ describe("platform/sources", () => {
   describe("documents", () => {
     it("tells a preview from an export", () => {
       assert.equal(parseResourceDocument(fixture("preview.json")).length, 6);
-      assert.equal(parseResourceDocument(fixture("stack-export.json")).length, 4);
+      assert.equal(parseResourceDocument(fixture("stack-export.json")).length, 6);
     });
 
     const bad: [string, unknown, RegExp][] = [
