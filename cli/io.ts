@@ -10,7 +10,19 @@ export interface CliIo {
   readonly stdin?: () => string;
 }
 
-export const processIo = (cwd = process.cwd()): CliIo => ({
+let pipeGuard = false;
+
+/** `platform ... | head`: a closed stdout ends the process quietly instead of an EPIPE stack trace. */
+function guardPipe(): void {
+  if (pipeGuard) return;
+  pipeGuard = true;
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
+export const processIo = (cwd = process.cwd()): CliIo => (guardPipe(), {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   cwd,

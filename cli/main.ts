@@ -6,7 +6,29 @@
 import { Command, CommanderError } from "commander";
 import { isUserError } from "./errors";
 import { CliIo, processIo } from "./io";
-import * as commands from "./commands";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+type CommandModule = { register(program: Command, io: CliIo, setExit: (code: number) => void): void };
+
+/**
+ * The command modules to load: only the one named on the command line when
+ * cli/commands/index.ts lists it (a command's dependencies, e.g. the local
+ * emulators, are never loaded by another command), else all of them (top-level
+ * help, unknown commands). index.ts stays the one list of commands.
+ */
+export function commandModules(argv: readonly string[]): Record<string, CommandModule> {
+  const name = argv.find((a) => !a.startsWith("-"));
+  if (name !== undefined) {
+    const index = fs.readFileSync(path.join(__dirname, "commands", "index.ts"), "utf8");
+    for (const m of index.matchAll(/^export \* as (\w+) from "\.\/([\w.-]+)";/gm)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      if (m[1] === name) return { [name]: require(`./commands/${m[2]}`) as CommandModule };
+    }
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require("./commands") as Record<string, CommandModule>;
+}
 
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
@@ -21,7 +43,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       outputError: (s, write) => write(`platform: ${s.replace(/^error: /, "").trim().replace(/\s*\n+\s*/g, " ")}\n`),
     });
   program.command("help", { hidden: true }).action(() => program.help());
-  for (const command of Object.values(commands)) command.register(program, io, (code: number) => (exitCode = Math.max(exitCode, code)));
+  for (const command of Object.values(commandModules(argv))) command.register(program, io, (code: number) => (exitCode = Math.max(exitCode, code)));
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

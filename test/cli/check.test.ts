@@ -106,3 +106,18 @@ describe("platform check", () => {
     assert.match(p.stderr, /^platform: unknown command 'deploy'/);
   });
 });
+
+describe("platform check on the 500-resource bench preview", () => {
+  it("keeps 500 resources (deletes dropped) and prices them, flagging the unknown inputs", async () => {
+    const start = Date.now();
+    const { json } = await runJson(["check", "--preview", path.join(FIXTURES, "preview-500.json")]);
+    const s = json.stacks[0];
+    assert.equal(s.resources.length, 500);
+    assert.ok(!s.resources.some((r: any) => r.name.startsWith("retired-")));
+    assert.equal(s.stack, "prod");
+    assert.equal(s.cost.budgetMonthlyUsd, 2500);
+    assert.ok(s.cost.items.length > 100);
+    assert.ok(s.cost.cannotPrice.length > 0, "some inputs are unknown");
+    assert.ok(Date.now() - start < 20_000);
+  });
+});
