@@ -49,12 +49,6 @@ export function isUnknown(value: unknown): boolean {
   return value === UNKNOWN;
 }
 
-/** Throws the proxy's UnknownValueError when a value read outside the proxy is unknown. */
-export function known<T>(value: T, path: string): T {
-  if (isUnknown(value)) throw new UnknownValueError(UNKNOWN, [path]);
-  return value;
-}
-
 /** The raw object behind CrossGuard's unknown-checking proxy (or the value itself). */
 export function unwrapProxy<T>(value: T): T {
   if (value !== null && typeof value === "object") {

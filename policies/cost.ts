@@ -179,13 +179,22 @@ function estimate(args: StackValidationArgs, report: ReportViolation, engine: ()
     }
     throw err;
   }
-  const cost = estimateStack(args.resources.map(toStackResource), {
-    region,
-    ...(workload ? { workload } : {}),
-    ...(limits ? { limits } : {}),
-    ...(config.usage !== undefined ? { usage: config.usage } : {}),
-  });
-  return { budget: found.budget, cost };
+  try {
+    const cost = estimateStack(args.resources.map(toStackResource), {
+      region,
+      ...(workload ? { workload } : {}),
+      ...(limits ? { limits } : {}),
+      ...(config.usage !== undefined ? { usage: config.usage } : {}),
+    });
+    return { budget: found.budget, cost };
+  } catch (err) {
+    // A region the price catalogue does not hold: the cost cannot be judged, which must not fail the preview.
+    if ((err as Error).name === "UnknownRegionError") {
+      reportCannotVerify(report, undefined, (err as Error).message);
+      return undefined;
+    }
+    throw err;
+  }
 }
 
 function parseOption<T>(key: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }, value: unknown): T {

@@ -77,9 +77,10 @@ export function resolvePolicyConfig(config: unknown, file = "policy pack config"
     throw new PolicyConfigError(`${file}: must be a JSON object of policy names (got ${show(config)})`, file);
   }
   const doc = config as Record<string, unknown>;
-  const byName = new Map(policies.map((p) => [p.name, p]));
+  // A config written for the whole pack stays valid when only some policies run.
+  const known = new Set([...ALL_POLICIES, ...policies].map((p) => p.name));
   for (const [key, entry] of Object.entries(doc)) {
-    if (key !== "all" && !byName.has(key)) throw new PolicyConfigError(`${file}: ${key} is not a policy of the ${PACK_NAME} pack`, file, key);
+    if (key !== "all" && !known.has(key)) throw new PolicyConfigError(`${file}: ${key} is not a policy of the ${PACK_NAME} pack`, file, key);
     if (typeof entry !== "string" && (entry === null || typeof entry !== "object" || Array.isArray(entry))) {
       throw new PolicyConfigError(`${file}: ${key} must be an enforcement level or an object of options (got ${show(entry)})`, file, key);
     }

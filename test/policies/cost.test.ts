@@ -139,5 +139,10 @@ describe("cost policies", () => {
       const tiny = [awsProvider(), withInputs(budget, { limitAmount: "0.01" }), stack[2]!];
       assert.match(messages(run(real.budgetExpectedCost, tiny, {}, ctx)).join(), /must not exceed the budget \$0.01/);
     });
+    it("cannot verify a region the price catalogue does not hold", () => {
+      const r = run(makeCostPolicies().budgetExpectedCost, stack, { region: "ap-south-2" });
+      assert.deepEqual(r.violations, []);
+      assert.match(r.cannotVerify[0]!.message, /region ap-south-2 is not in the price catalogue/);
+    });
   });
 });

@@ -167,6 +167,11 @@ describe("policy pack config", () => {
     assert.throws(() => loadPolicyConfig("/nonexistent/dev.json"), /dev.json: cannot be read \(ENOENT\)/);
   });
 
+  it("accepts the whole pack's config when running a few policies", () => {
+    const config = loadPolicyConfig(path.join(ROOT, "policies", "config", "dev.json"));
+    assert.deepEqual(evaluatePolicies([], { config, policies: [spyResourcePolicy([])] }).violations, []);
+  });
+
   it("the evaluator validates a config it is handed directly", () => {
     assert.throws(() => evaluatePolicies([], { config: { "kinesis-stream-bounded": { maxShards: -1 } } }), PolicyConfigError);
     assert.equal(resolvePolicyConfig({}).length, POLICY_NAMES.length);
