@@ -113,6 +113,12 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, region:
       // The awsx VPC is a remote component: the mock stands in for its provider and answers its outputs.
       const azs = typeof i["numberOfAvailabilityZones"] === "number" ? (i["numberOfAvailabilityZones"] as number) : 3;
       const specs = (Array.isArray(i["subnetSpecs"]) ? (i["subnetSpecs"] as { type: string }[]) : [{ type: "Private" }, { type: "Public" }]).map((x) => x.type);
+      // The same rule awsx's provider applies (ec2/vpc validateNatGatewayStrategy).
+      const strategy = (i["natGateways"] as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";
+      if (strategy === "None" && specs.includes("Private")) throw new Error("If private subnets are specified, NAT Gateway strategy cannot be 'None'.");
+      if (strategy !== "None" && !(specs.includes("Private") && specs.includes("Public"))) {
+        throw new Error("If NAT Gateway strategy is 'OnePerAz' or 'Single', both private and public subnets must be declared.");
+      }
       const ids = (type: string) => (specs.includes(type) ? Array.from({ length: azs }, (_, k) => `subnet-${type.toLowerCase()}-${short(name)}-${k}`) : []);
       Object.assign(state, { vpcId: `vpc-${short(name)}`, privateSubnetIds: ids("Private"), publicSubnetIds: ids("Public"), isolatedSubnetIds: ids("Isolated") });
       break;

@@ -7,10 +7,12 @@
  *
  * Networking: an awsx VPC with private subnets in three AZs and NO NAT gateway
  * (nothing in it needs to call out: the Data API, Firehose and QuickSight come to
- * the warehouse, and COPY reads S3 over the VPC's route). Public subnets (an
- * internet gateway, which costs nothing) are added only when a caller needs a
- * publicly reachable endpoint: Amazon Data Firehose delivers to Redshift over
- * its public endpoint, from the Firehose CIDR block of the region only.
+ * the warehouse). awsx names private subnets without a NAT route "Isolated" (it
+ * refuses "Private" subnets with `natGateways: { strategy: "None" }`): they have
+ * no public IPs and no route to the internet. Public subnets (an internet
+ * gateway, which costs nothing) are added only when a caller needs a publicly
+ * reachable endpoint: Amazon Data Firehose delivers to Redshift over its public
+ * endpoint, from the Firehose CIDR block of the region only.
  */
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
@@ -103,14 +105,15 @@ export class ServerlessWarehouse extends pulumi.ComponentResource {
     const physical = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").slice(0, 60);
 
     // No NAT gateway (strategy None): about 35 USD a month each plus data processing, and
-    // nothing here initiates outbound internet traffic. Private subnets in every AZ; public
-    // subnets (internet gateway only) exist only for a publicly reachable endpoint.
+    // nothing here initiates outbound internet traffic. Private (awsx "Isolated": no NAT,
+    // no internet route) subnets in every AZ; public subnets (internet gateway only) exist
+    // only for a publicly reachable endpoint.
     this.vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
       cidrBlock: s.cidrBlock,
       numberOfAvailabilityZones: s.availabilityZones,
       natGateways: { strategy: "None" },
       subnetStrategy: "Auto",
-      subnetSpecs: [{ type: "Private", cidrMask: 22 }, ...(s.publiclyAccessible ? [{ type: "Public" as const, cidrMask: 24 }] : [])],
+      subnetSpecs: [{ type: "Isolated", cidrMask: 22 }, ...(s.publiclyAccessible ? [{ type: "Public" as const, cidrMask: 24 }] : [])],
       enableDnsHostnames: true,
       enableDnsSupport: true,
     }, parent);
@@ -152,7 +155,7 @@ export class ServerlessWarehouse extends pulumi.ComponentResource {
       publiclyAccessible: s.publiclyAccessible,
       enhancedVpcRouting: true,
       port: s.port,
-      subnetIds: s.publiclyAccessible ? this.vpc.publicSubnetIds : this.vpc.privateSubnetIds,
+      subnetIds: s.publiclyAccessible ? this.vpc.publicSubnetIds : this.vpc.isolatedSubnetIds,
       securityGroupIds: [this.securityGroup.id],
       configParameters: [
         // A runaway query stops after an hour rather than burning the month's RPU-hours.
@@ -176,7 +179,7 @@ export class ServerlessWarehouse extends pulumi.ComponentResource {
     this.endpointAddress = this.workgroup.endpoints.apply((e) => e[0]?.address ?? "");
     this.port = s.port;
     this.jdbcUrl = pulumi.interpolate`jdbc:redshift://${this.endpointAddress}:${s.port}/${args.databaseName}`;
-    this.privateSubnetIds = this.vpc.privateSubnetIds;
+    this.privateSubnetIds = this.vpc.isolatedSubnetIds;
     this.registerOutputs({ workgroupName: this.workgroupName, adminSecretArn: this.adminSecretArn, jdbcUrl: this.jdbcUrl });
   }
 }

@@ -268,10 +268,10 @@ describe("BatchEtlPipeline (P3)", () => {
         assert.equal(wg.inputs["publiclyAccessible"], false);
         assert.equal(wg.inputs["baseCapacity"], env.limits.redshift.baseRpu);
         assert.equal(wg.inputs["maxCapacity"], env.limits.redshift.maxRpu);
-        assert.ok((wg.inputs["subnetIds"] as string[]).every((id) => id.startsWith("subnet-private-")));
+        assert.ok((wg.inputs["subnetIds"] as string[]).every((id) => id.startsWith("subnet-isolated-")));
         const vpc = one(synth.resources, "awsx:ec2:Vpc");
         assert.deepEqual(vpc.inputs["natGateways"], { strategy: "None" });
-        assert.deepEqual((vpc.inputs["subnetSpecs"] as { type: string }[]).map((x) => x.type), ["Private"]);
+        assert.deepEqual((vpc.inputs["subnetSpecs"] as { type: string }[]).map((x) => x.type), ["Isolated"]);
         const limit = one(synth.resources, "aws:redshiftserverless/usageLimit:UsageLimit");
         assert.equal(limit.inputs["breachAction"], stack === "dev" ? "deactivate" : "emit-metric");
         const ns = one(synth.resources, "aws:redshiftserverless/namespace:Namespace");

@@ -88,7 +88,7 @@ describe("StreamingWarehousePipeline (P2)", () => {
         const vpc = one(synth.resources, "awsx:ec2:Vpc");
         assert.deepEqual(vpc.inputs["natGateways"], { strategy: "None" });
         assert.equal(vpc.inputs["numberOfAvailabilityZones"], 3);
-        assert.deepEqual((vpc.inputs["subnetSpecs"] as { type: string }[]).map((x) => x.type), ["Private", "Public"]);
+        assert.deepEqual((vpc.inputs["subnetSpecs"] as { type: string }[]).map((x) => x.type), ["Isolated", "Public"]);
         assert.equal(ofType(synth.resources, "aws:ec2/natGateway:NatGateway").length, 0);
       });
 
@@ -121,6 +121,7 @@ describe("StreamingWarehousePipeline (P2)", () => {
         const wg = one(synth.resources, "aws:redshiftserverless/workgroup:Workgroup");
         assert.equal(wg.inputs["publiclyAccessible"], true);
         assert.equal((wg.inputs["subnetIds"] as string[]).length, 3);
+        assert.ok((wg.inputs["subnetIds"] as string[]).every((id) => id.startsWith("subnet-public-")));
       });
 
       it("creates the target table through the Redshift Data API with the managed secret", () => {
@@ -181,7 +182,9 @@ describe("StreamingWarehousePipeline (P2)", () => {
           assert.equal(sources.length, 1);
           assert.equal(sources[0]!.inputs["type"], "REDSHIFT");
           assert.ok((sources[0]!.inputs["credentials"] as { secretArn: string }).secretArn);
-          assert.equal(one(synth.resources, "aws:quicksight/vpcConnection:VpcConnection").inputs["subnetIds"] !== undefined, true);
+          const qsSubnets = one(synth.resources, "aws:quicksight/vpcConnection:VpcConnection").inputs["subnetIds"] as string[];
+          assert.equal(qsSubnets.length, 3);
+          assert.ok(qsSubnets.every((id) => id.startsWith("subnet-isolated-")), "QuickSight comes in through the private subnets");
           const ds = one(synth.resources, "aws:quicksight/dataSet:DataSet");
           const sql = (ds.inputs["physicalTableMaps"] as { customSql: { sqlQuery: string } }[])[0]!.customSql.sqlQuery;
           assert.equal(sql, HOURLY_REVENUE_SQL);
