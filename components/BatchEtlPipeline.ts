@@ -450,7 +450,8 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
       role: schedulerRole.id,
       policy: policyDocument([
         { sid: "StartRun", actions: ["states:StartExecution"], resources: [this.stateMachine.arn] },
-        { sid: "ReadEncryptedSchedule", actions: ["kms:Decrypt"], resources: [args.kmsKeyArn] },
+        // The schedule and the state machine are encrypted with the platform key.
+        { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [args.kmsKeyArn] },
       ]),
     }, parent);
     this.schedule = new aws.scheduler.Schedule(`${name}-nightly`, {

@@ -153,7 +153,10 @@ export class ServerlessWarehouse extends pulumi.ComponentResource {
       baseCapacity: s.baseCapacity,
       maxCapacity: s.maxCapacity,
       publiclyAccessible: s.publiclyAccessible,
-      enhancedVpcRouting: true,
+      // Enhanced VPC routing sends COPY's S3 traffic through the VPC: only where the VPC has a
+      // route to S3 (the public subnets' internet gateway). Isolated subnets have none, so a
+      // private warehouse keeps Redshift's own route to S3 rather than needing an endpoint.
+      enhancedVpcRouting: s.publiclyAccessible,
       port: s.port,
       subnetIds: s.publiclyAccessible ? this.vpc.publicSubnetIds : this.vpc.isolatedSubnetIds,
       securityGroupIds: [this.securityGroup.id],

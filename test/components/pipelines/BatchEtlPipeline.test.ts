@@ -266,6 +266,7 @@ describe("BatchEtlPipeline (P3)", () => {
       it("keeps a private, bounded warehouse with the environment's breach action", () => {
         const wg = one(synth.resources, "aws:redshiftserverless/workgroup:Workgroup");
         assert.equal(wg.inputs["publiclyAccessible"], false);
+        assert.equal(wg.inputs["enhancedVpcRouting"], false, "isolated subnets have no route to S3 for COPY");
         assert.equal(wg.inputs["baseCapacity"], env.limits.redshift.baseRpu);
         assert.equal(wg.inputs["maxCapacity"], env.limits.redshift.maxRpu);
         assert.ok((wg.inputs["subnetIds"] as string[]).every((id) => id.startsWith("subnet-isolated-")));
