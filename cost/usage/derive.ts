@@ -65,7 +65,7 @@ export const ASSUMPTIONS = {
   alarmNotificationsPerMonth: 2,
   /** Months of accumulation assumed for storage that never expires (expected figure only). */
   accumulationMonthsWhenNoExpiry: 12,
-  /** Glue state-change events one job or crawler run can emit (ceiling only). */
+  /** State-change events one Glue job or crawler run, or one state machine execution, can emit (ceiling only). */
   glueEventsPerRun: 3,
   /** Log bytes a Glue job writes per minute of run time (continuous logging). */
   glueLogBytesPerMinute: 100 * KB,
@@ -699,10 +699,15 @@ class Deriver {
       const sources = Array.isArray(pattern?.source) ? (pattern.source as unknown[]) : [];
       if (scheduled !== undefined) producers.push(fixed(scheduled));
       else if (bus) producers.push(this.busEvents(bus));
-      else if (sources.length > 0 && sources.every((x) => x === "aws.glue")) {
-        // Glue state-change events: none expected (failures are exceptions), at most a few per run.
-        const runs = this.g.ofType(T.glueJob, T.crawler).reduce((acc, r) => acc + (this.glueRuns(r) ?? 0), 0);
-        producers.push(amount(0, runs * ASSUMPTIONS.glueEventsPerRun));
+      else if (sources.length > 0 && sources.every((x) => x === "aws.glue" || x === "aws.states")) {
+        // Glue and Step Functions state-change events: none expected (failures are exceptions), at most a few per run.
+        const glue = sources.includes("aws.glue") ? this.g.ofType(T.glueJob, T.crawler).reduce((acc, r) => acc + (this.glueRuns(r) ?? 0), 0) : 0;
+        const machines = sources.includes("aws.states") ? this.g.ofType(T.sfn).map((m) => this.scheduledRuns(m)) : [];
+        producers.push(
+          machines.some((n) => n === 0)
+            ? unbounded(0, "a state machine's executions are not bounded by a schedule in the stack")
+            : amount(0, (glue + machines.reduce((a, b) => a + b, 0)) * ASSUMPTIONS.glueEventsPerRun),
+        );
       } else producers.push(unbounded(0, "a rule on the default bus forwards events nothing in the stack bounds"));
     }
     for (const b of this.g.ofType(T.budget)) {
@@ -749,6 +754,13 @@ class Deriver {
         n = upstream ? (this.glueRuns(upstream, seen) ?? 0) : 0;
       }
       runs = (runs ?? 0) + n;
+    }
+    // Jobs a state machine starts (`JobName` in its definition) run once per execution.
+    if (r.type === T.glueJob) {
+      for (const sm of this.g.ofType(T.sfn)) {
+        const names = jobNames(safeJson(strAt(sm.inputs, "definition") ?? ""));
+        if (names.some((n) => this.g.refersTo(n, r))) runs = (runs ?? 0) + this.scheduledRuns(sm);
+      }
     }
     return runs;
   }
@@ -827,6 +839,15 @@ function countStates(def: Record<string, unknown> | undefined): number {
     if (s.ItemProcessor) n += countStates(s.ItemProcessor as Record<string, unknown>);
   }
   return n;
+}
+
+/** Every `JobName` (or `JobName.$`-free string) in a state machine definition. */
+function jobNames(v: unknown): string[] {
+  if (Array.isArray(v)) return v.flatMap(jobNames);
+  if (v && typeof v === "object") {
+    return Object.entries(v as Record<string, unknown>).flatMap(([k, x]) => (k === "JobName" && typeof x === "string" ? [x] : jobNames(x)));
+  }
+  return [];
 }
 
 function safeJson(text: string): Record<string, unknown> | undefined {

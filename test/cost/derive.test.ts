@@ -169,6 +169,28 @@ describe("cost usage derivation", () => {
     });
   });
 
+  describe("Glue", () => {
+    it("runs follow scheduled and conditional triggers, and state machine executions", () => {
+      const resources = [
+        res("aws:glue/crawler:Crawler", "crawl", { name: "crawl-x" }),
+        res("aws:glue/job:Job", "etl", { name: "etl-x", numberOfWorkers: 4, workerType: "G.1X", timeout: 30 }),
+        res("aws:glue/job:Job", "batch", { name: "batch-x", numberOfWorkers: 2, workerType: "G.2X", timeout: 60 }),
+        res("aws:glue/trigger:Trigger", "start", { type: "SCHEDULED", schedule: "cron(0 2 * * ? *)", actions: [{ crawlerName: "crawl-x" }] }),
+        res("aws:glue/trigger:Trigger", "then", { type: "CONDITIONAL", predicate: { conditions: [{ crawlerName: "crawl-x", crawlState: "SUCCEEDED" }] }, actions: [{ jobName: "etl-x" }] }),
+        res("aws:sfn/stateMachine:StateMachine", "flow", { name: "flow-x", definition: JSON.stringify({ StartAt: "A", States: { A: { Type: "Task", Parameters: { JobName: "batch-x" }, Next: "B" }, B: { Type: "Succeed" } } }) }),
+        res("aws:scheduler/schedule:Schedule", "nightly", { scheduleExpression: "cron(0 3 * * ? *)", target: { arn: arn("states", "stateMachine", "flow-x") } }),
+      ];
+      const c = estimateStack(resources, { region: REGION, workload: workload(), limits: limits() });
+      const days = DAYS_PER_MONTH_FOR_TESTS;
+      assert.ok(Math.abs(item(c, "etl").usage.monthly_runs! - days) < 1e-9);
+      assert.ok(Math.abs(item(c, "batch").usage.monthly_runs! - days) < 1e-9);
+      assert.ok(Math.abs(item(c, "flow").usage.monthly_transitions! - days * 2) < 1e-9);
+      // Ceiling: runs x timeout at limits.glue.maxWorkers (4 G.1X workers), so 4 DPU x 0.5 h x runs.
+      assert.ok(Math.abs(item(c, "etl").ceiling[0]!.quantity - days * 0.5 * 4) < 1e-9);
+      assert.match(item(c, "crawl").unboundedReason!, /no configurable time limit/);
+    });
+  });
+
   describe("Redshift Serverless", () => {
     it("maxCapacity all month, bounded by a deactivating monthly usage limit", () => {
       const wg = res("aws:redshiftserverless/workgroup:Workgroup", "rs", { workgroupName: "rs-wg", baseCapacity: 8, maxCapacity: 32 });
