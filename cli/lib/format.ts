@@ -21,6 +21,7 @@ export function signedUsd(n: number): string {
 export function signedPercent(delta: number, base: number): string {
   if (base === 0) return "";
   const p = Math.round((delta / base) * 1000) / 10;
+  if (p === 0 && delta !== 0) return delta > 0 ? "+<0.1%" : "-<0.1%";
   return `${p > 0 ? "+" : ""}${p}%`;
 }
 
