@@ -17,7 +17,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Limits, Operations, Protection, QuickSightSchema } from "../environments";
+import { Limits, Operations, Protection, QuickSightSchema, Workload } from "../environments";
 import { z } from "zod";
 import { PlatformFunction } from "./shared/PlatformFunction";
 import { SecureBucket, retentionLifecycle } from "./shared/SecureBucket";
@@ -32,6 +32,7 @@ export interface StreamingWarehousePipelineArgs {
   readonly awsRegion: string;
   readonly salesRegions: readonly string[];
   readonly currencies: readonly string[];
+  readonly workload: Workload;
   readonly limits: Limits;
   readonly protection: Protection;
   readonly operations: Operations;
@@ -60,6 +61,8 @@ export interface ResolvedStreamingWarehouseSettings {
   readonly transformConcurrency: number;
   readonly maxRecordBytes: number;
   readonly databaseName: string;
+  /** Bytes per 5 minutes above which producers send more than the workload's peak (x2): an alarm, since Direct PUT has no cap we can set. */
+  readonly ingestAlarmBytesPer5Min: number;
 }
 
 /** Pure; tested directly. */
@@ -83,6 +86,7 @@ export function resolveStreamingWarehouseSettings(args: StreamingWarehousePipeli
     transformConcurrency: Math.max(2, Math.ceil(args.limits.lambda.reservedConcurrency / 2)),
     maxRecordBytes: 100 * 1024,
     databaseName: "retail",
+    ingestAlarmBytesPer5Min: Math.ceil(args.workload.peakTps * args.workload.averageRecordBytes * 300 * 2),
   };
 }
 
@@ -266,6 +270,17 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
         evaluationPeriods: 3,
         threshold: 1,
         comparisonOperator: "LessThanThreshold",
+      }),
+      alarm("ingest-above-peak", {
+        alarmDescription: `Producers send more than twice the workload's peak (${args.workload.peakTps} tx/s): Direct PUT has no cap, so the bill follows`,
+        namespace: "AWS/Firehose",
+        metricName: "IncomingBytes",
+        dimensions: { DeliveryStreamName: this.deliveryStream.name },
+        statistic: "Sum",
+        period: 300,
+        evaluationPeriods: 3,
+        threshold: s.ingestAlarmBytesPer5Min,
+        comparisonOperator: "GreaterThanThreshold",
       }),
       ...(this.transform
         ? [

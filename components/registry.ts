@@ -66,6 +66,7 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
         awsRegion: env.awsRegion,
         salesRegions: env.salesRegions,
         currencies: env.currencies,
+        workload: env.workload,
         limits: env.limits,
         protection: env.protection,
         operations: env.operations,

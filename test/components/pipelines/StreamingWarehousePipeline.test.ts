@@ -170,10 +170,13 @@ describe("StreamingWarehousePipeline (P2)", () => {
         assert.match(doc.Statement[0]!.Resource, /^arn:aws:firehose:eu-west-3:\d+:deliverystream\//);
       });
 
-      it("alarms to the platform topic when COPY fails", () => {
+      it("alarms to the platform topic when COPY fails and when producers exceed twice the peak", () => {
         const a = byName(synth.resources, "warehouse-copy-failures");
         assert.equal(a.inputs["metricName"], "DeliveryToRedshift.Success");
         assert.match((a.inputs["alarmActions"] as string[])[0]!, /core-alerts/);
+        const ingest = byName(synth.resources, "warehouse-ingest-above-peak");
+        assert.equal(ingest.inputs["metricName"], "IncomingBytes");
+        assert.equal(ingest.inputs["threshold"], env.workload.peakTps * env.workload.averageRecordBytes * 300 * 2);
       });
 
       it(stack === "prod" ? "adds QuickSight on Redshift through a VPC connection" : "leaves QuickSight out when disabled", () => {
