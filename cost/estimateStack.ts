@@ -44,7 +44,7 @@ const PRICE_PROPS: Readonly<Record<string, readonly string[]>> = {
   "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpcEndpointType", "subnetIds"],
 };
 
-/** Reserved concurrency bounds GB-seconds whatever the duration: requests x duration <= reserved x month. */
+/** Reserved concurrency bounds a function's requests x duration by reserved x the month (expected and ceiling alike). */
 function capLambdaCeiling(props: Readonly<Record<string, unknown>>, usage: Usage): void {
   const reserved = typeof props.reservedConcurrentExecutions === "number" ? props.reservedConcurrentExecutions : undefined;
   const duration = usage.request_duration_ms ?? 0;
@@ -84,6 +84,7 @@ export function estimateStack(resources: readonly StackResource[], options: Esti
     const overrides: Usage = { ...(options.usage?.byType[r.type] ?? {}), ...(options.usage?.byName[r.name] ?? {}) };
     checkUsage(r.type, overrides, `usage file, ${r.name}: `);
     const expectedUsage: Usage = { ...(d?.expected ?? {}), ...overrides };
+    if (r.type === "aws:lambda/function:Function") capLambdaCeiling(r.inputs, expectedUsage);
     const ceiling = d?.ceiling ?? { usage: {} };
     const { estimator } = pricing;
     const expected = estimator.price({ props: r.inputs, usage: expectedUsage, prices });

@@ -3,6 +3,7 @@
  * figures built on it: expected, ceiling, unbounded, unpriced, cannotPrice.
  */
 import { strict as assert } from "node:assert";
+import fc from "fast-check";
 import { ASSUMPTIONS, DAYS_PER_MONTH_FOR_TESTS, GB, MB, SECONDS, estimateStack } from "./stackApi";
 import { UNKNOWN } from "../../platform/resources";
 import { REGION, arn, limits, res, workload } from "./helpers";
@@ -251,6 +252,20 @@ describe("cost usage derivation", () => {
         assert.equal(c.ceilingMonthlyUsd === null, c.ceilingUnbounded);
         for (const i of c.items) assert.equal(i.ceilingMonthlyUsd === null, i.unboundedReason !== undefined);
       }
+    });
+
+    it("for any workload, every bounded ceiling is at least the expected cost", () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 50, max: 100_000 }), fc.integer({ min: 0, max: 60 }), fc.boolean(), (tps, bytes, window, onDemand) => {
+          const c = estimateStack(pipeline({ reserved: 5, retention: 7, window, onDemand }), {
+            region: REGION,
+            workload: workload({ averageTps: tps, peakTps: tps * 2, averageRecordBytes: bytes }),
+            limits: limits({ kinesis: onDemand ? { mode: "on-demand", maxWriteMBps: 50 } : { mode: "provisioned", shards: 2, minShards: 1, maxShards: 4 } }),
+          });
+          return c.items.every((i) => i.ceilingMonthlyUsd === null || i.ceilingMonthlyUsd + 1e-9 >= i.expectedMonthlyUsd);
+        }),
+        { numRuns: 50 },
+      );
     });
 
     it("a region missing from the catalogue is an error, never a fallback", () => {
