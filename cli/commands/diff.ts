@@ -82,7 +82,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
 
       const names = [...new Set([...base.keys(), ...head.keys()])].sort();
       const diffs = names.map((n) => diffStack(n, base.get(n), head.get(n)));
-      if (diffs.some((d) => d.status === "error")) setExit(2);
+      // Only the working tree's own errors fail the diff: a base that cannot be planned (a PR fixing it) is reported, not fatal.
+      if ([...head.values()].some((h) => "error" in h)) setExit(2);
       io.out(renderDiff(diffs, opts.base, commit, opts.format));
     });
 }

@@ -6,6 +6,7 @@
  * verdicts. Exit 1 on a mandatory violation, 2 on an invalid stack file.
  */
 import { Command } from "commander";
+import { isUserError } from "../errors";
 import { CliIo } from "../io";
 import { Format } from "../lib/format";
 import { formatOption } from "../lib/options";
@@ -28,7 +29,17 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
           setExit(2);
           continue;
         }
-        const plan = await planEnvironment(io.cwd, loaded.env);
+        let plan;
+        try {
+          plan = await planEnvironment(io.cwd, loaded.env);
+        } catch (err) {
+          // The program or a policy config file rejects this stack: one line, exit 2, the other stacks still plan.
+          if (!isUserError(err)) throw err;
+          io.err(`platform: ${err.message}`);
+          report.errors.push({ stack: loaded.stack, message: err.message });
+          setExit(2);
+          continue;
+        }
         report.stacks.push(plan);
         if (plan.mandatoryViolations > 0) setExit(1);
       }

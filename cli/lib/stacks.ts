@@ -54,7 +54,17 @@ export async function synthesize(env: Environment): Promise<StackResource[]> {
     // Loaded lazily: @pulumi/pulumi and the components take about a second to load.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { synthesizeStack } = require("../../platform/synth") as typeof import("../../platform/synth");
-    hit = synthesizeStack(env).then((r) => r.resources);
+    hit = synthesizeStack(env).then(
+      (r) => r.resources,
+      (err: unknown) => {
+        // A component rejecting the config (e.g. "RealtimeAnalyticsPipeline: limits.lambda.reservedConcurrency (1)
+        // must cover maxShards...") is bad input, told in one line; TypeErrors and the like stay bugs.
+        if (err instanceof Error && (err.constructor === Error || err.name === "RunError" || err.name === "ResourceError")) {
+          throw new CliError(`Pulumi.${env.stack}.yaml: the program rejects this configuration: ${err.message.split("\n")[0]}`);
+        }
+        throw err;
+      },
+    );
     synthCache.set(key, hit);
     hit.catch(() => synthCache.delete(key));
   }

@@ -97,3 +97,17 @@ describe("platform plan", () => {
     assert.ok(REPO);
   });
 });
+
+describe("platform plan: a config the program rejects", () => {
+  it("gives the component's one-line reason and exit 2, and still plans the other stacks", async () => {
+    // Valid for the schema, rejected by RealtimeAnalyticsPipeline: the processor cannot keep up with 2 shards.
+    const rejected = devYaml().replace("reservedConcurrency: 2", "reservedConcurrency: 1");
+    const dir = tempProject({ dev: devYaml(), tight: rejected });
+    const r = await runJson(["plan"], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr.trim(), /^platform: Pulumi\.tight\.yaml: the program rejects this configuration: RealtimeAnalyticsPipeline: limits\.lambda\.reservedConcurrency \(1\) must cover/);
+    assert.equal(r.stderr.trim().split("\n").length, 1);
+    assert.deepEqual(r.json.stacks.map((s: any) => s.stack), ["dev"]);
+    assert.equal(r.json.errors[0].stack, "tight");
+  });
+});
