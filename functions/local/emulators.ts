@@ -3,6 +3,7 @@
  * in-process on loopback with random ports, and real SDK v3 clients pointed
  * at them. Used by `platform local`, the integration tests and the benchmarks.
  */
+import { fork } from "node:child_process";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -46,8 +47,37 @@ function closeServer(server: http.Server): Promise<void> {
   });
 }
 
+/** Starts one emulator in a child process; resolves with its endpoint and a closer. */
+async function startIsolated(kind: "kinesis" | "dynamo" | "s3"): Promise<{ endpoint: string; close: () => Promise<void> }> {
+  const child = fork(path.join(__dirname, "emulatorProcess.ts"), [kind], { execArgv: ["--require", require.resolve("tsx/cjs")], stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once("message", (m) => resolve((m as { port: number }).port));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the ${kind} emulator exited (code ${code})`)));
+  });
+  return {
+    endpoint: `http://${HOST}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+        child.once("exit", () => (clearTimeout(timer), resolve()));
+        child.send("close");
+      }),
+  };
+}
+
+export interface EmulatorChoice {
+  kinesis?: boolean;
+  dynamo?: boolean;
+  s3?: boolean;
+  /** Run each emulator in its own child process (uses more cores; what the benchmarks and the fault test do). */
+  isolated?: boolean;
+}
+
 /** Starts the requested emulators. Always call `close()` (tests: in an `after` hook). */
-export async function startEmulators(which: { kinesis?: boolean; dynamo?: boolean; s3?: boolean } = { kinesis: true, dynamo: true, s3: true }): Promise<Emulators> {
+export async function startEmulators(which: EmulatorChoice = { kinesis: true, dynamo: true, s3: true }): Promise<Emulators> {
+  if (which.isolated) return startIsolatedEmulators(which);
   const closers: (() => Promise<void>)[] = [];
   const endpoints: { kinesis?: string; dynamo?: string; s3?: string } = {};
   let kinesis: KinesisClient | undefined;
@@ -79,16 +109,7 @@ export async function startEmulators(which: { kinesis?: boolean; dynamo?: boolea
       const server = new S3rver({ address: HOST, port: 0, silent: true, directory });
       const address = await server.run();
       endpoints.s3 = `http://${HOST}:${address.port}`;
-      s3 = new S3Client({
-        endpoint: endpoints.s3,
-        region: REGION,
-        // s3rver accepts only its own fixed key pair.
-        credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-        forcePathStyle: true,
-        requestHandler: handler(),
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-      });
+      s3 = s3Client(endpoints.s3);
       const client = s3;
       closers.push(async () => {
         client.destroy();
@@ -110,6 +131,44 @@ export async function startEmulators(which: { kinesis?: boolean; dynamo?: boolea
       for (const close of closers.reverse()) await close().catch(() => undefined);
     },
   };
+}
+
+async function startIsolatedEmulators(which: EmulatorChoice): Promise<Emulators> {
+  const started = await Promise.all(
+    (["kinesis", "dynamo", "s3"] as const).filter((k) => which[k]).map(async (k) => [k, await startIsolated(k)] as const),
+  );
+  const get = (k: "kinesis" | "dynamo" | "s3") => started.find(([kind]) => kind === k)?.[1];
+  const endpoints = { kinesis: get("kinesis")?.endpoint, dynamo: get("dynamo")?.endpoint, s3: get("s3")?.endpoint };
+  const kinesis = endpoints.kinesis ? new KinesisClient({ endpoint: endpoints.kinesis, region: REGION, credentials: CREDENTIALS, requestHandler: handler() }) : undefined;
+  const dynamo = endpoints.dynamo
+    ? new DynamoDBClient({ endpoint: endpoints.dynamo, region: REGION, credentials: CREDENTIALS, requestHandler: handler(), maxAttempts: 1 })
+    : undefined;
+  const s3 = endpoints.s3 ? s3Client(endpoints.s3) : undefined;
+  return {
+    kinesis,
+    dynamo,
+    s3,
+    endpoints,
+    async close() {
+      kinesis?.destroy();
+      dynamo?.destroy();
+      s3?.destroy();
+      await Promise.all(started.map(([, e]) => e.close()));
+    },
+  };
+}
+
+function s3Client(endpoint: string): S3Client {
+  return new S3Client({
+    endpoint,
+    region: REGION,
+    // s3rver accepts only its own fixed key pair.
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    forcePathStyle: true,
+    requestHandler: handler(),
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
 }
 
 /** The aggregates table as the infrastructure component creates it (pk/sk strings, TTL on expiresAt). */

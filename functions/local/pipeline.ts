@@ -6,7 +6,7 @@
 import { DynamoDBClient, ProvisionedThroughputExceededException, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Environment } from "../../environments/schema";
 import { InjectedCrashError, RejectionRule } from "../shared";
 import { ProcessorConfig } from "../stream-processor/config";
@@ -322,15 +322,18 @@ export async function scanAggregates(dynamo: Pick<DynamoDBClient, "send">, table
 /** Quarantine object counts by rule, from the keys (<prefix>dt=<date>/<rule>/<shard>/<seq>.json). */
 export async function countQuarantined(s3: Pick<S3Client, "send">, bucket: string, prefix = "quarantine/"): Promise<Partial<Record<string, number>>> {
   const counts: Partial<Record<string, number>> = {};
-  let token: string | undefined;
-  do {
-    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) {
+  let startAfter: string | undefined;
+  for (;;) {
+    // ListObjects (v1) with Marker: s3rver's v2 continuation tokens use DES, which Node's OpenSSL 3 refuses.
+    const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: startAfter, MaxKeys: 1000 }));
+    const contents = page.Contents ?? [];
+    for (const o of contents) {
       const rule = o.Key!.slice(prefix.length).split("/")[1]!;
       counts[rule] = (counts[rule] ?? 0) + 1;
     }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
+    if (!page.IsTruncated || contents.length === 0) break;
+    startAfter = contents[contents.length - 1]!.Key;
+  }
   return counts;
 }
 

@@ -14,7 +14,24 @@ export function hashEmail(key: string | Buffer, email: string): string {
 }
 
 // Deliberately loose: anything shaped like an address is hashed, valid or not.
-const EMAIL_LIKE = /[^\s"'<>()[\]\\,;:@]{1,64}@[^\s"'<>()[\]\\,;:@]{1,255}/g;
+const NOT_IN_ADDRESS = new Set([..." \t\r\n\"'<>()[]\\,;:@"]);
+
+/** Replaces address-shaped substrings (up to 64 characters, "@", up to 255) in linear time, scanning out from each "@". */
+function replaceAddresses(text: string, replace: (address: string) => string): string {
+  let out = "";
+  let copied = 0;
+  for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {
+    let start = at;
+    while (start > copied && at - start < 64 && !NOT_IN_ADDRESS.has(text[start - 1]!)) start--;
+    let end = at + 1;
+    while (end < text.length && end - at <= 255 && !NOT_IN_ADDRESS.has(text[end]!)) end++;
+    if (start === at || end === at + 1) continue;
+    out += text.slice(copied, start) + replace(text.slice(start, end));
+    copied = end;
+    at = end - 1;
+  }
+  return out + text.slice(copied);
+}
 
 /**
  * A raw payload made safe to keep: when it is a JSON object its
@@ -24,7 +41,7 @@ const EMAIL_LIKE = /[^\s"'<>()[\]\\,;:@]{1,64}@[^\s"'<>()[\]\\,;:@]{1,255}/g;
  */
 export function redactPayload(bytes: Uint8Array, key: string | Buffer): Buffer {
   const latin1 = Buffer.from(bytes).toString("latin1");
-  const replaced = latin1.replace(EMAIL_LIKE, (m) => `${HASH_PREFIX}${hashEmail(key, m)}`);
+  const replaced = replaceAddresses(latin1, (m) => `${HASH_PREFIX}${hashEmail(key, m)}`);
   try {
     const json = JSON.parse(Buffer.from(latin1, "latin1").toString("utf8")) as unknown;
     const customer = (json as { customer?: { email?: unknown } } | null)?.customer;
