@@ -11,7 +11,7 @@ import { Command } from "commander";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Environment, PIPELINE_KINDS, Workload, WorkloadSchema } from "../../environments";
-import type { StageKind } from "../../components/stages";
+import type { LatencyClass, StageKind } from "../../components/stages";
 import { STAGE_KINDS } from "../../components/stages";
 import { loadEngines } from "../../platform/engines";
 import { planStack } from "../../platform/plan";
@@ -29,7 +29,7 @@ export interface PipelineComparison {
   /** Why it is unavailable. */
   reason?: string;
   title?: string;
-  latencyClass?: string;
+  latencyClass?: LatencyClass;
   useCase?: string;
   stages?: { stage: StageKind; service: string; role: string }[];
   /** The pipeline component's own resources. */
@@ -115,7 +115,7 @@ async function compare(io: CliIo, opts: { workload?: string; stack: string }): P
 
   const candidates = pipelines
     .filter((p) => p.available)
-    .map((p) => ({ kind: p.kind, latencyClass: p.latencyClass as Comparison["pipelines"][number]["latencyClass"] & ("real-time" | "near-real-time" | "batch"), expectedMonthlyUsd: p.expectedMonthlyUsd ?? 0, ceilingMonthlyUsd: p.ceilingMonthlyUsd ?? null }));
+    .map((p) => ({ kind: p.kind, latencyClass: p.latencyClass!, expectedMonthlyUsd: p.expectedMonthlyUsd ?? 0, ceilingMonthlyUsd: p.ceilingMonthlyUsd ?? null }));
   const rec = recommend(candidates, workload, needs);
   for (const a of rec?.assessments ?? []) {
     const p = pipelines.find((x) => x.kind === a.kind);
