@@ -109,7 +109,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
     bisectOnError: true,
     ...options.poller,
   };
-  const emulators = await startEmulators();
+  const emulators = await startEmulators({ kinesis: true, dynamo: true, s3: true, isolated: true });
   try {
     const kinesis = emulators.kinesis!;
     const dynamo = emulators.dynamo!;

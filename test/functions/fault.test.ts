@@ -13,13 +13,13 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../functions/local/emulators";
 import { INVALID_KINDS, invalidRecord, seededRandom, TrafficGenerator, TransactionJson } from "../../functions/local/generator";
-import { countQuarantined, LocalExport, scanAggregates, throttlingDynamo } from "../../functions/local/pipeline";
+import { countQuarantined, scanAggregates, throttlingDynamo } from "../../functions/local/pipeline";
 import { InvokeResult, ShardPoller } from "../../functions/local/poller";
 import { InjectedCrashError } from "../../functions/shared";
 import { processRecords, ProcessorDeps, StreamRecord } from "../../functions/stream-processor/processor";
 import { RecentIds } from "../../functions/stream-processor/RecentIds";
 import { BaselineCache } from "../../functions/stream-processor/spikes";
-import { HASH_KEY, processorConfig } from "./helpers";
+import { groundTruth, HASH_KEY, processorConfig } from "./helpers";
 
 const TOTAL = 50_000;
 const INVALID_SHARE = 0.04;
@@ -68,28 +68,6 @@ function buildWorkload(nowMs: number): Workload {
     list.map((data, n) => ({ shardId: `shardId-00000000000${shard}`, sequenceNumber: `4959${String(n + 1).padStart(20, "0")}`, partitionKey: `p${n}`, arrivalMs: nowMs, data })),
   );
   return { records, invalidByRule, uniqueValid, duplicates };
-}
-
-/** The ground truth, computed without any of the processor's code. */
-function groundTruth(txs: readonly TransactionJson[]): LocalExport["aggregates"] {
-  const acc = new Map<string, { units: number; revenue: number; orders: Set<string> }>();
-  for (const tx of txs) {
-    const minute = new Date(Math.floor(Date.parse(tx.occurredAt) / 60_000) * 60_000).toISOString().slice(0, 16);
-    for (const item of tx.items) {
-      const key = `${minute}|${tx.region}|${item.productId}`;
-      const a = acc.get(key) ?? { units: 0, revenue: 0, orders: new Set<string>() };
-      a.units += item.quantity;
-      a.revenue += item.unitPrice * item.quantity;
-      a.orders.add(tx.transactionId);
-      acc.set(key, a);
-    }
-  }
-  return [...acc.entries()]
-    .map(([key, a]) => {
-      const [minute, region, productId] = key.split("|") as [string, string, string];
-      return { minute, productId, region, units: a.units, revenue: Math.round(a.revenue * 100) / 100, orders: a.orders.size };
-    })
-    .sort((a, b) => a.minute.localeCompare(b.minute) || a.region.localeCompare(b.region) || a.productId.localeCompare(b.productId));
 }
 
 describe("fault test: exactly-once aggregates under injected faults", function () {

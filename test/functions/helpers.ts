@@ -41,3 +41,28 @@ export function streamRecord(payload: unknown, seq: number | string, shard = "sh
   const data = Buffer.isBuffer(payload) ? payload : Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload));
   return { shardId: shard, sequenceNumber: typeof seq === "number" ? String(49_000_000_000 + seq) : seq, partitionKey: "pk", arrivalMs, data };
 }
+
+/** The aggregates of the issue's export format, computed without any of the processor's code (first occurrence of each transactionId). */
+export function groundTruth(txs: readonly { transactionId: string; occurredAt: string; region: string; items: { productId: string; unitPrice: number; quantity: number }[] }[]) {
+  const acc = new Map<string, { units: number; revenue: number; orders: Set<string> }>();
+  const seen = new Set<string>();
+  for (const tx of txs) {
+    if (seen.has(tx.transactionId)) continue;
+    seen.add(tx.transactionId);
+    const minute = new Date(Math.floor(Date.parse(tx.occurredAt) / 60_000) * 60_000).toISOString().slice(0, 16);
+    for (const item of tx.items) {
+      const key = `${minute}|${tx.region}|${item.productId}`;
+      const a = acc.get(key) ?? { units: 0, revenue: 0, orders: new Set<string>() };
+      a.units += item.quantity;
+      a.revenue += item.unitPrice * item.quantity;
+      a.orders.add(tx.transactionId);
+      acc.set(key, a);
+    }
+  }
+  return [...acc.entries()]
+    .map(([key, a]) => {
+      const [minute, region, productId] = key.split("|") as [string, string, string];
+      return { minute, productId, region, units: a.units, revenue: Math.round(a.revenue * 100) / 100, orders: a.orders.size };
+    })
+    .sort((a, b) => a.minute.localeCompare(b.minute) || a.region.localeCompare(b.region) || a.productId.localeCompare(b.productId));
+}
