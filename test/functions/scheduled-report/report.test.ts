@@ -1,0 +1,69 @@
+/** The scheduled report: Athena and SNS through aws-sdk-client-mock (no emulator), S3 on s3rver. */
+import * as assert from "node:assert/strict";
+import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
+import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { mockClient } from "aws-sdk-client-mock";
+import { createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
+import { reportKey, runReport } from "../../../functions/scheduled-report/report";
+
+describe("scheduled-report/runReport", function () {
+  this.timeout(20_000);
+  let emu: Emulators;
+  const athena = mockClient(AthenaClient);
+  const sns = mockClient(SNSClient);
+  const creds = { region: "eu-west-3", credentials: { accessKeyId: "x", secretAccessKey: "x" } };
+
+  before(async () => {
+    emu = await startEmulators({ s3: true });
+    await createBucket(emu.s3!, "reports");
+  });
+  after(async () => {
+    athena.restore();
+    sns.restore();
+    await emu.close();
+  });
+  beforeEach(() => {
+    athena.reset();
+    sns.reset();
+  });
+
+  it("runs each named query, writes the report to S3 and publishes a short summary", async () => {
+    // prepare: one query succeeds after a RUNNING poll, one fails
+    athena.on(GetNamedQueryCommand, { NamedQueryId: "q1" }).resolves({ NamedQuery: { Name: "top-products", QueryString: "SELECT 1", Database: "retail" } });
+    athena.on(GetNamedQueryCommand, { NamedQueryId: "q2" }).resolves({ NamedQuery: { Name: "daily-revenue", QueryString: "SELECT 2", Database: "retail" } });
+    athena.on(StartQueryExecutionCommand, { QueryString: "SELECT 1" }).resolves({ QueryExecutionId: "e1" });
+    athena.on(StartQueryExecutionCommand, { QueryString: "SELECT 2" }).resolves({ QueryExecutionId: "e2" });
+    athena
+      .on(GetQueryExecutionCommand, { QueryExecutionId: "e1" })
+      .resolvesOnce({ QueryExecution: { Status: { State: "RUNNING" } } })
+      .resolves({ QueryExecution: { Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: 2048 } } });
+    athena.on(GetQueryExecutionCommand, { QueryExecutionId: "e2" }).resolves({ QueryExecution: { Status: { State: "FAILED", StateChangeReason: "TABLE_NOT_FOUND" } } });
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: "e1" }).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: [{ Name: "product_id", Type: "varchar" }, { Name: "units", Type: "bigint" }] },
+        Rows: [{ Data: [{ VarCharValue: "product_id" }, { VarCharValue: "units" }] }, { Data: [{ VarCharValue: "P00001" }, { VarCharValue: "42" }] }],
+      },
+    });
+    sns.on(PublishCommand).resolves({ MessageId: "m1" });
+    const at = new Date("2026-11-28T06:00:00Z");
+    const settings = { workgroup: "retail", database: "retail", namedQueryIds: ["q1", "q2"], bucket: "reports", prefix: "reports/", topicArn: "arn:aws:sns:eu-west-3:1:reports" };
+    const sleeps: number[] = [];
+    // act
+    const { report, key } = await runReport({ athena: new AthenaClient(creds), s3: emu.s3!, sns: new SNSClient(creds), sleep: async (ms) => void sleeps.push(ms) }, settings, at);
+    // assess
+    assert.equal(key, "reports/dt=2026-11-28/report-2026-11-28T06-00-00-000Z.json");
+    assert.equal(key, reportKey("reports/", at.toISOString()));
+    assert.deepEqual(report.queries.map((q) => [q.name, q.state, q.rows]), [["top-products", "SUCCEEDED", [{ product_id: "P00001", units: "42" }]], ["daily-revenue", "FAILED", []]]);
+    assert.deepEqual(sleeps, [500]);
+    const stored = JSON.parse(await (await emu.s3!.send(new GetObjectCommand({ Bucket: "reports", Key: key }))).Body!.transformToString());
+    assert.equal(stored.queries[0].bytesScanned, 2048);
+    const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
+    assert.deepEqual([start.WorkGroup, start.QueryExecutionContext?.Database], ["retail", "retail"]);
+    const published = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    assert.equal(published.Subject, "Retail sales report 2026-11-28T06:00Z (1 failed)");
+    assert.ok(published.Message!.includes('- top-products: 1 rows; first: {"product_id":"P00001","units":"42"}'));
+    assert.ok(published.Message!.includes("- daily-revenue: FAILED (TABLE_NOT_FOUND)"));
+    assert.ok(published.Message!.includes(`s3://reports/${key}`));
+  });
+});
