@@ -23,6 +23,13 @@ export type Verdict =
   | { readonly ok: false; readonly rule: RejectionRule; readonly message: string };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+// Module-local copies: imported bindings compile to getter calls, and these are read for every record.
+const FUTURE_SKEW_MS = MAX_FUTURE_SKEW_MS;
+const TOLERANCE = PRICE_TOLERANCE + 1e-9;
+const OCCURRED_AT = PATTERNS.occurredAt;
+const EMAIL = PATTERNS.email;
+const COUNTRY = PATTERNS.country;
+const CURRENCY = PATTERNS.currency;
 
 /** Validates one raw record (the bytes a producer put on the stream). */
 export function validateRecord(bytes: Uint8Array, ctx: ValidationContext): Verdict {
@@ -64,12 +71,12 @@ export function validateTransaction(json: unknown, ctx: ValidationContext): Verd
     return reject("unknown-currency", `currency ${JSON.stringify(tx.currency)} is not one of ${[...ctx.currencies].join(", ")}`);
   }
   const occurredAtMs = Date.parse(tx.occurredAt);
-  if (occurredAtMs > ctx.nowMs + MAX_FUTURE_SKEW_MS) {
+  if (occurredAtMs > ctx.nowMs + FUTURE_SKEW_MS) {
     return reject("future-timestamp", `occurredAt ${tx.occurredAt} is more than 5 minutes in the future`);
   }
   let sum = 0;
   for (const item of tx.items) sum += item.unitPrice * item.quantity;
-  if (Math.abs(sum - tx.totalAmount) > PRICE_TOLERANCE + 1e-9) {
+  if (Math.abs(sum - tx.totalAmount) > TOLERANCE) {
     return reject("price-inconsistent", `totalAmount ${tx.totalAmount} differs from the sum of the items ${round2(sum)}`);
   }
   const transaction = tx as Transaction & { occurredAtMs: number };
@@ -85,11 +92,11 @@ export function validateTransaction(json: unknown, ctx: ValidationContext): Verd
  */
 export function conformsToSchema(v: unknown): v is Transaction {
   const o = v as Record<string, unknown>;
-  if (!isNonEmpty(o.transactionId) || typeof o.occurredAt !== "string" || !PATTERNS.occurredAt.test(o.occurredAt)) return false;
+  if (!isNonEmpty(o.transactionId) || typeof o.occurredAt !== "string" || !OCCURRED_AT.test(o.occurredAt)) return false;
   const c = o.customer as Record<string, unknown> | null;
-  if (!isPlainObject(c) || !isNonEmpty(c.id) || typeof c.country !== "string" || !PATTERNS.country.test(c.country)) return false;
-  if (c.email !== undefined && (typeof c.email !== "string" || !PATTERNS.email.test(c.email))) return false;
-  if (!isNonEmpty(o.region) || typeof o.currency !== "string" || !PATTERNS.currency.test(o.currency)) return false;
+  if (!isPlainObject(c) || !isNonEmpty(c.id) || typeof c.country !== "string" || !COUNTRY.test(c.country)) return false;
+  if (c.email !== undefined && (typeof c.email !== "string" || !EMAIL.test(c.email))) return false;
+  if (!isNonEmpty(o.region) || typeof o.currency !== "string" || !CURRENCY.test(o.currency)) return false;
   if (typeof o.totalAmount !== "number" || !Number.isFinite(o.totalAmount) || o.totalAmount < 0) return false;
   const items = o.items;
   if (!Array.isArray(items) || items.length < 1 || items.length > 100) return false;

@@ -6,18 +6,38 @@
  * order) and becomes one conditional UpdateItem. A new chunk starts only when
  * the products would no longer fit one update expression (4 KB limit).
  */
-import { minuteOf, minuteStartMs, ValidTransaction } from "../shared";
+import { minuteOf, ValidTransaction } from "../shared";
 import { bucketOf, bucketSortKey, lineRevenueCents, partitionKey } from "./itemDesign";
 
-/** A valid, de-duplicated transaction with its position in the shard. */
+/**
+ * A valid, de-duplicated record with its position in the shard. It is also
+ * the record's outcome (status "valid", `failed` set when its writes fail).
+ * The parsed transaction is not kept: a 10,000-record batch does not hold
+ * 10,000 parsed objects alive (less GC work); {@link transactionOf} parses
+ * it again in the rare case it is needed (a retry after a conditional check).
+ */
 export interface AcceptedRecord {
-  /** Index of the record in the batch. */
+  /** Index among the batch's accepted records. */
   readonly index: number;
+  readonly shardId: string;
   /** The record's sequence number, as delivered. */
   readonly sequenceNumber: string;
   /** {@link sequenceKey} of the sequence number (sorts like the number). */
   readonly seqKey: string;
-  readonly transaction: ValidTransaction;
+  readonly transactionId: string;
+  /** The record's bytes (already validated). */
+  readonly data: Uint8Array;
+  readonly status: "valid";
+  failed: boolean;
+}
+
+const utf8 = new TextDecoder("utf-8");
+
+/** The transaction of an accepted record, parsed again from its bytes. */
+export function transactionOf(record: Pick<AcceptedRecord, "data">): ValidTransaction {
+  const tx = JSON.parse(utf8.decode(record.data)) as ValidTransaction & { occurredAtMs: number };
+  tx.occurredAtMs = Date.parse(tx.occurredAt);
+  return tx;
 }
 
 export interface Contribution {
@@ -61,30 +81,45 @@ export const DEFAULT_MAX_PRODUCTS_PER_UPDATE = 100;
  * `only` restricts the plan to records with seqKey above a high-water mark for one item (used on retry).
  */
 export function planItemUpdates(accepted: readonly AcceptedRecord[], options: PlanOptions): Map<string, ItemPlan> {
-  const plans = new Map<string, ItemPlan>();
-  const minuteCache = new Map<number, string>();
-  for (let a = 0; a < accepted.length; a++) {
-    const rec = accepted[a]!;
-    const tx = rec.transaction;
+  const planner = new ItemPlanner(options);
+  for (let a = 0; a < accepted.length; a++) planner.add(a, accepted[a]!.seqKey, transactionOf(accepted[a]!));
+  return planner.plans;
+}
+
+/** Builds the plans one transaction at a time (in sequence order), so transactions need not outlive their record. */
+export class ItemPlanner {
+  public readonly plans = new Map<string, ItemPlan>();
+  // Caches keep the per-line work to array and map lookups: minute -> region -> plans by bucket; product -> bucket.
+  private readonly byMinute = new Map<number, Map<string, (ItemPlan | undefined)[]>>();
+  private readonly buckets = new Map<string, number>();
+
+  public constructor(private readonly options: PlanOptions) {}
+
+  /** Adds accepted record `a` (its seqKey and transaction). */
+  public add(a: number, seqKey: string, tx: ValidTransaction): void {
+    const options = this.options;
     const minuteMs = tx.occurredAtMs - (((tx.occurredAtMs % 60_000) + 60_000) % 60_000);
-    let minute = minuteCache.get(minuteMs);
-    if (minute === undefined) {
-      minute = minuteOf(minuteMs);
-      minuteCache.set(minuteMs, minute);
-    }
-    const pk = partitionKey(tx.region, minute);
-    for (const line of tx.items) {
-      const sk = bucketSortKey(bucketOf(line.productId, options.buckets));
-      const key = `${pk}|${sk}`;
-      let plan = plans.get(key);
+    let byRegion = this.byMinute.get(minuteMs);
+    if (!byRegion) this.byMinute.set(minuteMs, (byRegion = new Map()));
+    let row = byRegion.get(tx.region);
+    if (!row) byRegion.set(tx.region, (row = new Array<ItemPlan | undefined>(options.buckets)));
+    const items = tx.items;
+    for (let i = 0; i < items.length; i++) {
+      const line = items[i]!;
+      let bucket = this.buckets.get(line.productId);
+      if (bucket === undefined) this.buckets.set(line.productId, (bucket = bucketOf(line.productId, options.buckets)));
+      let plan = row[bucket];
       if (!plan) {
-        plan = { pk, sk, region: tx.region, minute, minuteStartMs: minuteStartMs(minute), chunks: [] };
-        plans.set(key, plan);
+        const minute = minuteOf(minuteMs);
+        const pk = partitionKey(tx.region, minute);
+        const sk = bucketSortKey(bucket);
+        plan = { pk, sk, region: tx.region, minute, minuteStartMs: minuteMs, chunks: [] };
+        row[bucket] = plan;
+        this.plans.set(`${pk}|${sk}`, plan);
       }
-      addLine(plan, a, rec.seqKey, line.productId, line.quantity, lineRevenueCents(line.unitPrice, line.quantity), tx.items.length, options);
+      addLine(plan, a, seqKey, line.productId, line.quantity, lineRevenueCents(line.unitPrice, line.quantity), items.length, options);
     }
   }
-  return plans;
 }
 
 function addLine(plan: ItemPlan, a: number, seqKey: string, productId: string, units: number, cents: number, txLines: number, options: PlanOptions): void {
@@ -121,7 +156,7 @@ export function remainderAfter(chunk: Chunk, plan: ItemPlan, accepted: readonly 
   if (rest.length === 0) return undefined;
   const rebuilt: Chunk = { firstSeqKey: accepted[rest[0]!]!.seqKey, lastSeqKey: accepted[rest[rest.length - 1]!]!.seqKey, records: rest, products: new Map() };
   for (const a of rest) {
-    const tx = accepted[a]!.transaction;
+    const tx = transactionOf(accepted[a]!);
     if (tx.region !== plan.region || minuteOf(tx.occurredAtMs) !== plan.minute) continue;
     for (const line of tx.items) {
       if (bucketSortKey(bucketOf(line.productId, buckets)) !== plan.sk) continue;

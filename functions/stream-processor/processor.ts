@@ -6,8 +6,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
-import { RejectionRule, validateRecord } from "../shared";
-import { AcceptedRecord, DEFAULT_MAX_PRODUCTS_PER_UPDATE, planItemUpdates } from "./aggregate";
+import { RejectionRule, validateRecord, ValidationContext } from "../shared";
+import { AcceptedRecord, DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "./aggregate";
 import { ProcessorConfig } from "./config";
 import { sequenceKey, shortShardId } from "./itemDesign";
 import { putQuarantine, QuarantineEntry } from "./quarantine";
@@ -74,7 +74,7 @@ export interface BatchOutcome {
   readonly valid: number;
   readonly duplicates: number;
   readonly rejected: Partial<Record<RejectionRule, number>>;
-  /** Write capacity units DynamoDB reported for the aggregate updates. */
+  /** Write capacity units DynamoDB reported for the aggregate updates and spike markers. */
   readonly consumedWcu: number;
   /** Conditional checks that found a chunk already applied (redeliveries). */
   readonly alreadyApplied: number;
@@ -86,8 +86,9 @@ export function fromLambdaRecord(r: {
   eventID: string;
   kinesis: { data: string; sequenceNumber: string; partitionKey: string; approximateArrivalTimestamp: number };
 }): StreamRecord {
+  const colon = r.eventID.indexOf(":");
   return {
-    shardId: r.eventID.split(":")[0] ?? "shardId-000000000000",
+    shardId: colon > 0 ? r.eventID.slice(0, colon) : "shardId-000000000000",
     sequenceNumber: r.kinesis.sequenceNumber,
     partitionKey: r.kinesis.partitionKey,
     arrivalMs: Math.round(r.kinesis.approximateArrivalTimestamp * 1000),
@@ -112,38 +113,14 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   const concurrency = deps.concurrency ?? 16;
   const ordered = [...records].sort((a, b) => compareSeq(a.sequenceNumber, b.sequenceNumber));
   const ctx = { regions: config.regions, currencies: config.currencies, maxRecordBytes: config.maxRecordBytes, nowMs: (deps.now ?? Date.now)() };
-  const outcomes: RecordOutcome[] = [];
-  const accepted: AcceptedRecord[] = [];
-  const acceptedOutcome: RecordOutcome[] = [];
-  const rejected: { entry: QuarantineEntry; outcome: RecordOutcome }[] = [];
-  const seenInBatch = new Set<string>();
-  let duplicates = 0;
 
-  // 1. Decode, validate, de-duplicate: pure and fast.
-  for (const r of ordered) {
-    const verdict = validateRecord(r.data, ctx);
-    if (!verdict.ok) {
-      const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "rejected", rule: verdict.rule, failed: false };
-      outcomes.push(outcome);
-      rejected.push({ outcome, entry: { ...r, rule: verdict.rule, message: verdict.message } });
-      continue;
-    }
-    const id = verdict.transaction.transactionId;
-    if (seenInBatch.has(id) || deps.recent.has(id)) {
-      duplicates++;
-      outcomes.push({ shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "duplicate", failed: false });
-      continue;
-    }
-    seenInBatch.add(id);
-    const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "valid", failed: false };
-    outcomes.push(outcome);
-    accepted.push({ index: accepted.length, sequenceNumber: r.sequenceNumber, seqKey: sequenceKey(r.sequenceNumber), transaction: verdict.transaction });
-    acceptedOutcome.push(outcome);
-  }
+  // 1. Decode, validate, de-duplicate and aggregate: pure and fast.
+  const planner = new ItemPlanner({ buckets: config.productBuckets, maxProductsPerUpdate: deps.maxProductsPerUpdate ?? DEFAULT_MAX_PRODUCTS_PER_UPDATE });
+  const { outcomes, accepted, rejected, duplicates } = classifyRecords(ordered, ctx, deps.recent, planner);
 
   // 2. Aggregate into item updates, then apply them (items in parallel, an item's chunks in order) and quarantine rejects.
   const shard = shortShardId(ordered[0]?.shardId ?? "0");
-  const plans = [...planItemUpdates(accepted, { buckets: config.productBuckets, maxProductsPerUpdate: deps.maxProductsPerUpdate ?? DEFAULT_MAX_PRODUCTS_PER_UPDATE }).values()];
+  const plans = [...planner.plans.values()];
   const writeCtx = { client: deps.dynamo, table: config.table, shard, retentionDays: config.hotRetentionDays, buckets: config.productBuckets };
   const hashKey = rejected.length > 0 ? await deps.hashKey() : "";
   const [items] = await Promise.all([
@@ -164,16 +141,25 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   for (const item of items) {
     consumedWcu += item.consumedWcu;
     alreadyApplied += item.alreadyApplied;
-    for (const a of item.failedRecords) acceptedOutcome[a]!.failed = true;
+    for (const a of item.failedRecords) accepted[a]!.failed = true;
     if (item.error) deps.logger?.warn("aggregate update failed", { pk: item.plan.pk, sk: item.plan.sk, error: errorName(item.error) });
   }
-  for (let a = 0; a < accepted.length; a++) if (!acceptedOutcome[a]!.failed) deps.recent.add(accepted[a]!.transaction.transactionId);
+  for (const rec of accepted) if (!rec.failed) deps.recent.add(rec.transactionId);
 
   // 4. Spikes, on the minutes' totals the updates returned. Best effort: the aggregates are committed.
   let spikes: SpikeDetail[] = [];
+  let markerWcu = 0;
   try {
     spikes = await detectSpikes(
-      { dynamo: deps.dynamo, events: deps.events, table: config.table, busName: config.spikeBusName, retentionDays: config.hotRetentionDays, buckets: config.productBuckets },
+      {
+        dynamo: deps.dynamo,
+        events: deps.events,
+        table: config.table,
+        busName: config.spikeBusName,
+        retentionDays: config.hotRetentionDays,
+        buckets: config.productBuckets,
+        onConsumed: (units) => (markerWcu += units),
+      },
       deps.baselines,
       config.spikes,
       spikeCandidates(items, config.spikes.minUnits),
@@ -191,12 +177,45 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
     valid: accepted.length,
     duplicates,
     rejected: rejectedCounts,
-    consumedWcu,
+    consumedWcu: consumedWcu + markerWcu,
     alreadyApplied,
     spikes,
   };
   report(deps, outcome);
   return outcome;
+}
+
+/**
+ * The records of one shard, in order, sorted into valid (first occurrence),
+ * duplicate and rejected; valid ones are added to `planner` at once. Pure.
+ */
+export function classifyRecords(ordered: readonly StreamRecord[], ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner?: ItemPlanner) {
+  const outcomes: RecordOutcome[] = [];
+  const accepted: AcceptedRecord[] = [];
+  const rejected: { entry: QuarantineEntry; outcome: RecordOutcome }[] = [];
+  const seenInBatch = new Set<string>();
+  let duplicates = 0;
+  for (const r of ordered) {
+    const verdict = validateRecord(r.data, ctx);
+    if (!verdict.ok) {
+      const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "rejected", rule: verdict.rule, failed: false };
+      outcomes.push(outcome);
+      rejected.push({ outcome, entry: { ...r, rule: verdict.rule, message: verdict.message } });
+      continue;
+    }
+    const id = verdict.transaction.transactionId;
+    const seen = seenInBatch.size;
+    if (seenInBatch.add(id).size === seen || recent.has(id)) {
+      duplicates++;
+      outcomes.push({ shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "duplicate", failed: false });
+      continue;
+    }
+    const rec: AcceptedRecord = { index: accepted.length, shardId: r.shardId, sequenceNumber: r.sequenceNumber, seqKey: sequenceKey(r.sequenceNumber), transactionId: id, data: r.data, status: "valid", failed: false };
+    planner?.add(rec.index, rec.seqKey, verdict.transaction);
+    outcomes.push(rec);
+    accepted.push(rec);
+  }
+  return { outcomes, accepted, rejected, duplicates };
 }
 
 function spikeCandidates(items: readonly ItemOutcome[], minUnits: number): SpikeCandidate[] {

@@ -57,6 +57,8 @@ export interface SpikeIo {
   readonly busName: string;
   readonly retentionDays: number;
   readonly buckets: number;
+  /** Receives the write units each marker consumed. */
+  readonly onConsumed?: (units: number) => void;
 }
 
 /**
@@ -134,7 +136,7 @@ export async function detectSpikes(io: SpikeIo, cache: BaselineCache, settings: 
 /** The marker item: created once per (minute, region, product); false when it already exists. */
 async function claimMarker(io: SpikeIo, c: SpikeCandidate): Promise<boolean> {
   try {
-    await io.dynamo.send(
+    const out = await io.dynamo.send(
       new PutItemCommand({
         TableName: io.table,
         Item: {
@@ -144,8 +146,10 @@ async function claimMarker(io: SpikeIo, c: SpikeCandidate): Promise<boolean> {
           expiresAt: { N: String(expiresAt(c.minuteStartMs, io.retentionDays)) },
         },
         ConditionExpression: "attribute_not_exists(pk)",
+        ReturnConsumedCapacity: "TOTAL",
       }),
     );
+    io.onConsumed?.(out.ConsumedCapacity?.CapacityUnits ?? 0);
     return true;
   } catch (err) {
     if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;

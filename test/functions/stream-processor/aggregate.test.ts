@@ -13,7 +13,16 @@ function tx(overrides: Record<string, unknown>): ValidTransaction {
 }
 
 const accepted = (txs: ValidTransaction[]): AcceptedRecord[] =>
-  txs.map((transaction, index) => ({ index, sequenceNumber: String(100 + index), seqKey: sequenceKey(String(100 + index)), transaction }));
+  txs.map((t, index) => ({
+    index,
+    shardId: "shardId-000000000000",
+    sequenceNumber: String(100 + index),
+    seqKey: sequenceKey(String(100 + index)),
+    transactionId: t.transactionId,
+    data: Buffer.from(JSON.stringify(t)),
+    status: "valid" as const,
+    failed: false,
+  }));
 
 const line = (productId: string, unitPrice: number, quantity: number) => ({ productId, category: "c", unitPrice, quantity });
 
