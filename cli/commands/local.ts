@@ -36,6 +36,8 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option("--seed <n>", "seed of the generator and the fault injection", "42")
     .addHelpText("after", "\nExit codes: 0 done, 2 bad input (unknown stack, unreadable file, bad flag).")
     .action(async (opts: LocalOptions) => {
+      // The SDK's notice about future Node versions is noise for a local run against emulators.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
       const file = path.join(io.cwd, `Pulumi.${opts.stack}.yaml`);
       if (!fs.existsSync(file)) throw new CliError(`unknown stack ${JSON.stringify(opts.stack)}: ${path.basename(file)} not found in ${io.cwd}`);
       const environment = loadStackFile(file, readProjectName(io.cwd));

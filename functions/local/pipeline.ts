@@ -67,6 +67,8 @@ const TABLE = "aggregates";
 const QUARANTINE_BUCKET = "quarantine";
 const STREAM = "transactions";
 const LOCAL_HASH_KEY = "local-only-email-hash-key-not-a-secret";
+/** Generated traffic: event-time minutes per wall-clock minute. */
+export const SPEEDUP = 12;
 
 export function processorConfigFor(env: Environment): ProcessorConfig {
   return {
@@ -159,6 +161,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
           const { rate, durationSeconds } = options.input;
           const gen = new TrafficGenerator({ seed: options.seed ?? 42, products: 2000, zipfExponent: 1.1, regions: env.salesRegions, currencies: env.currencies });
           const start = Date.now();
+          // Event time runs SPEEDUP times faster than the wall clock and ends now, so a short run builds spike baselines.
+          const eventStart = start - durationSeconds * 1000 * (SPEEDUP - 1);
           let sent = 0;
           const spikeFrom = durationSeconds * 0.5;
           const spikeTo = durationSeconds * 0.8;
@@ -171,7 +175,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
             }
             const inSpike = elapsed >= spikeFrom && elapsed < spikeTo;
             const batch = Array.from({ length: due }, () => {
-              const tx = gen.transaction(Date.now(), inSpike ? { rank: 137, share: 0.3 } : undefined);
+              const tx = gen.transaction(eventStart + (Date.now() - start) * SPEEDUP, inSpike ? { rank: 137, share: 0.3 } : undefined);
               return { data: Buffer.from(JSON.stringify(tx)), key: tx.transactionId };
             });
             sent += due;

@@ -1,8 +1,10 @@
 /**
  * Spike detection: after a minute's units are applied, a product whose units
  * in the minute reach SPIKE_MIN_UNITS and exceed SPIKE_RATIO x the mean of the
- * previous SPIKE_BASELINE_MINUTES minutes is a spike. One event per
- * (minute, product, region), guarded by a conditional marker item.
+ * previous SPIKE_BASELINE_MINUTES minutes is a spike. The mean is over the
+ * minutes with traffic recorded (the bucket's item exists); a minute in which
+ * the product did not sell counts as 0; a window with no traffic gives no verdict.
+ * One event per (minute, product, region), guarded by a conditional marker item.
  */
 import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
@@ -43,11 +45,14 @@ export function isSpike(units: number, baseline: number, settings: SpikeSettings
   return units >= settings.minUnits && units > settings.ratio * baseline;
 }
 
-/** Pure: the mean of the previous minutes' units (missing minutes count as 0). */
-export function baselineOf(previousUnits: readonly (number | undefined)[], baselineMinutes: number): number {
+/**
+ * Pure: the mean units per minute over the minutes of the window with traffic
+ * recorded (`minutesWithData`); a minute in which the product did not sell counts as 0.
+ */
+export function baselineOf(previousUnits: readonly (number | undefined)[], minutesWithData: number): number {
   let sum = 0;
   for (const u of previousUnits) sum += u ?? 0;
-  return sum / baselineMinutes;
+  return minutesWithData > 0 ? sum / minutesWithData : 0;
 }
 
 export interface SpikeIo {
@@ -63,24 +68,29 @@ export interface SpikeIo {
 
 /**
  * Past minutes' units per item, cached per container (a past minute changes
- * only by late records, which a slightly stale baseline tolerates).
+ * only by late records, which a slightly stale baseline tolerates). An item
+ * that does not exist is remembered as null: no traffic was recorded then.
  */
 export class BaselineCache {
-  private readonly items = new Map<string, Map<string, number>>();
+  private readonly items = new Map<string, Map<string, number> | null>();
 
   public constructor(private readonly capacity = 20_000) {}
 
-  /** Units of `productId` in each of `minutes`, reading missing items with BatchGetItem. */
-  public async unitsFor(io: SpikeIo, region: string, productId: string, minutes: readonly string[]): Promise<(number | undefined)[]> {
+  /**
+   * Units of `productId` in each of `minutes` (undefined: none), and how many of
+   * those minutes have any traffic recorded for the product's bucket.
+   */
+  public async unitsFor(io: SpikeIo, region: string, productId: string, minutes: readonly string[]): Promise<{ units: (number | undefined)[]; minutesWithData: number }> {
     const sk = bucketSortKey(bucketOf(productId, io.buckets));
     const missing = minutes.map((m) => partitionKey(region, m)).filter((pk) => !this.items.has(`${pk}|${sk}`));
     for (let i = 0; i < missing.length; i += 100) await this.load(io, missing.slice(i, i + 100), sk);
-    return minutes.map((m) => this.items.get(`${partitionKey(region, m)}|${sk}`)?.get(productId));
+    const items = minutes.map((m) => this.items.get(`${partitionKey(region, m)}|${sk}`) ?? null);
+    return { units: items.map((item) => item?.get(productId)), minutesWithData: items.filter((item) => item !== null).length };
   }
 
   private async load(io: SpikeIo, pks: readonly string[], sk: string): Promise<void> {
     let keys = pks.map((pk) => ({ pk: { S: pk }, sk: { S: sk } }));
-    for (const pk of pks) this.remember(`${pk}|${sk}`, new Map());
+    for (const pk of pks) this.remember(`${pk}|${sk}`, null);
     for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
       const out = await io.dynamo.send(new BatchGetItemCommand({ RequestItems: { [io.table]: { Keys: keys } } }));
       for (const item of out.Responses?.[io.table] ?? []) {
@@ -92,7 +102,7 @@ export class BaselineCache {
     }
   }
 
-  private remember(key: string, units: Map<string, number>): void {
+  private remember(key: string, units: Map<string, number> | null): void {
     if (this.items.size >= this.capacity) this.items.delete(this.items.keys().next().value!);
     this.items.set(key, units);
   }
@@ -104,7 +114,9 @@ export async function detectSpikes(io: SpikeIo, cache: BaselineCache, settings: 
   for (const c of candidates) {
     if (c.units < settings.minUnits) continue;
     const previous = await cache.unitsFor(io, c.region, c.productId, previousMinutes(c.minute, settings.baselineMinutes));
-    const baseline = baselineOf(previous, settings.baselineMinutes);
+    // No traffic recorded in the whole window (a fresh table, a new region): no baseline to judge by, no alert.
+    if (previous.minutesWithData === 0) continue;
+    const baseline = baselineOf(previous.units, previous.minutesWithData);
     if (!isSpike(c.units, baseline, settings)) continue;
     const detail: SpikeDetail = {
       productId: c.productId,
