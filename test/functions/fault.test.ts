@@ -10,7 +10,7 @@
  */
 import * as assert from "node:assert/strict";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../functions/local/emulators";
 import { INVALID_KINDS, invalidRecord, seededRandom, TrafficGenerator, TransactionJson } from "../../functions/local/generator";
 import { countQuarantined, scanAggregates, throttlingDynamo } from "../../functions/local/pipeline";
@@ -73,9 +73,10 @@ function buildWorkload(nowMs: number): Workload {
 describe("fault test: exactly-once aggregates under injected faults", function () {
   this.timeout(120_000);
   let emu: Emulators;
-  const events = mockClient(EventBridgeClient);
+  let events: AwsStub<any, any, any>;
 
   before(async () => {
+    events = mockClient(EventBridgeClient);
     emu = await startEmulators({ dynamo: true, s3: true, isolated: true });
     await createAggregatesTable(emu.dynamo!, "aggregates");
     await createBucket(emu.s3!, "quarantine");

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { Context } from "aws-lambda";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../functions/local/emulators";
 import { scanAggregates } from "../../functions/local/pipeline";
 import { fixture, HASH_KEY } from "./helpers";
@@ -27,9 +27,10 @@ describe("Lambda entry points", function () {
   this.timeout(30_000);
   let emu: Emulators;
   const saved = { ...process.env };
-  const events = mockClient(EventBridgeClient);
+  let events: AwsStub<any, any, any>;
 
   before(async () => {
+    events = mockClient(EventBridgeClient);
     emu = await startEmulators({ dynamo: true, s3: true });
     await createAggregatesTable(emu.dynamo!, "aggregates");
     await createBucket(emu.s3!, "quarantine");

@@ -3,18 +3,20 @@ import * as assert from "node:assert/strict";
 import { AthenaClient, GetNamedQueryCommand, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
 import { reportKey, runReport } from "../../../functions/scheduled-report/report";
 
 describe("scheduled-report/runReport", function () {
   this.timeout(20_000);
   let emu: Emulators;
-  const athena = mockClient(AthenaClient);
-  const sns = mockClient(SNSClient);
+  let athena: AwsStub<any, any, any>;
+  let sns: AwsStub<any, any, any>;
   const creds = { region: "eu-west-3", credentials: { accessKeyId: "x", secretAccessKey: "x" } };
 
   before(async () => {
+    athena = mockClient(AthenaClient);
+    sns = mockClient(SNSClient);
     emu = await startEmulators({ s3: true });
     await createBucket(emu.s3!, "reports");
   });

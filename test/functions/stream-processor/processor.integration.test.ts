@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { GetItemCommand, ProvisionedThroughputExceededException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetObjectCommand } from "@aws-sdk/client-s3";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
 import { countQuarantined, scanAggregates } from "../../../functions/local/pipeline";
 import { hashEmail, HASH_PREFIX } from "../../../functions/shared";
@@ -22,9 +22,10 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
   this.timeout(30_000);
   let emu: Emulators;
   let table = 0;
-  const events = mockClient(EventBridgeClient);
+  let events: AwsStub<any, any, any>;
 
   before(async () => {
+    events = mockClient(EventBridgeClient);
     emu = await startEmulators({ dynamo: true, s3: true });
     await createBucket(emu.s3!, "quarantine");
   });
