@@ -221,6 +221,8 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
       reservedConcurrency: s.processorConcurrency,
       logRetentionDays: operations.logRetentionDays,
       kmsKeyArn: args.kmsKeyArn,
+      // A 10,000-record batch's garbage fits a 32 MB young generation: ~12% faster (docs/functions.md).
+      nodeOptions: "--max-semi-space-size=32",
       environment: {
         AGGREGATES_TABLE: this.aggregatesTable.name,
         QUARANTINE_BUCKET: this.quarantineBucket.bucketName,

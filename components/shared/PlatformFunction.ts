@@ -23,6 +23,8 @@ export interface PlatformFunctionArgs {
   readonly logRetentionDays: number;
   /** Encrypts the log group and the function's environment variables. */
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** Node.js flags (NODE_OPTIONS), e.g. a larger young generation for batch-heavy handlers. */
+  readonly nodeOptions?: string;
 }
 
 export class PlatformFunction extends pulumi.ComponentResource {
@@ -67,7 +69,7 @@ export class PlatformFunction extends pulumi.ComponentResource {
       timeout: args.timeoutSeconds,
       reservedConcurrentExecutions: args.reservedConcurrency,
       kmsKeyArn: args.kmsKeyArn,
-      environment: { variables: { NODE_OPTIONS: "--enable-source-maps", ...args.environment } },
+      environment: { variables: { ...(args.nodeOptions ? { NODE_OPTIONS: args.nodeOptions } : {}), ...args.environment } },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
     }, { parent: this, dependsOn: [this.logGroup] });
 

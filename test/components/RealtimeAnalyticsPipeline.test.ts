@@ -140,6 +140,7 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(vars["CURRENCIES"], "EUR,USD,GBP,CAD,CHF");
       assert.equal(vars["SPIKE_RATIO"], String(env.spikes.ratio));
       assert.match(vars["AGGREGATES_TABLE"]!, /^realtime-aggregates/);
+      assert.equal(vars["NODE_OPTIONS"], "--max-semi-space-size=32");
     });
 
     it("keeps every log group's retention", () => {
