@@ -6,10 +6,10 @@
  * the product did not sell counts as 0; a window with no traffic gives no verdict.
  * One event per (minute, product, region), guarded by a conditional marker item.
  */
-import { BatchGetItemCommand, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { previousMinutes, SPIKE_DETAIL_TYPE, SPIKE_EVENT_SOURCE } from "../shared";
-import { bucketOf, bucketSortKey, expiresAt, partitionKey, spikeSortKey, UNITS } from "./itemDesign";
+import { bucketOf, bucketSortKey, expiresAt, partitionKey, spikeSortKey, TTL_ATTRIBUTE, UNITS } from "./itemDesign";
 
 export interface SpikeSettings {
   readonly ratio: number;
@@ -145,19 +145,21 @@ export async function detectSpikes(io: SpikeIo, cache: BaselineCache, settings: 
   return emitted;
 }
 
-/** The marker item: created once per (minute, region, product); false when it already exists. */
+/**
+ * The marker item, claimed once per (minute, region, product): false when it
+ * is already claimed. UpdateItem (not PutItem/DeleteItem) so the function needs
+ * no write permission beyond UpdateItem on the table.
+ */
 async function claimMarker(io: SpikeIo, c: SpikeCandidate): Promise<boolean> {
   try {
     const out = await io.dynamo.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: io.table,
-        Item: {
-          pk: { S: partitionKey(c.region, c.minute) },
-          sk: { S: spikeSortKey(c.productId) },
-          units: { N: String(c.units) },
-          expiresAt: { N: String(expiresAt(c.minuteStartMs, io.retentionDays)) },
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
+        Key: { pk: { S: partitionKey(c.region, c.minute) }, sk: { S: spikeSortKey(c.productId) } },
+        UpdateExpression: "SET #u = :u, #t = :t REMOVE #r",
+        ConditionExpression: "attribute_not_exists(pk) OR #r = :yes",
+        ExpressionAttributeNames: { "#u": "units", "#t": TTL_ATTRIBUTE, "#r": "released" },
+        ExpressionAttributeValues: { ":u": { N: String(c.units) }, ":t": { N: String(expiresAt(c.minuteStartMs, io.retentionDays)) }, ":yes": { BOOL: true } },
         ReturnConsumedCapacity: "TOTAL",
       }),
     );
@@ -169,7 +171,15 @@ async function claimMarker(io: SpikeIo, c: SpikeCandidate): Promise<boolean> {
   }
 }
 
-/** Best effort: if the event could not be sent, a later batch may try again. */
+/** Best effort: if the event could not be sent, the marker is released so a later batch may try again. */
 async function releaseMarker(io: SpikeIo, c: SpikeCandidate): Promise<void> {
-  await io.dynamo.send(new DeleteItemCommand({ TableName: io.table, Key: { pk: { S: partitionKey(c.region, c.minute) }, sk: { S: spikeSortKey(c.productId) } } }));
+  await io.dynamo.send(
+    new UpdateItemCommand({
+      TableName: io.table,
+      Key: { pk: { S: partitionKey(c.region, c.minute) }, sk: { S: spikeSortKey(c.productId) } },
+      UpdateExpression: "SET #r = :yes",
+      ExpressionAttributeNames: { "#r": "released" },
+      ExpressionAttributeValues: { ":yes": { BOOL: true } },
+    }),
+  );
 }

@@ -152,6 +152,22 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.equal(calls[0]!.args[0].input.Entries![0]!.Source, "retail.platform");
   });
 
+  it("releases the spike marker when the event cannot be sent, so a later batch alerts", async () => {
+    // prepare: a quiet baseline, and EventBridge failing once
+    const d = await deps();
+    const quiet = Array.from({ length: 15 }, (_, i) => streamRecord(tx(`q${i}`, "P8", 1, { occurredAt: new Date(Date.parse("2026-11-28T17:45:00Z") + i * 60_000).toISOString() }), i + 1));
+    await processRecords(quiet, d);
+    events.on(PutEventsCommand).rejectsOnce(new Error("bus unavailable")).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e2" }] });
+    // act
+    const failed = await processRecords([streamRecord(tx("s1", "P8", 25), 100)], d);
+    const retried = await processRecords([streamRecord(tx("s2", "P8", 5), 101)], d);
+    // assess
+    assert.deepEqual(failed.spikes, []);
+    assert.deepEqual(failed.failedSequenceNumbers, []);
+    assert.equal(retried.spikes.length, 1);
+    assert.equal(retried.spikes[0]!.units, 30);
+  });
+
   it("accepts an empty batch, and decodes the Lambda Kinesis event fixture", async () => {
     // prepare
     const d = await deps();
