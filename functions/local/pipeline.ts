@@ -246,7 +246,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
       if (!worked.some(Boolean)) await sleep(25);
     }
     await producer;
-    return await exportState(dynamo, s3, outcomes);
+    return await exportState(dynamo, outcomes);
   } finally {
     await emulators.close();
   }
@@ -292,8 +292,11 @@ function kinesisSource(kinesis: KinesisClient, shardId: string, producerDone: ()
   return source;
 }
 
-/** The final state: aggregates scanned from DynamoDB, counts from the records' outcomes. */
-export async function exportState(dynamo: DynamoDBClient, s3: S3Client, outcomes: ReadonlyMap<string, RejectionRule | "valid">): Promise<LocalExport> {
+/**
+ * The final state: aggregates scanned from DynamoDB; counts from each record's
+ * last outcome (by shard and sequence number, so redeliveries count once).
+ */
+export async function exportState(dynamo: Pick<DynamoDBClient, "send">, outcomes: ReadonlyMap<string, RejectionRule | "valid">): Promise<LocalExport> {
   const rejected: Partial<Record<RejectionRule, number>> = {};
   let valid = 0;
   for (const status of outcomes.values()) {
@@ -301,7 +304,6 @@ export async function exportState(dynamo: DynamoDBClient, s3: S3Client, outcomes
     else rejected[status] = (rejected[status] ?? 0) + 1;
   }
   const aggregates = await scanAggregates(dynamo, TABLE);
-  void s3;
   return { processed: outcomes.size, valid, rejected: sortKeys(rejected), aggregates };
 }
 
