@@ -47,6 +47,8 @@ export interface ResolvedRealtimeSettings {
   readonly transformConcurrency: number;
   readonly reportConcurrency: number;
   readonly quarantineRetentionDays: number;
+  /** Firehose's error prefix holds raw records: kept one week at most. */
+  readonly deliveryErrorRetentionDays: number;
   readonly athenaResultsRetentionDays: number;
   readonly reportRetentionDays: number;
   readonly bytesScannedCutoffPerQuery: number;
@@ -88,6 +90,7 @@ export function resolveRealtimeSettings(args: RealtimeAnalyticsPipelineArgs): Re
     transformConcurrency: Math.max(2, Math.ceil(limits.lambda.reservedConcurrency / 2)),
     reportConcurrency: 1,
     quarantineRetentionDays: Math.max(14, Math.min(history, 90)),
+    deliveryErrorRetentionDays: Math.min(history, 7),
     athenaResultsRetentionDays: Math.min(history, 30),
     reportRetentionDays: Math.max(history, 30),
     bytesScannedCutoffPerQuery: limits.athena.bytesScannedCutoffPerQueryMb * MB,
@@ -233,6 +236,7 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
         SPIKE_RATIO: String(args.spikes.ratio),
         SPIKE_MIN_UNITS: String(args.spikes.minUnits),
         SPIKE_BASELINE_MINUTES: String(args.spikes.baselineMinutes),
+        SPIKE_MAX_ALERTS_PER_MINUTE: String(args.spikes.maxAlertsPerMinute),
         HOT_RETENTION_DAYS: String(args.workload.hotRetentionDays),
         EMAIL_HASH_SECRET_ARN: args.emailHashSecretArn,
         MAX_RECORD_BYTES: String(s.maxRecordBytes),
@@ -275,7 +279,8 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
       forceDestroy: protection.forceDestroyBuckets,
       lifecycle: [
         retentionLifecycle("history-retention", args.workload.historyRetentionDays, "history/"),
-        retentionLifecycle("delivery-errors", s.quarantineRetentionDays, "errors/"),
+        // Firehose keeps a failed record's original bytes here (e-mail in clear): short-lived, written by Firehose only.
+        retentionLifecycle("delivery-errors", s.deliveryErrorRetentionDays, "errors/"),
       ],
     }, parent);
 

@@ -202,6 +202,8 @@ export const SpikesSchema = z.strictObject({
   minUnits: positiveInt(),
   /** Trailing minutes averaged into the baseline. */
   baselineMinutes: intBetween(1, 120),
+  /** At most this many spike alerts per minute for the whole stack: an alert storm stays bounded (and so does its cost). */
+  maxAlertsPerMinute: intBetween(1, 1000).default(20),
 });
 
 export const QuickSightSchema = z.strictObject({

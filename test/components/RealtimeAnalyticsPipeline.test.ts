@@ -139,6 +139,7 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(vars["SALES_REGIONS"], "EMEA,NA,LATAM,APAC");
       assert.equal(vars["CURRENCIES"], "EUR,USD,GBP,CAD,CHF");
       assert.equal(vars["SPIKE_RATIO"], String(env.spikes.ratio));
+      assert.equal(vars["SPIKE_MAX_ALERTS_PER_MINUTE"], String(env.spikes.maxAlertsPerMinute));
       assert.match(vars["AGGREGATES_TABLE"]!, /^realtime-aggregates/);
       assert.equal(vars["NODE_OPTIONS"], "--max-semi-space-size=32");
     });
@@ -185,6 +186,8 @@ for (const stack of ["dev", "prod"] as const) {
       const historyRule = (historyLifecycle.inputs["rules"] as any[]).find((r) => r.id === "history-retention");
       assert.equal(historyRule.expiration.days, env.workload.historyRetentionDays);
       assert.equal(historyRule.filter.prefix, "history/");
+      const errorsRule = (historyLifecycle.inputs["rules"] as any[]).find((r) => r.id === "delivery-errors");
+      assert.deepEqual([errorsRule.filter.prefix, errorsRule.expiration.days], ["errors/", 7]);
       if (isProd) assert.deepEqual(historyRule.transitions.map((t: any) => t.storageClass), ["STANDARD_IA", "GLACIER_IR"]);
       else assert.deepEqual(historyRule.transitions, []);
     });
