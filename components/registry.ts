@@ -22,6 +22,19 @@ export function catalogPrefix(env: Environment): string {
   return `${env.project}_${env.stack}`.toLowerCase().replace(/[^a-z0-9_]/g, "_");
 }
 
+/** What every pipeline takes from the environment and the shared core. */
+function sharedArgs(env: Environment, core: PlatformCore) {
+  return {
+    workload: env.workload,
+    limits: env.limits,
+    protection: env.protection,
+    operations: env.operations,
+    quicksight: env.quicksight,
+    kmsKeyArn: core.keyArn,
+    alertTopicArn: core.alertTopicArn,
+  };
+}
+
 export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
   realtime: {
     metadata: REALTIME_METADATA,
@@ -29,14 +42,8 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
       const p = new RealtimeAnalyticsPipeline("realtime", {
         salesRegions: env.salesRegions,
         currencies: env.currencies,
-        workload: env.workload,
-        limits: env.limits,
-        protection: env.protection,
-        operations: env.operations,
+        ...sharedArgs(env, core),
         spikes: env.spikes,
-        quicksight: env.quicksight,
-        kmsKeyArn: core.keyArn,
-        alertTopicArn: core.alertTopicArn,
         emailHashSecretArn: core.emailHashSecretArn,
         catalogPrefix: catalogPrefix(env),
       }, opts);
@@ -47,13 +54,7 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
     metadata: DATALAKE_METADATA,
     create(env, core, opts) {
       const p = new DataLakePipeline("datalake", {
-        workload: env.workload,
-        limits: env.limits,
-        protection: env.protection,
-        operations: env.operations,
-        quicksight: env.quicksight,
-        kmsKeyArn: core.keyArn,
-        alertTopicArn: core.alertTopicArn,
+        ...sharedArgs(env, core),
         catalogPrefix: catalogPrefix(env),
       }, opts);
       return { rawBucket: p.rawBucketName, curatedBucket: p.curatedBucketName, glueDatabase: p.databaseName, athenaWorkgroup: p.workgroupName, glueJob: p.jobName };
@@ -66,13 +67,7 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
         awsRegion: env.awsRegion,
         salesRegions: env.salesRegions,
         currencies: env.currencies,
-        workload: env.workload,
-        limits: env.limits,
-        protection: env.protection,
-        operations: env.operations,
-        quicksight: env.quicksight,
-        kmsKeyArn: core.keyArn,
-        alertTopicArn: core.alertTopicArn,
+        ...sharedArgs(env, core),
         emailHashSecretArn: core.emailHashSecretArn,
       }, opts);
       return { deliveryStream: p.deliveryStreamName, redshiftWorkgroup: p.workgroupName, producerPolicyArn: p.producerPolicyArn };
@@ -82,13 +77,7 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
     metadata: BATCH_ETL_METADATA,
     create(env, core, opts) {
       const p = new BatchEtlPipeline("batch", {
-        workload: env.workload,
-        limits: env.limits,
-        protection: env.protection,
-        operations: env.operations,
-        quicksight: env.quicksight,
-        kmsKeyArn: core.keyArn,
-        alertTopicArn: core.alertTopicArn,
+        ...sharedArgs(env, core),
       }, opts);
       return { rawBucket: p.rawBucketName, stateMachineArn: p.stateMachineArn, redshiftWorkgroup: p.workgroupName };
     },
