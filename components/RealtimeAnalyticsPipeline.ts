@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Limits, Operations, Protection, QuickSightSchema, SpikesSchema, Workload } from "../environments";
 import { z } from "zod";
 import { PlatformFunction } from "./shared/PlatformFunction";
+import { recordTransformFunction } from "./shared/recordTransform";
 import { SecureBucket, retentionLifecycle } from "./shared/SecureBucket";
 import { assumeRolePolicy, policyDocument } from "./shared/iam";
 import { dashboardBody } from "./realtime/dashboard";
@@ -319,26 +320,16 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
       },
     }, parent);
 
-    const transform = new PlatformFunction(`${name}-history-transform`, {
-      code: "firehose-transform",
+    const transform = recordTransformFunction(`${name}-history-transform`, {
       description: "Validates and normalises transactions for the Parquet history; marks invalid ones ProcessingFailed",
-      memoryMb: 512,
-      timeoutSeconds: 120,
+      salesRegions: args.salesRegions,
+      currencies: args.currencies,
+      emailHashSecretArn: args.emailHashSecretArn,
+      kmsKeyArn: args.kmsKeyArn,
       reservedConcurrency: s.transformConcurrency,
       logRetentionDays: operations.logRetentionDays,
-      kmsKeyArn: args.kmsKeyArn,
-      environment: {
-        SALES_REGIONS: args.salesRegions.join(","),
-        CURRENCIES: args.currencies.join(","),
-        EMAIL_HASH_SECRET_ARN: args.emailHashSecretArn,
-        MAX_RECORD_BYTES: String(s.maxRecordBytes),
-        POWERTOOLS_SERVICE_NAME: `${name}-history-transform`,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      },
-      statements: [
-        { sid: "ReadHashKey", actions: ["secretsmanager:GetSecretValue"], resources: [args.emailHashSecretArn] },
-        { sid: "UseDataKey", actions: ["kms:Decrypt"], resources: [args.kmsKeyArn] },
-      ],
+      maxRecordBytes: s.maxRecordBytes,
+      metricsNamespace,
     }, parent);
 
     const deliveryLogs = new aws.cloudwatch.LogGroup(`${name}-history-delivery-logs`, {

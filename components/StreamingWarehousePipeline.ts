@@ -20,6 +20,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Limits, Operations, Protection, QuickSightSchema, Workload } from "../environments";
 import { z } from "zod";
 import { PlatformFunction } from "./shared/PlatformFunction";
+import { recordTransformFunction } from "./shared/recordTransform";
 import { SecureBucket, retentionLifecycle } from "./shared/SecureBucket";
 import { assumeRolePolicy, policyDocument } from "./shared/iam";
 import { ServerlessWarehouse, UsageLimitBreachAction, breachActionFor } from "./warehouse/ServerlessWarehouse";
@@ -156,25 +157,15 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
 
     // ---- Transform: the optional Firehose transformation ---------------------------------------
     if (s.transform) {
-      this.transform = new PlatformFunction(`${name}-transform`, {
-        code: "firehose-transform",
+      this.transform = recordTransformFunction(`${name}-transform`, {
         description: "Validates and flattens events for the warehouse; marks invalid ones ProcessingFailed",
-        memoryMb: 512,
-        timeoutSeconds: 120,
+        salesRegions: args.salesRegions,
+        currencies: args.currencies,
+        emailHashSecretArn: args.emailHashSecretArn,
+        kmsKeyArn: args.kmsKeyArn,
         reservedConcurrency: s.transformConcurrency,
         logRetentionDays: operations.logRetentionDays,
-        kmsKeyArn: args.kmsKeyArn,
-        environment: {
-          SALES_REGIONS: args.salesRegions.join(","),
-          CURRENCIES: args.currencies.join(","),
-          EMAIL_HASH_SECRET_ARN: args.emailHashSecretArn,
-          MAX_RECORD_BYTES: String(s.maxRecordBytes),
-          POWERTOOLS_SERVICE_NAME: `${name}-transform`,
-        },
-        statements: [
-          { sid: "ReadHashKey", actions: ["secretsmanager:GetSecretValue"], resources: [args.emailHashSecretArn] },
-          { sid: "UseDataKey", actions: ["kms:Decrypt"], resources: [args.kmsKeyArn] },
-        ],
+        maxRecordBytes: s.maxRecordBytes,
       }, parent);
     }
 
