@@ -6,12 +6,13 @@
 import { DynamoDBClient, ProvisionedThroughputExceededException, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { ListObjectsCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Environment } from "../../environments/schema";
 import { InjectedCrashError, RejectionRule } from "../shared";
 import { ProcessorConfig } from "../stream-processor/config";
 import { productsOfItem } from "../stream-processor/itemDesign";
 import { processRecords, ProcessorDeps, StreamRecord } from "../stream-processor/processor";
+import { countByRule, QuarantineDocument, readQuarantine } from "../stream-processor/quarantine";
 import { RecentIds } from "../stream-processor/RecentIds";
 import { BaselineCache, SpikeDetail } from "../stream-processor/spikes";
 import { createAggregatesTable, createBucket, createStream, startEmulators } from "./emulators";
@@ -325,22 +326,31 @@ export async function scanAggregates(dynamo: Pick<DynamoDBClient, "send">, table
   return out.sort((a, b) => a.minute.localeCompare(b.minute) || a.region.localeCompare(b.region) || a.productId.localeCompare(b.productId));
 }
 
-/** Quarantine object counts by rule, from the keys (<prefix>dt=<date>/<rule>/<shard>/<seq>.json). */
-export async function countQuarantined(s3: Pick<S3Client, "send">, bucket: string, prefix = "quarantine/"): Promise<Partial<Record<string, number>>> {
-  const counts: Partial<Record<string, number>> = {};
+/**
+ * The quarantined records under `prefix`, de-duplicated on (shardId,
+ * sequenceNumber): every NDJSON object is read, overlapping objects written by
+ * bisected or partial redeliveries hold some records twice.
+ */
+export async function readQuarantined(s3: Pick<S3Client, "send">, bucket: string, prefix = "quarantine/"): Promise<QuarantineDocument[]> {
+  const bodies: string[] = [];
   let startAfter: string | undefined;
   for (;;) {
     // ListObjects (v1) with Marker: s3rver's v2 continuation tokens use DES, which Node's OpenSSL 3 refuses.
     const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: startAfter, MaxKeys: 1000 }));
     const contents = page.Contents ?? [];
-    for (const o of contents) {
-      const rule = o.Key!.slice(prefix.length).split("/")[1]!;
-      counts[rule] = (counts[rule] ?? 0) + 1;
+    for (let i = 0; i < contents.length; i += 16) {
+      const got = await Promise.all(contents.slice(i, i + 16).map(async (o) => (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToString()));
+      bodies.push(...got);
     }
     if (!page.IsTruncated || contents.length === 0) break;
     startAfter = contents[contents.length - 1]!.Key;
   }
-  return counts;
+  return readQuarantine(bodies);
+}
+
+/** Quarantined records by rule, counted once per (shardId, sequenceNumber). */
+export async function countQuarantined(s3: Pick<S3Client, "send">, bucket: string, prefix = "quarantine/"): Promise<Partial<Record<string, number>>> {
+  return countByRule(await readQuarantined(s3, bucket, prefix));
 }
 
 function sortKeys<T extends object>(o: T): T {

@@ -10,7 +10,7 @@ import { RejectionRule, validateRecord, ValidationContext } from "../shared";
 import { AcceptedRecord, DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "./aggregate";
 import { ProcessorConfig } from "./config";
 import { sequenceKey, shortShardId } from "./itemDesign";
-import { putQuarantine, QuarantineEntry } from "./quarantine";
+import { planQuarantineObjects, putQuarantineObject, QuarantineEntry } from "./quarantine";
 import { RecentIds } from "./RecentIds";
 import { BaselineCache, detectSpikes, SpikeCandidate, SpikeDetail } from "./spikes";
 import { applyItem, ItemOutcome, mapWithConcurrency } from "./writer";
@@ -54,6 +54,8 @@ export interface ProcessorDeps {
   /** Concurrent DynamoDB and S3 requests. */
   readonly concurrency?: number;
   readonly maxProductsPerUpdate?: number;
+  /** Size above which a batch's quarantine object is split into parts (default 5 MB). */
+  readonly maxQuarantineObjectBytes?: number;
 }
 
 export type RecordStatus = "valid" | "duplicate" | "rejected";
@@ -122,15 +124,18 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   const shard = shortShardId(ordered[0]?.shardId ?? "0");
   const plans = [...planner.plans.values()];
   const writeCtx = { client: deps.dynamo, table: config.table, shard, retentionDays: config.hotRetentionDays, buckets: config.productBuckets };
+  // The batch's rejected records as one NDJSON object (parts if large); a failed PUT reports its records for retry.
   const hashKey = rejected.length > 0 ? await deps.hashKey() : "";
+  const quarantineObjects = planQuarantineObjects(config.quarantinePrefix, rejected.map((r) => r.entry), hashKey, deps.maxQuarantineObjectBytes);
+  const outcomeOf = new Map(rejected.map((r) => [r.entry, r.outcome]));
   const [items] = await Promise.all([
     mapWithConcurrency(plans, concurrency, (plan) => applyItem(writeCtx, plan, accepted)),
-    mapWithConcurrency(rejected, concurrency, async ({ entry, outcome }) => {
+    mapWithConcurrency(quarantineObjects, concurrency, async (object) => {
       try {
-        await putQuarantine(deps.s3, config.quarantineBucket, config.quarantinePrefix, entry, hashKey);
+        await putQuarantineObject(deps.s3, config.quarantineBucket, object);
       } catch (err) {
-        outcome.failed = true;
-        deps.logger?.error("quarantine write failed", { sequenceNumber: entry.sequenceNumber, rule: entry.rule, error: String(err) });
+        for (const e of object.entries) outcomeOf.get(e)!.failed = true;
+        deps.logger?.error("quarantine write failed", { key: object.key, records: object.entries.length, error: String(err) });
       }
     }),
   ]);

@@ -11,6 +11,7 @@ import type { Context } from "aws-lambda";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../functions/local/emulators";
 import { scanAggregates } from "../../functions/local/pipeline";
+import { parseQuarantineObject } from "../../functions/stream-processor/quarantine";
 import { fixture, HASH_KEY } from "./helpers";
 
 const FUNCTIONS = path.join(__dirname, "..", "..", "functions");
@@ -97,8 +98,8 @@ describe("Lambda entry points", function () {
     assert.deepEqual(response, { batchItemFailures: [] });
     const aggregates = await scanAggregates(emu.dynamo!, "aggregates");
     assert.deepEqual(aggregates.map((a) => [a.productId, a.units, a.revenue, a.orders]), [["P00001", 2, 39.98, 1], ["P00002", 1, 5.5, 1]]);
-    const doc = await emu.s3!.send(new GetObjectCommand({ Bucket: "quarantine", Key: `quarantine/dt=2026-11-28/unknown-currency/shardId-000000000003/${second.kinesis.sequenceNumber}.json` }));
-    assert.equal(JSON.parse(await doc.Body!.transformToString()).rule, "unknown-currency");
+    const doc = await emu.s3!.send(new GetObjectCommand({ Bucket: "quarantine", Key: `quarantine/dt=2026-11-28/shardId-000000000003/${second.kinesis.sequenceNumber}-${second.kinesis.sequenceNumber}.ndjson` }));
+    assert.deepEqual(parseQuarantineObject(await doc.Body!.transformToString()).map((d) => d.rule), ["unknown-currency"]);
   });
 
   it("firehose-transform: returns one result per record", async () => {

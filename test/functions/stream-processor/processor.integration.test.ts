@@ -5,10 +5,10 @@
 import * as assert from "node:assert/strict";
 import { GetItemCommand, ProvisionedThroughputExceededException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { GetObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
-import { countQuarantined, scanAggregates } from "../../../functions/local/pipeline";
+import { countQuarantined, readQuarantined, scanAggregates } from "../../../functions/local/pipeline";
 import { hashEmail, HASH_PREFIX } from "../../../functions/shared";
 import { bucketOf } from "../../../functions/stream-processor/itemDesign";
 import { fromLambdaRecord, processRecords, ProcessorDeps } from "../../../functions/stream-processor/processor";
@@ -51,6 +51,11 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
       now: () => Date.parse("2026-11-28T18:01:00Z"),
       ...overrides,
     };
+  }
+
+  async function keysUnder(prefix: string): Promise<string[]> {
+    const page = await emu.s3!.send(new ListObjectsCommand({ Bucket: "quarantine", Prefix: prefix }));
+    return (page.Contents ?? []).map((o) => o.Key!);
   }
 
   const tx = (id: string, productId: string, quantity: number, extra: Tx = {}): Tx => ({
@@ -115,23 +120,93 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.deepEqual(byProduct, { P1: 2, P9: 5 });
   });
 
-  it("quarantines a rejected record at a deterministic key with the rule, position and hashed e-mail", async () => {
+  it("quarantines a batch's rejected records as one NDJSON object at a deterministic key, with rule, position and hashed e-mail", async () => {
     // prepare
     const d = await deps();
-    const bad = streamRecord(tx("bad", "P1", 1, { region: "MARS" }), 7, "shardId-000000000002");
-    // act
-    const out = await processRecords([bad, streamRecord(tx("ok", "P1", 1), 8, "shardId-000000000002")], d);
+    const shard = "shardId-000000000002";
+    const bad = streamRecord(tx("bad", "P1", 1, { region: "MARS" }), 7, shard);
+    const worse = streamRecord("not json at all, mail jane.doe@example.com", 9, shard);
+    const batch = [bad, streamRecord(tx("ok", "P1", 1), 8, shard), worse];
+    // act: the batch, then the same batch again (an identical redelivery)
+    const out = await processRecords(batch, d);
+    await processRecords(batch, d);
     // assess
-    assert.deepEqual(out.rejected, { "unknown-region": 1 });
+    assert.deepEqual(out.rejected, { "unknown-region": 1, "not-json": 1 });
     assert.equal(out.valid, 1);
-    const key = `quarantine/dt=2026-11-28/unknown-region/shardId-000000000002/${bad.sequenceNumber}.json`;
-    const doc = JSON.parse(await (await emu.s3!.send(new GetObjectCommand({ Bucket: "quarantine", Key: key }))).Body!.transformToString());
-    assert.equal(doc.rule, "unknown-region");
-    assert.deepEqual(doc.source, { shardId: "shardId-000000000002", sequenceNumber: bad.sequenceNumber, partitionKey: "pk", arrivalTime: "2026-11-28T18:00:30.000Z" });
-    const payload = Buffer.from(doc.payloadBase64, "base64").toString("utf8");
+    const prefix = `quarantine/dt=2026-11-28/${shard}/`;
+    assert.deepEqual(await keysUnder(prefix), [`${prefix}${bad.sequenceNumber}-${worse.sequenceNumber}.ndjson`]);
+    const body = await (await emu.s3!.send(new GetObjectCommand({ Bucket: "quarantine", Key: `${prefix}${bad.sequenceNumber}-${worse.sequenceNumber}.ndjson` }))).Body!.transformToString();
+    const lines = body.trimEnd().split("\n").map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => l.rule), ["unknown-region", "not-json"]);
+    assert.deepEqual(lines[0].source, { shardId: shard, sequenceNumber: bad.sequenceNumber, partitionKey: "pk", arrivalTime: "2026-11-28T18:00:30.000Z" });
+    const payload = Buffer.from(lines[0].payloadBase64, "base64").toString("utf8");
     assert.ok(!payload.includes("Example.com"));
     assert.ok(payload.includes(`${HASH_PREFIX}${hashEmail(HASH_KEY, "jane.doe@example.com")}`));
-    assert.equal((await countQuarantined(emu.s3!, "quarantine"))["unknown-region"], 1);
+    const raw = Buffer.from(lines[1].payloadBase64, "base64").toString("utf8");
+    assert.equal(raw, `not json at all, mail ${HASH_PREFIX}${hashEmail(HASH_KEY, "jane.doe@example.com")}`);
+    assert.ok(!lines[1].message.includes("@example.com"), lines[1].message);
+    assert.deepEqual(await countQuarantined(emu.s3!, "quarantine", prefix), { "unknown-region": 1, "not-json": 1 });
+  });
+
+  it("a bisected redelivery writes an overlapping object, and readers count each record once", async () => {
+    // prepare
+    const d = await deps();
+    const shard = "shardId-000000000004";
+    const batch = [1, 2, 3, 4].map((i) => streamRecord(tx(`x${i}`, "P1", 1, { currency: "XTS" }), i, shard));
+    // act: the whole batch, then its second half alone
+    await processRecords(batch, d);
+    await processRecords(batch.slice(2), d);
+    // assess
+    const prefix = `quarantine/dt=2026-11-28/${shard}/`;
+    const seq = (i: number) => batch[i]!.sequenceNumber;
+    assert.deepEqual(await keysUnder(prefix), [`${prefix}${seq(0)}-${seq(3)}.ndjson`, `${prefix}${seq(2)}-${seq(3)}.ndjson`]);
+    const docs = await readQuarantined(emu.s3!, "quarantine", prefix);
+    assert.deepEqual(docs.map((doc) => doc.source.sequenceNumber), [0, 1, 2, 3].map(seq));
+    assert.deepEqual(await countQuarantined(emu.s3!, "quarantine", prefix), { "unknown-currency": 4 });
+  });
+
+  it("reports the rejected records of a failed quarantine PUT as batch item failures, and the retry sets them aside", async () => {
+    // prepare: the first PUT fails
+    const d = await deps({ recent: new RecentIds(0) });
+    const shard = "shardId-000000000005";
+    const batch = [streamRecord(tx("v1", "P1", 1), 1, shard), streamRecord(tx("r1", "P1", 1, { region: "MARS" }), 2, shard), streamRecord(tx("v2", "P1", 1), 3, shard), streamRecord(tx("r2", "P1", 1, { region: "MARS" }), 4, shard)];
+    let failOnce = true;
+    const flakyS3 = {
+      send: ((cmd: unknown) => {
+        if (failOnce && cmd instanceof PutObjectCommand) {
+          failOnce = false;
+          return Promise.reject(Object.assign(new Error("service unavailable"), { name: "ServiceUnavailable" }));
+        }
+        return (emu.s3!.send as (c: unknown) => Promise<unknown>)(cmd);
+      }) as ProcessorDeps["s3"]["send"],
+    };
+    // act: the delivery, then Lambda's retry from the lowest failure
+    const first = await processRecords(batch, { ...d, s3: flakyS3 });
+    const retry = await processRecords(batch.slice(1), { ...d, s3: flakyS3 });
+    // assess
+    assert.deepEqual(first.failedSequenceNumbers, [batch[1]!.sequenceNumber, batch[3]!.sequenceNumber]);
+    assert.deepEqual(retry.failedSequenceNumbers, []);
+    const prefix = `quarantine/dt=2026-11-28/${shard}/`;
+    assert.deepEqual(await countQuarantined(emu.s3!, "quarantine", prefix), { "unknown-region": 2 });
+    assert.equal((await scanAggregates(emu.dynamo!, d.config.table))[0]!.units, 2);
+  });
+
+  it("splits a large batch's quarantine into deterministic parts", async () => {
+    // prepare: 20 rejected records of ~2 KB, parts of at most 8 KB
+    const d = await deps({ maxQuarantineObjectBytes: 8 * 1024 });
+    const shard = "shardId-000000000006";
+    const batch = Array.from({ length: 20 }, (_, i) => streamRecord(tx(`big${i}`, "P1", 1, { region: "MARS", note: "x".repeat(1500) }), 100 + i, shard));
+    // act: twice, as a redelivery would
+    await processRecords(batch, d);
+    const keysOnce = await keysUnder(`quarantine/dt=2026-11-28/${shard}/`);
+    await processRecords(batch, d);
+    // assess
+    const keys = await keysUnder(`quarantine/dt=2026-11-28/${shard}/`);
+    assert.deepEqual(keys, keysOnce);
+    assert.ok(keys.length >= 4, keys.join(" "));
+    const stem = `quarantine/dt=2026-11-28/${shard}/${batch[0]!.sequenceNumber}-${batch[19]!.sequenceNumber}`;
+    assert.deepEqual([...keys].sort(), keys.map((_, i) => `${stem}-part${i + 1}.ndjson`).sort());
+    assert.deepEqual(await countQuarantined(emu.s3!, "quarantine", `quarantine/dt=2026-11-28/${shard}/`), { "unknown-region": 20 });
   });
 
   it("emits one spike event per minute, product and region, above ratio x baseline", async () => {
