@@ -33,7 +33,7 @@ function config(buckets: number): ProcessorConfig {
     spikeBusName: "bench",
     regions: new Set(REGIONS),
     currencies: new Set(CURRENCIES),
-    spikes: { ratio: 3, minUnits: 200, baselineMinutes: 30 },
+    spikes: { ratio: 3, minUnits: 200, baselineMinutes: 30, maxAlertsPerMinute: 20 },
     hotRetentionDays: 7,
     maxRecordBytes: 102_400,
     productBuckets: buckets,

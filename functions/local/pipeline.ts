@@ -79,7 +79,7 @@ export function processorConfigFor(env: Environment): ProcessorConfig {
     spikeBusName: "local-bus",
     regions: new Set(env.salesRegions),
     currencies: new Set(env.currencies),
-    spikes: { ratio: env.spikes.ratio, minUnits: env.spikes.minUnits, baselineMinutes: env.spikes.baselineMinutes },
+    spikes: { ratio: env.spikes.ratio, minUnits: env.spikes.minUnits, baselineMinutes: env.spikes.baselineMinutes, maxAlertsPerMinute: env.spikes.maxAlertsPerMinute },
     hotRetentionDays: env.workload.hotRetentionDays,
     maxRecordBytes: 102_400,
     productBuckets: 16,

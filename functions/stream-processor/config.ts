@@ -12,6 +12,8 @@ export const ProcessorEnvSchema = z.object({
   SPIKE_RATIO: numberFromText({ gt: 1 }),
   SPIKE_MIN_UNITS: numberFromText({ int: true, min: 1 }),
   SPIKE_BASELINE_MINUTES: numberFromText({ int: true, min: 1 }),
+  /** Spike alerts per minute for the whole stack (platform:spikes.maxAlertsPerMinute); further spikes are counted as suppressed. */
+  SPIKE_MAX_ALERTS_PER_MINUTE: numberFromText({ int: true, min: 1 }).default(20),
   HOT_RETENTION_DAYS: numberFromText({ int: true, min: 1 }),
   EMAIL_HASH_SECRET_ARN: z.string().optional(),
   EMAIL_HASH_KEY: z.string().optional(),
@@ -34,7 +36,7 @@ export interface ProcessorConfig {
   readonly spikeBusName: string;
   readonly regions: ReadonlySet<string>;
   readonly currencies: ReadonlySet<string>;
-  readonly spikes: { readonly ratio: number; readonly minUnits: number; readonly baselineMinutes: number };
+  readonly spikes: { readonly ratio: number; readonly minUnits: number; readonly baselineMinutes: number; readonly maxAlertsPerMinute: number };
   readonly hotRetentionDays: number;
   readonly maxRecordBytes: number;
   readonly productBuckets: number;
@@ -53,7 +55,7 @@ export function toProcessorConfig(env: ProcessorEnv): ProcessorConfig {
     spikeBusName: env.SPIKE_BUS_NAME,
     regions: new Set(env.SALES_REGIONS),
     currencies: new Set(env.CURRENCIES),
-    spikes: { ratio: env.SPIKE_RATIO, minUnits: env.SPIKE_MIN_UNITS, baselineMinutes: env.SPIKE_BASELINE_MINUTES },
+    spikes: { ratio: env.SPIKE_RATIO, minUnits: env.SPIKE_MIN_UNITS, baselineMinutes: env.SPIKE_BASELINE_MINUTES, maxAlertsPerMinute: env.SPIKE_MAX_ALERTS_PER_MINUTE },
     hotRetentionDays: env.HOT_RETENTION_DAYS,
     maxRecordBytes: env.MAX_RECORD_BYTES,
     productBuckets: env.PRODUCT_BUCKETS,

@@ -81,6 +81,8 @@ export interface BatchOutcome {
   /** Conditional checks that found a chunk already applied (redeliveries). */
   readonly alreadyApplied: number;
   readonly spikes: SpikeDetail[];
+  /** Spikes not alerted because the minute's alert cap (SPIKE_MAX_ALERTS_PER_MINUTE) was reached. */
+  readonly suppressedSpikes: number;
 }
 
 /** Decodes a Lambda Kinesis event record. */
@@ -154,6 +156,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   // 4. Spikes, on the minutes' totals the updates returned. Best effort: the aggregates are committed.
   let spikes: SpikeDetail[] = [];
   let markerWcu = 0;
+  const suppressed: SpikeDetail[] = [];
   try {
     spikes = await detectSpikes(
       {
@@ -164,6 +167,8 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
         retentionDays: config.hotRetentionDays,
         buckets: config.productBuckets,
         onConsumed: (units) => (markerWcu += units),
+        onSuppressed: (spike) => suppressed.push(spike),
+        now: deps.now,
       },
       deps.baselines,
       config.spikes,
@@ -172,6 +177,13 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   } catch (err) {
     deps.logger?.error("spike detection failed", { error: String(err) });
     deps.metrics?.count("SpikeDetectionErrors", 1);
+  }
+  if (suppressed.length > 0) {
+    deps.logger?.warn("spike alerts suppressed: the minute's alert cap is reached", {
+      maxAlertsPerMinute: config.spikes.maxAlertsPerMinute,
+      suppressed: suppressed.length,
+      spikes: suppressed.slice(0, 20).map((d) => ({ productId: d.productId, region: d.region, minute: d.minute, units: d.units })),
+    });
   }
 
   const rejectedCounts: Partial<Record<RejectionRule, number>> = {};
@@ -185,6 +197,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
     consumedWcu: consumedWcu + markerWcu,
     alreadyApplied,
     spikes,
+    suppressedSpikes: suppressed.length,
   };
   report(deps, outcome);
   return outcome;
@@ -243,10 +256,11 @@ function report(deps: ProcessorDeps, o: BatchOutcome): void {
   m.count("AlreadyAppliedChunks", o.alreadyApplied);
   m.count("AggregateWriteUnits", o.consumedWcu);
   m.count("SpikesDetected", o.spikes.length);
+  m.count("SpikeAlertsSuppressed", o.suppressedSpikes);
 }
 
 function emptyOutcome(): BatchOutcome {
-  return { failedSequenceNumbers: [], records: [], valid: 0, duplicates: 0, rejected: {}, consumedWcu: 0, alreadyApplied: 0, spikes: [] };
+  return { failedSequenceNumbers: [], records: [], valid: 0, duplicates: 0, rejected: {}, consumedWcu: 0, alreadyApplied: 0, spikes: [], suppressedSpikes: 0 };
 }
 
 function mergeOutcomes(a: BatchOutcome, b: BatchOutcome): BatchOutcome {
@@ -261,6 +275,7 @@ function mergeOutcomes(a: BatchOutcome, b: BatchOutcome): BatchOutcome {
     consumedWcu: a.consumedWcu + b.consumedWcu,
     alreadyApplied: a.alreadyApplied + b.alreadyApplied,
     spikes: [...a.spikes, ...b.spikes],
+    suppressedSpikes: a.suppressedSpikes + b.suppressedSpikes,
   };
 }
 

@@ -5,16 +5,22 @@
  * minutes with traffic recorded (the bucket's item exists); a minute in which
  * the product did not sell counts as 0; a window with no traffic gives no verdict.
  * One event per (minute, product, region), guarded by a conditional marker item.
+ * At most `maxAlertsPerMinute` events per wall-clock minute for the whole stack,
+ * across containers: each event first claims a slot of a per-minute counter
+ * item (pk = "SPIKES#<minute>", sk = "count"); a spike that finds the minute
+ * full is suppressed (counted, not sent).
  */
 import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { previousMinutes, SPIKE_DETAIL_TYPE, SPIKE_EVENT_SOURCE } from "../shared";
+import { minuteOf, minuteStartMs, previousMinutes, SPIKE_DETAIL_TYPE, SPIKE_EVENT_SOURCE } from "../shared";
 import { bucketOf, bucketSortKey, expiresAt, partitionKey, spikeSortKey, TTL_ATTRIBUTE, UNITS } from "./itemDesign";
 
 export interface SpikeSettings {
   readonly ratio: number;
   readonly minUnits: number;
   readonly baselineMinutes: number;
+  /** Spike events per wall-clock minute for the whole stack; beyond it alerts are suppressed. */
+  readonly maxAlertsPerMinute: number;
 }
 
 export interface SpikeCandidate {
@@ -62,8 +68,32 @@ export interface SpikeIo {
   readonly busName: string;
   readonly retentionDays: number;
   readonly buckets: number;
-  /** Receives the write units each marker consumed. */
+  /** Receives the write units each marker and alert-slot update consumed. */
   readonly onConsumed?: (units: number) => void;
+  /** Receives each spike not sent because the minute's alert cap was reached. */
+  readonly onSuppressed?: (spike: SpikeDetail, alertMinute: string) => void;
+  /** Wall clock of the alert cap (default Date.now). */
+  readonly now?: () => number;
+}
+
+/** The per-minute alert counter item: pk = "SPIKES#<minute>", sk = "count", number `n`. */
+export const ALERT_COUNTER_PREFIX = "SPIKES#";
+export const ALERT_COUNTER_SORT_KEY = "count";
+
+/**
+ * Pure: the UpdateItem that claims one alert slot of `minute` (wall clock):
+ * `ADD n 1` only while n < max, so concurrent containers never exceed `max`.
+ */
+export function alertSlotRequest(table: string, minute: string, max: number, retentionDays: number) {
+  return {
+    TableName: table,
+    Key: { pk: { S: `${ALERT_COUNTER_PREFIX}${minute}` }, sk: { S: ALERT_COUNTER_SORT_KEY } },
+    UpdateExpression: "ADD #n :one SET #t = :t",
+    ConditionExpression: "attribute_not_exists(#n) OR #n < :max",
+    ExpressionAttributeNames: { "#n": "n", "#t": TTL_ATTRIBUTE },
+    ExpressionAttributeValues: { ":one": { N: "1" }, ":max": { N: String(max) }, ":t": { N: String(expiresAt(minuteStartMs(minute), retentionDays)) } },
+    ReturnConsumedCapacity: "TOTAL" as const,
+  };
 }
 
 /**
@@ -108,9 +138,14 @@ export class BaselineCache {
   }
 }
 
-/** Checks candidates and emits one event per new spike. Returns the spikes emitted. */
+/**
+ * Checks candidates and emits one event per new spike, within the minute's
+ * alert cap (a spike beyond it is passed to `io.onSuppressed`). Returns the spikes emitted.
+ */
 export async function detectSpikes(io: SpikeIo, cache: BaselineCache, settings: SpikeSettings, candidates: readonly SpikeCandidate[]): Promise<SpikeDetail[]> {
   const emitted: SpikeDetail[] = [];
+  // A minute found full stays full (its count only grows): no more slot requests for it in this call.
+  let fullMinute: string | undefined;
   for (const c of candidates) {
     if (c.units < settings.minUnits) continue;
     const previous = await cache.unitsFor(io, c.region, c.productId, previousMinutes(c.minute, settings.baselineMinutes));
@@ -129,6 +164,20 @@ export async function detectSpikes(io: SpikeIo, cache: BaselineCache, settings: 
       baselineMinutes: settings.baselineMinutes,
     };
     if (!(await claimMarker(io, c))) continue;
+    // The marker stays claimed when the alert is suppressed: the spike is counted once, not at every later batch.
+    const alertMinute = minuteOf((io.now ?? Date.now)());
+    let slot: boolean;
+    try {
+      slot = alertMinute !== fullMinute && (await claimAlertSlot(io, alertMinute, settings.maxAlertsPerMinute));
+    } catch (err) {
+      await releaseMarker(io, c).catch(() => undefined);
+      throw err;
+    }
+    if (!slot) {
+      fullMinute = alertMinute;
+      io.onSuppressed?.(detail, alertMinute);
+      continue;
+    }
     try {
       const out = await io.events.send(
         new PutEventsCommand({
@@ -163,6 +212,18 @@ async function claimMarker(io: SpikeIo, c: SpikeCandidate): Promise<boolean> {
         ReturnConsumedCapacity: "TOTAL",
       }),
     );
+    io.onConsumed?.(out.ConsumedCapacity?.CapacityUnits ?? 0);
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === "ConditionalCheckFailedException") return false;
+    throw err;
+  }
+}
+
+/** One slot of the wall-clock minute's alert budget: false when the minute's cap is reached. */
+async function claimAlertSlot(io: SpikeIo, minute: string, max: number): Promise<boolean> {
+  try {
+    const out = await io.dynamo.send(new UpdateItemCommand(alertSlotRequest(io.table, minute, max, io.retentionDays)));
     io.onConsumed?.(out.ConsumedCapacity?.CapacityUnits ?? 0);
     return true;
   } catch (err) {

@@ -27,7 +27,7 @@ export function processorConfig(overrides: Partial<ProcessorConfig> = {}): Proce
     spikeBusName: "spikes",
     regions: new Set(REGIONS),
     currencies: new Set(CURRENCIES),
-    spikes: { ratio: 3, minUnits: 20, baselineMinutes: 15 },
+    spikes: { ratio: 3, minUnits: 20, baselineMinutes: 15, maxAlertsPerMinute: 20 },
     hotRetentionDays: 2,
     maxRecordBytes: 102_400,
     productBuckets: 16,

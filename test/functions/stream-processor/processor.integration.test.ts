@@ -243,6 +243,35 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.equal(retried.spikes[0]!.units, 30);
   });
 
+  it("caps spike alerts per minute for the stack: exactly the cap is sent, the rest counted as SpikeAlertsSuppressed, a new minute counts anew", async () => {
+    // prepare: a cap of 3; a quiet baseline for products Q0..Q5, then 5 of them spike in one minute, from two "containers"
+    const clock = { now: Date.parse("2026-11-28T18:01:00Z") };
+    const metrics: Record<string, number> = {};
+    const base = await deps({ now: () => clock.now, metrics: { count: (name, value) => (metrics[name] = (metrics[name] ?? 0) + value) } });
+    const d = { ...base, config: { ...base.config, spikes: { ...base.config.spikes, maxAlertsPerMinute: 3 } } };
+    const other = { ...d, recent: new RecentIds(1000), baselines: new BaselineCache() };
+    const products = ["Q0", "Q1", "Q2", "Q3", "Q4", "Q5"];
+    const quiet = products.flatMap((p, j) => Array.from({ length: 15 }, (_, i) => streamRecord(tx(`q${p}${i}`, p, 1, { occurredAt: new Date(Date.parse("2026-11-28T17:45:00Z") + i * 60_000).toISOString() }), 1 + j * 100 + i)));
+    await processRecords(quiet, d);
+    // act
+    const a = await processRecords(["Q0", "Q1", "Q2"].map((p, i) => streamRecord(tx(`s${p}`, p, 25), 1000 + i)), d);
+    const b = await processRecords(["Q3", "Q4"].map((p, i) => streamRecord(tx(`s${p}`, p, 25), 1, `shardId-00000000000${i + 7}`)), other);
+    clock.now += 60_000;
+    const c = await processRecords([streamRecord(tx("sQ5", "Q5", 25), 1010)], d);
+    // assess
+    assert.equal(a.spikes.length + b.spikes.length, 3);
+    assert.equal(a.suppressedSpikes + b.suppressedSpikes, 2);
+    assert.equal(metrics["SpikeAlertsSuppressed"], 2);
+    assert.deepEqual(c.spikes.map((s) => s.productId), ["Q5"]);
+    assert.equal(events.commandCalls(PutEventsCommand).length, 4);
+    const counter = async (minute: string) => (await emu.dynamo!.send(new GetItemCommand({ TableName: d.config.table, Key: { pk: { S: `SPIKES#${minute}` }, sk: { S: "count" } } }))).Item;
+    assert.equal((await counter("2026-11-28T18:01"))?.n?.N, "3");
+    assert.equal((await counter("2026-11-28T18:02"))?.n?.N, "1");
+    assert.ok(Number((await counter("2026-11-28T18:01"))?.expiresAt?.N) > Date.parse("2026-11-28T18:02:00Z") / 1000);
+    // the counter item is not an aggregate
+    assert.ok((await scanAggregates(emu.dynamo!, d.config.table)).every((x) => x.productId.startsWith("Q")));
+  });
+
   it("accepts an empty batch, and decodes the Lambda Kinesis event fixture", async () => {
     // prepare
     const d = await deps();
