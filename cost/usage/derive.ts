@@ -14,6 +14,7 @@ import { LIFECYCLE_CLASS, S3Class } from "../estimators/s3";
 import { at, boolAt, numAt, strAt } from "../estimators/types";
 import { Usage } from "../types";
 import { Amount, ZERO, amount, fixed, map, plus, sumAll, times, unbounded } from "./amount";
+import { aggregateWrites } from "./aggregates";
 import { ResourceGraph } from "./graph";
 import { monthlyRuns } from "./schedule";
 
@@ -38,6 +39,10 @@ export const ASSUMPTIONS = {
   logBytesPerDeliveryError: 512,
   /** Share of records a validating consumer sets aside (expected); the ceiling sets all aside. */
   rejectedShare: 0.01,
+  /** Bytes of one quarantine NDJSON line besides the base64 payload (rule, message, source position). */
+  quarantineLineOverheadBytes: 300,
+  /** A quarantine body larger than this is split into parts (the processor's MAX_QUARANTINE_OBJECT_BYTES). */
+  quarantinePartBytes: 5 * MB,
   /** Parquet (or GZIP/Snappy/ZIP) output size relative to the JSON input. */
   compressedRatio: 0.25,
   /** S3 lifecycle's default minimum object size for transitions (since September 2024), bytes. */
@@ -52,12 +57,21 @@ export const ASSUMPTIONS = {
   aggregateRegions: 4,
   aggregateBuckets: 16,
   aggregateProducts: 2000,
-  /** Item size: key, TTL and high-water marks, plus three ~11-byte attributes per product. */
-  aggregateItemBaseBytes: 100,
+  /** Zipf exponent of product popularity (the brief's retailer; the benchmark's traffic). */
+  aggregateZipfExponent: 1.1,
+  /** Item bytes as DynamoDB sizes them for WRU: pk (~23), sk (5), expiresAt (~16). */
+  aggregateItemBaseBytes: 45,
+  /** Per product: three names u#/r#/o#<6-char id> (24) and their numbers (~9). */
   aggregateBytesPerProduct: 33,
+  /** Per shard that wrote the item: h#<shard> (3) + 3-digit length + a 56-digit Kinesis sequence number. */
+  aggregateMarkBytes: 62,
+  /** Products one UpdateItem expression holds (the processor's DEFAULT_MAX_PRODUCTS_PER_UPDATE). */
+  aggregateProductsPerUpdate: 100,
+  /** DynamoDB's per-item storage overhead, bytes. */
+  dynamoItemOverheadBytes: 100,
   /** Smallest aggregate item, bytes (the 100-byte DynamoDB overhead included). */
   itemBytes: 256,
-  /** DynamoDB: read request units per write (one eventually consistent read of the baseline per updated key). */
+  /** DynamoDB: read request units per write for a writer that is not a stream consumer. */
   readsPerWrite: 0.5,
   /** Spike events a stream consumer publishes per invocation (expected); the ceiling allows one per (minute, product, region), at most one per record. */
   spikeEventsPerInvocation: 0.01,
@@ -142,6 +156,26 @@ interface LambdaFlow {
   readonly durationMs: number;
   /** True when fed by a stream or a Firehose (a validating batch consumer). */
   readonly batch: boolean;
+  /** Kinesis event source mappings feeding it: independent batch cutters (shards x parallelization), batch size, window. */
+  readonly streamSources: readonly StreamSource[];
+}
+
+/** One Kinesis event source mapping of a function, as the batch formulas need it. */
+interface StreamSource {
+  /** Shards x parallelizationFactor: each cuts its own batches. */
+  readonly pollers: number;
+  readonly batchSize: number;
+  /** Seconds a poller waits to fill a batch (the batching window, or the 1 s polling when 0). */
+  readonly windowSeconds: number;
+  /** The stream's record size (bytes). */
+  readonly recordBytes: number;
+  /** Per-poller records/s at the ceiling (null: unbounded). */
+  readonly ceilingRecordsPerPollerSec: number | null;
+}
+
+/** Records in one batch when a poller receives `perPollerRps`: min(batch size, rate x window), at least 1. */
+export function recordsPerBatch(perPollerRps: number, batchSize: number, windowSeconds: number): number {
+  return perPollerRps <= 0 ? 0 : Math.max(1, Math.min(batchSize, perPollerRps * windowSeconds));
 }
 
 /** Bytes and objects landing under one S3 prefix. */
@@ -286,10 +320,11 @@ class Deriver {
   private lambdaFlow(fn: StackResource): LambdaFlow {
     const cached = this.lambdas.get(fn.urn);
     if (cached) return cached;
-    const empty: LambdaFlow = { invocations: ZERO, records: ZERO, recordBytes: 0, durationMs: ASSUMPTIONS.defaultDurationMs, batch: false };
+    const empty: LambdaFlow = { invocations: ZERO, records: ZERO, recordBytes: 0, durationMs: ASSUMPTIONS.defaultDurationMs, batch: false, streamSources: [] };
     if (this.inProgress.has(fn.urn)) return empty;
     this.inProgress.add(fn.urn);
     const parts: { invocations: Amount; records: Amount; recordBytes: number }[] = [];
+    const streamSources: StreamSource[] = [];
     // Kinesis event source mappings.
     for (const m of this.g.ofType(T.esm).filter((m) => this.g.links(m, m.inputs.functionName, fn))) {
       const s = this.g.resolveFrom(m, m.inputs.eventSourceArn, T.stream);
@@ -300,6 +335,13 @@ class Deriver {
       const window = numAt(m.inputs, "maximumBatchingWindowInSeconds") ?? 0;
       const perPoller = flow.recordsPerSec.e / pollers;
       const invPerSec = perPoller <= 0 ? 0 : pollers * Math.min(perPoller, Math.max(1 / (window > 0 ? window : ASSUMPTIONS.pollIntervalSeconds), perPoller / batch));
+      streamSources.push({
+        pollers,
+        batchSize: batch,
+        windowSeconds: window > 0 ? window : ASSUMPTIONS.pollIntervalSeconds,
+        recordBytes: flow.recordBytes,
+        ceilingRecordsPerPollerSec: flow.recordsPerSec.c === null ? null : flow.recordsPerSec.c / pollers,
+      });
       parts.push({ invocations: fixed(invPerSec * SECONDS_PER_MONTH), records: times(flow.recordsPerSec, SECONDS_PER_MONTH), recordBytes: flow.recordBytes });
     }
     // Firehose data transformation.
@@ -346,7 +388,7 @@ class Deriver {
       reserved === undefined || reserved < 0
         ? unbounded(invocations.e, "no reservedConcurrentExecutions")
         : amount(invocations.e, (reserved * SECONDS_PER_MONTH * 1000) / durationMs);
-    const flow: LambdaFlow = { invocations: ceilingInvocations, records, recordBytes, durationMs, batch };
+    const flow: LambdaFlow = { invocations: ceilingInvocations, records, recordBytes, durationMs, batch, streamSources };
     this.lambdas.set(fn.urn, flow);
     this.inProgress.delete(fn.urn);
     return flow;
@@ -453,28 +495,94 @@ class Deriver {
 
   // ---- DynamoDB -----------------------------------------------------------------------------
 
+  /** Regimes of a month: (share of the time, transactions/s): peak hours at peakTps, the rest at the rate that keeps averageTps. */
+  private trafficRegimes(): { share: number; tps: number }[] {
+    const w = this.o.workload;
+    if (!w || w.averageTps <= 0) return [];
+    const h = Math.min(24, Math.max(0, w.peakHoursPerDay));
+    const off = h < 24 ? (w.averageTps * 24 - w.peakTps * h) / (24 - h) : 0;
+    if (h <= 0 || h >= 24 || w.peakTps <= w.averageTps || off < 0) return [{ share: 1, tps: w.averageTps }];
+    return [
+      { share: h / 24, tps: w.peakTps },
+      { share: 1 - h / 24, tps: off },
+    ];
+  }
+
+  /** Spike events a function publishes (expected and ceiling), bounded by SPIKE_MAX_ALERTS_PER_MINUTE when it sets it. */
+  private spikeEvents(fn: StackResource, f: LambdaFlow): Amount {
+    const vars = at(fn.inputs, "environment.variables") as Record<string, unknown> | undefined;
+    const cap = Number(vars?.SPIKE_MAX_ALERTS_PER_MINUTE);
+    const minutes = SECONDS_PER_MONTH / 60;
+    // Without a cap: at most one per (minute, product, region), and never more than one per record.
+    const perKeyMinute = ASSUMPTIONS.aggregateProducts * this.aggregateRegions(fn) * minutes;
+    const bound = Number.isFinite(cap) && cap >= 0 ? cap * minutes : f.records.c === null ? perKeyMinute : Math.min(f.records.c, perKeyMinute);
+    return amount(Math.min(bound, f.invocations.e * ASSUMPTIONS.spikeEventsPerInvocation), bound);
+  }
+
+  /** Sales regions a stream consumer aggregates by (its SALES_REGIONS), else the assumption. */
+  private aggregateRegions(fn: StackResource): number {
+    const v = at(fn.inputs, "environment.variables.SALES_REGIONS");
+    return typeof v === "string" && v.trim() !== "" ? v.split(",").filter((x) => x.trim() !== "").length : ASSUMPTIONS.aggregateRegions;
+  }
+
+  private aggregateBuckets(fn: StackResource): number {
+    const v = Number(at(fn.inputs, "environment.variables.PRODUCT_BUCKETS"));
+    return Number.isInteger(v) && v > 0 ? v : ASSUMPTIONS.aggregateBuckets;
+  }
+
   private dynamodb(t: StackResource): Derived {
     const A = ASSUMPTIONS;
     const w = this.o.workload;
-    const keys = A.aggregateRegions * A.aggregateBuckets;
+    let keys = 0;
     let wruMonth = 0;
-    let itemBytes: number = A.itemBytes;
+    let rruMonth = 0;
+    let itemBytes = 0;
     for (const { fn } of this.envWriters(t)) {
       const f = this.lambdaFlow(fn);
-      if (!f.batch || f.invocations.e <= 0) {
+      if (!f.batch || f.invocations.e <= 0 || f.streamSources.length === 0) {
         wruMonth += f.invocations.e;
+        rruMonth += f.invocations.e * A.readsPerWrite;
         continue;
       }
-      // One UpdateItem per (region, minute, product bucket) a batch touches (docs/design.md):
-      // the expected number of touched keys when L line items fall into `keys` buckets.
-      const lineItems = (f.records.e / f.invocations.e) * (w?.itemsPerTransaction ?? 1);
-      const touched = keys * (1 - Math.pow(1 - 1 / keys, lineItems));
-      const lineItemsPerKeyMinute = (f.records.e / (SECONDS_PER_MONTH / 60)) * (w?.itemsPerTransaction ?? 1) / keys;
-      const products = Math.min(A.aggregateProducts / A.aggregateBuckets, lineItemsPerKeyMinute);
-      itemBytes = Math.max(itemBytes, A.aggregateItemBaseBytes + A.aggregateBytesPerProduct * products);
-      wruMonth += f.invocations.e * touched * Math.ceil(itemBytes / KB);
+      // The aggregates written by a stream consumer (cost/usage/aggregates.ts, docs/cost.md): per
+      // traffic regime, records per batch from the event source mapping, item growth through the minute.
+      const regions = this.aggregateRegions(fn);
+      const buckets = this.aggregateBuckets(fn);
+      keys += regions * buckets;
+      let finalBytes = 0;
+      let pollersAll = 0;
+      for (const src of f.streamSources) {
+        pollersAll += src.pollers;
+        for (const { share, tps } of this.trafficRegimes()) {
+          const m = aggregateWrites({
+            tps,
+            recordsPerBatch: recordsPerBatch(tps / src.pollers, src.batchSize, src.windowSeconds),
+            shards: src.pollers,
+            linesPerTransaction: w?.itemsPerTransaction ?? 1,
+            regions,
+            buckets,
+            products: A.aggregateProducts,
+            zipfExponent: A.aggregateZipfExponent,
+            itemBaseBytes: A.aggregateItemBaseBytes,
+            bytesPerProduct: A.aggregateBytesPerProduct,
+            markBytes: A.aggregateMarkBytes,
+            maxProductsPerUpdate: A.aggregateProductsPerUpdate,
+          });
+          wruMonth += share * m.wruPerSecond * SECONDS_PER_MONTH;
+          finalBytes += share * m.finalItemBytes;
+        }
+      }
+      finalBytes /= f.streamSources.length;
+      itemBytes = Math.max(itemBytes, finalBytes);
+      // Spike markers: one small item (1 WRU) claimed per spike event.
+      wruMonth += this.spikeEvents(fn, f).e;
+      // Spike baselines: each container (one per poller) reads each region-bucket item of the minute
+      // that just ended once (BatchGetItem, eventually consistent: 0.5 RRU per started 4 KB), then caches it.
+      rruMonth += pollersAll * regions * buckets * (SECONDS_PER_MONTH / 60) * 0.5 * Math.max(1, Math.ceil(finalBytes / (4 * KB)));
     }
-    const rruMonth = wruMonth * A.readsPerWrite;
+    if (keys === 0) keys = A.aggregateRegions * A.aggregateBuckets;
+    // Stored items carry DynamoDB's 100-byte per-item overhead.
+    itemBytes = itemBytes > 0 ? itemBytes + A.dynamoItemOverheadBytes : A.itemBytes;
     const ttl = boolAt(t.inputs, "ttl.enabled") === true;
     const hotDays = w?.hotRetentionDays;
     // Items alive: one per key and minute over the TTL; the ceiling assumes every write makes a new item.
@@ -534,13 +642,23 @@ class Deriver {
       const prefix = typeof vars[`${stem}_PREFIX`] === "string" ? (vars[`${stem}_PREFIX`] as string) : "";
       const f = this.lambdaFlow(fn);
       if (f.batch) {
-        // A validating consumer sets rejected records aside: some expected, all at the ceiling.
+        // A validating consumer sets rejected records aside as ONE NDJSON object per invocation that has
+        // any (functions/stream-processor/quarantine.ts), split into parts above 5 MB. Expected: invocations
+        // x P(at least one of its R records rejected). Ceiling: every record rejected, one object per
+        // invocation plus one more part per 5 MB of body, never more than one per record.
         const recs = f.records;
+        const lineBytes = quarantineLineBytes(f.recordBytes);
+        const perInvocation = f.invocations.e > 0 ? recs.e / f.invocations.e : 0;
+        const withRejects = 1 - Math.pow(1 - ASSUMPTIONS.rejectedShare, perInvocation);
+        const ceilingBytes = recs.c === null ? null : recs.c * lineBytes;
+        const ceilingObjects =
+          recs.c === null || f.invocations.c === null || ceilingBytes === null
+            ? null
+            : Math.min(recs.c, f.invocations.c + ceilingBytes / ASSUMPTIONS.quarantinePartBytes);
         writes.push({
           prefix,
-          bytes: amount(recs.e * ASSUMPTIONS.rejectedShare * f.recordBytes, recs.c === null ? null : recs.c * f.recordBytes, recs.why),
-          // One object per record set aside (functions/stream-processor/quarantine.ts).
-          objects: amount(recs.e * ASSUMPTIONS.rejectedShare, recs.c, recs.why),
+          bytes: amount(recs.e * ASSUMPTIONS.rejectedShare * lineBytes, ceilingBytes, recs.why),
+          objects: amount(f.invocations.e * withRejects, ceilingObjects, recs.why ?? f.invocations.why),
           what: `records set aside by ${fn.name}`,
         });
       } else {
@@ -723,9 +841,8 @@ class Deriver {
     const producers: Amount[] = [];
     for (const { fn } of this.envWriters(bus)) {
       const f = this.lambdaFlow(fn);
-      // At most one spike event per (minute, product, region), and never more than one per record.
-      const perKeyMinute = ASSUMPTIONS.aggregateProducts * ASSUMPTIONS.aggregateRegions * (SECONDS_PER_MONTH / 60);
-      producers.push(f.batch ? amount(f.invocations.e * ASSUMPTIONS.spikeEventsPerInvocation, f.records.c === null ? perKeyMinute : Math.min(f.records.c, perKeyMinute)) : f.invocations);
+      // A stream consumer's spike events: at most SPIKE_MAX_ALERTS_PER_MINUTE a minute for the whole stack.
+      producers.push(f.batch ? this.spikeEvents(fn, f) : f.invocations);
     }
     return producers.length > 0 ? sumAll(producers) : unbounded(0, "no producer in the stack bounds it");
   }
@@ -806,6 +923,11 @@ class Deriver {
     }
     return toDerived({ monthly_rpu_hours: amount(Math.min(expected, ceiling), ceiling) });
   }
+}
+
+/** One quarantine NDJSON line for a record of `recordBytes`: base64 payload plus the line's other fields. */
+export function quarantineLineBytes(recordBytes: number): number {
+  return Math.ceil(recordBytes / 3) * 4 + ASSUMPTIONS.quarantineLineOverheadBytes;
 }
 
 /** The fixed part of an S3 prefix template (before the first `!{` expression). */

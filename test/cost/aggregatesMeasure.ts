@@ -1,0 +1,92 @@
+/**
+ * Measures the aggregates table's write request units by running the real
+ * stream processor core (functions/stream-processor) against dynalite, which
+ * reports ConsumedCapacity with DynamoDB's rules (1 WRU per started KB of the
+ * larger of the old and new item). Used by test/cost/aggregates.test.ts to
+ * check the cost engine's formula (cost/usage/aggregates.ts).
+ */
+import { createAggregatesTable, createBucket, startEmulators } from "../../functions/local/emulators";
+import { TrafficGenerator } from "../../functions/local/generator";
+import { fromLambdaRecord, processRecords, ProcessorDeps, StreamRecord } from "../../functions/stream-processor/processor";
+import { RecentIds } from "../../functions/stream-processor/RecentIds";
+import { BaselineCache } from "../../functions/stream-processor/spikes";
+
+export const MEASURE_REGIONS = ["EMEA", "NA", "LATAM", "APAC", "MEA"];
+const CURRENCIES = ["EUR", "USD", "GBP", "CAD", "CHF"];
+
+export interface Measurement {
+  readonly batchSize: number;
+  readonly tps: number;
+  readonly batches: number;
+  readonly transactions: number;
+  readonly lines: number;
+  readonly wru: number;
+  readonly wruPer1000: number;
+  /** Digits of the sequence numbers used (the high-water marks' size). */
+  readonly seqDigits: number;
+}
+
+/**
+ * `batches` batches of `batchSize` transactions from one shard, event time at
+ * `tps`, starting half a batch after a minute boundary (batches straddle
+ * minutes as they do in production). Spike detection is off (minUnits out of
+ * reach): only the aggregate updates are measured.
+ */
+export async function measureAggregateWru(opts: { batchSize: number; tps: number; batches: number; seed?: number }): Promise<Measurement> {
+  const emu = await startEmulators({ dynamo: true, s3: true, isolated: true });
+  try {
+    await createAggregatesTable(emu.dynamo!, "aggregates");
+    await createBucket(emu.s3!, "quarantine");
+    const gen = new TrafficGenerator({ seed: opts.seed ?? 2, products: 2000, zipfExponent: 1.1, regions: MEASURE_REGIONS, currencies: CURRENCIES });
+    const deps = {
+      config: {
+        table: "aggregates",
+        quarantineBucket: "quarantine",
+        quarantinePrefix: "quarantine/",
+        spikeBusName: "bench",
+        regions: new Set(MEASURE_REGIONS),
+        currencies: new Set(CURRENCIES),
+        spikes: { ratio: 3, minUnits: 1e12, baselineMinutes: 30, maxAlertsPerMinute: 1000 },
+        hotRetentionDays: 7,
+        maxRecordBytes: 102_400,
+        productBuckets: 16,
+        dedupCacheSize: 100_000,
+      } as unknown as ProcessorDeps["config"],
+      dynamo: emu.dynamo!,
+      s3: emu.s3!,
+      events: { send: async () => ({ FailedEntryCount: 0 }) } as never,
+      hashKey: async () => "bench-key-0123456789",
+      recent: new RecentIds(100_000),
+      baselines: new BaselineCache(),
+      concurrency: 32,
+      now: () => Date.parse("2026-11-28T18:00:00Z"),
+    };
+    const startMs = Date.parse("2026-11-28T17:00:00Z") + Math.floor((opts.batchSize * 1000) / opts.tps / 2);
+    const firstSeq = 1_000_000;
+    let wru = 0;
+    let transactions = 0;
+    let lines = 0;
+    let n = 0;
+    for (let b = 0; b < opts.batches; b++) {
+      const records: StreamRecord[] = [];
+      for (let i = 0; i < opts.batchSize; i++, n++) {
+        const tx = gen.transaction(startMs + Math.floor((n * 1000) / opts.tps));
+        lines += tx.items.length;
+        const seq = String(firstSeq + n);
+        records.push(
+          fromLambdaRecord({
+            eventID: `shardId-000000000000:${seq}`,
+            kinesis: { data: Buffer.from(JSON.stringify(tx)).toString("base64"), sequenceNumber: seq, partitionKey: tx.transactionId, approximateArrivalTimestamp: startMs / 1000 },
+          }),
+        );
+      }
+      const out = await processRecords(records, deps);
+      if (out.failedSequenceNumbers.length > 0) throw new Error(`batch ${b} had failures`);
+      wru += out.consumedWcu;
+      transactions += out.valid;
+    }
+    return { batchSize: opts.batchSize, tps: opts.tps, batches: opts.batches, transactions, lines, wru, wruPer1000: (wru / transactions) * 1000, seqDigits: String(firstSeq).length };
+  } finally {
+    await emu.close();
+  }
+}
