@@ -57,6 +57,8 @@ export const handler = async (event: KinesisStreamEvent, context: Context): Prom
       rejected: outcome.rejected,
       failed: outcome.failedSequenceNumbers.length,
       wcu: outcome.consumedWcu,
+      spikes: outcome.spikes.length,
+      suppressedSpikes: outcome.suppressedSpikes,
     });
     return { batchItemFailures: outcome.failedSequenceNumbers.map((itemIdentifier) => ({ itemIdentifier })) };
   } finally {
