@@ -75,6 +75,8 @@ export const ASSUMPTIONS = {
   readsPerWrite: 0.5,
   /** Spike events a stream consumer publishes per invocation (expected); the ceiling allows one per (minute, product, region), at most one per record. */
   spikeEventsPerInvocation: 0.01,
+  /** Small UpdateItems (1 WRU each) per spike event: the (minute, region, product) marker and the minute's alert-counter slot. */
+  spikeWritesPerEvent: 2,
   /** Alarm notifications a month per alarm (one ALARM and one OK), expected. */
   alarmNotificationsPerMonth: 2,
   /** Months of accumulation assumed for storage that never expires (expected figure only). */
@@ -574,8 +576,8 @@ class Deriver {
       }
       finalBytes /= f.streamSources.length;
       itemBytes = Math.max(itemBytes, finalBytes);
-      // Spike markers: one small item (1 WRU) claimed per spike event.
-      wruMonth += this.spikeEvents(fn, f).e;
+      // Spikes: a marker item and a slot of the minute's alert counter (two small UpdateItems) per event.
+      wruMonth += this.spikeEvents(fn, f).e * A.spikeWritesPerEvent;
       // Spike baselines: each container (one per poller) reads each region-bucket item of the minute
       // that just ended once (BatchGetItem, eventually consistent: 0.5 RRU per started 4 KB), then caches it.
       rruMonth += pollersAll * regions * buckets * (SECONDS_PER_MONTH / 60) * 0.5 * Math.max(1, Math.ceil(finalBytes / (4 * KB)));

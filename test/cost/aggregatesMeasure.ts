@@ -18,6 +18,7 @@ export interface Measurement {
   readonly batchSize: number;
   readonly tps: number;
   readonly batches: number;
+  readonly shards: number;
   readonly transactions: number;
   readonly lines: number;
   readonly wru: number;
@@ -27,12 +28,13 @@ export interface Measurement {
 }
 
 /**
- * `batches` batches of `batchSize` transactions from one shard, event time at
- * `tps`, starting half a batch after a minute boundary (batches straddle
+ * `batches` batches of `batchSize` transactions from `shards` shards (default 1; the
+ * shards' batches in turn), event time at `tps` for the whole stream, starting
+ * half a round of batches after a minute boundary (batches straddle
  * minutes as they do in production). Spike detection is off (minUnits out of
  * reach): only the aggregate updates are measured.
  */
-export async function measureAggregateWru(opts: { batchSize: number; tps: number; batches: number; seed?: number }): Promise<Measurement> {
+export async function measureAggregateWru(opts: { batchSize: number; tps: number; batches: number; shards?: number; seed?: number }): Promise<Measurement> {
   const emu = await startEmulators({ dynamo: true, s3: true, isolated: true });
   try {
     await createAggregatesTable(emu.dynamo!, "aggregates");
@@ -61,31 +63,42 @@ export async function measureAggregateWru(opts: { batchSize: number; tps: number
       concurrency: 32,
       now: () => Date.parse("2026-11-28T18:00:00Z"),
     };
-    const startMs = Date.parse("2026-11-28T17:00:00Z") + Math.floor((opts.batchSize * 1000) / opts.tps / 2);
+    const shards = opts.shards ?? 1;
+    const startMs = Date.parse("2026-11-28T17:00:00Z") + Math.floor((opts.batchSize * shards * 1000) / opts.tps / 2);
     const firstSeq = 1_000_000;
     let wru = 0;
     let transactions = 0;
     let lines = 0;
     let n = 0;
+    // Transactions in event-time order, spread over the shards at random (as partition keys do); each
+    // shard's batch is its next `batchSize` records, and the shards' batches are applied in turn.
+    const pending: StreamRecord[][] = Array.from({ length: shards }, () => []);
+    const seqs = Array.from({ length: shards }, () => firstSeq);
+    let shardPick = 12345;
     for (let b = 0; b < opts.batches; b++) {
-      const records: StreamRecord[] = [];
-      for (let i = 0; i < opts.batchSize; i++, n++) {
-        const tx = gen.transaction(startMs + Math.floor((n * 1000) / opts.tps));
+      const shard = b % shards;
+      while (pending[shard]!.length < opts.batchSize) {
+        const tx = gen.transaction(startMs + Math.floor((n++ * 1000) / opts.tps));
+        shardPick = (Math.imul(shardPick, 1103515245) + 12345) >>> 0;
+        const s = shards === 1 ? 0 : (shardPick >>> 16) % shards;
         lines += tx.items.length;
-        const seq = String(firstSeq + n);
-        records.push(
+        const seq = String(seqs[s]!++);
+        pending[s]!.push(
           fromLambdaRecord({
-            eventID: `shardId-000000000000:${seq}`,
+            eventID: `shardId-00000000000${s}:${seq}`,
             kinesis: { data: Buffer.from(JSON.stringify(tx)).toString("base64"), sequenceNumber: seq, partitionKey: tx.transactionId, approximateArrivalTimestamp: startMs / 1000 },
           }),
         );
       }
+      const records = pending[shard]!.splice(0, opts.batchSize);
       const out = await processRecords(records, deps);
       if (out.failedSequenceNumbers.length > 0) throw new Error(`batch ${b} had failures`);
       wru += out.consumedWcu;
       transactions += out.valid;
     }
-    return { batchSize: opts.batchSize, tps: opts.tps, batches: opts.batches, transactions, lines, wru, wruPer1000: (wru / transactions) * 1000, seqDigits: String(firstSeq).length };
+    // Lines of transactions generated but not applied (still pending) do not count.
+    for (const rest of pending) for (const r of rest) lines -= (JSON.parse(Buffer.from(r.data).toString("utf8")) as { items: unknown[] }).items.length;
+    return { batchSize: opts.batchSize, tps: opts.tps, batches: opts.batches, shards, transactions, lines, wru, wruPer1000: (wru / transactions) * 1000, seqDigits: String(firstSeq).length };
   } finally {
     await emu.close();
   }
