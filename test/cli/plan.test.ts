@@ -101,7 +101,7 @@ describe("platform plan", () => {
 describe("platform plan: a config the program rejects", () => {
   it("gives the component's one-line reason and exit 2, and still plans the other stacks", async () => {
     // Valid for the schema, rejected by RealtimeAnalyticsPipeline: the processor cannot keep up with 2 shards.
-    const rejected = devYaml().replace("reservedConcurrency: 2", "reservedConcurrency: 1");
+    const rejected = devYaml().replace("maxShards: 1", "maxShards: 2").replace("reservedConcurrency: 2", "reservedConcurrency: 1");
     const dir = tempProject({ dev: devYaml(), tight: rejected });
     const r = await runJson(["plan"], dir);
     assert.equal(r.code, 2);

@@ -28,7 +28,8 @@ describe("RealtimeAnalyticsPipeline: settings resolved before any resource exist
 
   it("refuses a reserved concurrency that cannot cover the maximum shard count", () => {
     const args = argsFor("dev");
-    const bad = { ...args, limits: { ...args.limits, lambda: { ...args.limits.lambda, reservedConcurrency: 1 } } };
+    const kinesis = { mode: "provisioned" as const, shards: 1, minShards: 1, maxShards: 2 };
+    const bad = { ...args, limits: { ...args.limits, kinesis, lambda: { ...args.limits.lambda, reservedConcurrency: 1 } } };
     assert.throws(() => resolveRealtimeSettings(bad), /reservedConcurrency \(1\) must cover maxShards x parallelizationFactor \(2\)/);
   });
 
@@ -46,7 +47,7 @@ describe("RealtimeAnalyticsPipeline: settings resolved before any resource exist
     const prod = resolveRealtimeSettings(argsFor("prod"));
     assert.equal(prod.streamMode, "ON_DEMAND");
     assert.equal(prod.shardCount, undefined);
-    assert.equal(prod.bytesScannedCutoffPerQuery, 102400 * MB);
+    assert.equal(prod.bytesScannedCutoffPerQuery, 20480 * MB);
   });
 });
 
@@ -82,7 +83,8 @@ for (const stack of ["dev", "prod"] as const) {
         assert.deepEqual(stream.inputs["streamModeDetails"], { streamMode: "ON_DEMAND" });
         assert.equal(stream.inputs["shardCount"], undefined);
         const bound = one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "realtime-ingest-above-bound");
-        assert.equal(bound.inputs["threshold"], 8 * MB * 300);
+        assert.ok(env.limits.kinesis.mode === "on-demand");
+        assert.equal(bound.inputs["threshold"], env.limits.kinesis.maxWriteMBps * MB * 300);
       } else {
         assert.deepEqual(stream.inputs["streamModeDetails"], { streamMode: "PROVISIONED" });
         assert.equal(stream.inputs["shardCount"], 1);
