@@ -3,7 +3,7 @@
  * regions and currencies, optional sale spike, and invalid records of every
  * kind. Seeded, so tests and benchmarks are reproducible. Pure (no I/O).
  */
-import { RejectionRule } from "../shared";
+import { REJECTION_RULES, RejectionRule } from "../shared";
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */
 export function seededRandom(seed: number): () => number {
@@ -104,19 +104,7 @@ export class TrafficGenerator {
 }
 
 /** The invalid kinds the generator can make (every rule). */
-export const INVALID_KINDS: readonly RejectionRule[] = [
-  "oversized",
-  "not-utf8",
-  "not-json",
-  "missing-field",
-  "wrong-type",
-  "invalid-value",
-  "invalid-email",
-  "unknown-region",
-  "unknown-currency",
-  "future-timestamp",
-  "price-inconsistent",
-];
+export const INVALID_KINDS: readonly RejectionRule[] = REJECTION_RULES;
 
 /** A record breaking exactly `rule`, built from a valid transaction. `nowMs` anchors the future timestamp. */
 export function invalidRecord(rule: RejectionRule, base: TransactionJson, nowMs: number, maxRecordBytes: number): Buffer {
