@@ -98,24 +98,31 @@ function providerOf(r: StackResource, byUrn: ReadonlyMap<string, StackResource>)
 
 const noOpts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
 
+/**
+ * What CrossGuard shows a policy of one resource, for resource and stack
+ * policies alike: its own copy of the inputs (reading a preview unknown throws,
+ * so the rule reports "cannot verify"), its options and its provider.
+ */
+function resourceView(r: StackResource, byUrn: ReadonlyMap<string, StackResource>): Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "isType" | "asType" | "provider"> {
+  const props = unknownCheckingProxy(clone(r.inputs) as Record<string, unknown>);
+  const provider = providerOf(r, byUrn);
+  return {
+    type: r.type,
+    props,
+    urn: r.urn,
+    name: r.name,
+    opts: { ...noOpts, ...(r.parent ? { parent: r.parent } : {}) },
+    isType: (cls) => isTypeOf(r.type, cls),
+    asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
+    ...(provider ? { provider } : {}),
+  };
+}
+
 /** Builds CrossGuard's stack view: every resource, parents and dependencies as objects. */
 function stackView(resources: readonly StackResource[], byUrn: ReadonlyMap<string, StackResource>): PolicyResource[] {
   const views = new Map<string, PolicyResource>();
   for (const r of resources) {
-    const props = unknownCheckingProxy(clone(r.inputs) as Record<string, unknown>);
-    const provider = providerOf(r, byUrn);
-    const view: PolicyResource = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: r.name,
-      opts: { ...noOpts, ...(r.parent ? { parent: r.parent } : {}) },
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (cls) => isTypeOf(r.type, cls),
-      asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as PolicyResource["asType"],
-      ...(provider ? { provider } : {}),
-    };
+    const view: PolicyResource = { ...resourceView(r, byUrn), dependencies: [], propertyDependencies: {} };
     Object.defineProperty(view, STACK_RESOURCE, { value: r, enumerable: false });
     views.set(r.urn, view);
   }
@@ -180,21 +187,10 @@ export function evaluatePolicies(resources: readonly StackResource[], options: E
           for (const validation of validations) {
             const only = pulumiTypeOf(validation);
             if (only && only !== r.type) continue;
-            const props = unknownCheckingProxy(clone(r.inputs) as Record<string, unknown>);
-            const provider = providerOf(r, byUrn);
-            const args: ResourceValidationArgs = {
-              type: r.type,
-              props,
-              urn: r.urn,
-              name: r.name,
-              opts: { ...noOpts, ...(r.parent ? { parent: r.parent } : {}) },
-              stackTags: new Map(),
-              isType: (cls) => isTypeOf(r.type, cls),
-              asType: ((cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined)) as ResourceValidationArgs["asType"],
-              getConfig,
-              notApplicable,
-              ...(provider ? { provider } : {}),
-            };
+            const view = resourceView(r, byUrn);
+            // Same function; the two arg types only type asType's result differently.
+            const asType = view.asType as unknown as ResourceValidationArgs["asType"];
+            const args: ResourceValidationArgs = { ...view, asType, stackTags: new Map(), getConfig, notApplicable };
             run(r.urn, () => validation(args, reporter(r.urn)));
           }
         }
