@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
+import { parseYamlOr, readTextFileOr } from "../platform/files";
 import { ConfigError } from "./errors";
 import { parseEnvironment } from "./parse";
 import { Environment } from "./schema";
@@ -60,16 +60,6 @@ function decodeConfigValue(value: string): unknown {
 
 function readYaml(file: string): unknown {
   const base = path.basename(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new ConfigError(`${base}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`, base);
-  }
-  try {
-    return parseYaml(text);
-  } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new ConfigError(`${base}: is not valid YAML${line ? ` (line ${line})` : ""}`, base);
-  }
+  const fail = (message: string) => new ConfigError(message, base);
+  return parseYamlOr(readTextFileOr(file, base, fail), base, fail);
 }

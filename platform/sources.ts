@@ -8,9 +8,9 @@
  * Secrets: a decrypted one (`--show-secrets`) becomes its value, an encrypted one `UNKNOWN`.
  * Pure: callers read the file and pass the parsed JSON in (or use {@link readResourceDocument}).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { parseJsonOr, readTextFileOr } from "./files";
 import { nameOfUrn, StackResource, UNKNOWN } from "./resources";
 
 /** A document that is not what it claims to be. `message` is one line naming the file, the field and the rule. */
@@ -159,17 +159,6 @@ export function parseResourceDocument(doc: unknown, file = "document.json"): Sta
 /** Reads a preview or export JSON file. Throws {@link SourceError}. */
 export function readResourceDocument(file: string): StackResource[] {
   const base = path.basename(file);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new SourceError(`${base}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`, base);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new SourceError(`${base}: is not valid JSON (${(err as Error).message.split("\n")[0]})`, base);
-  }
-  return parseResourceDocument(doc, base);
+  const fail = (message: string) => new SourceError(message, base);
+  return parseResourceDocument(parseJsonOr(readTextFileOr(file, base, fail), base, fail), base);
 }

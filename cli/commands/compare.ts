@@ -5,15 +5,14 @@
  * environment, priced on the workload), and the one that fits, with why.
  * Pipelines not registered (yet) in components/registry.ts are listed as unavailable.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { Environment, PIPELINE_KINDS, Workload, WorkloadSchema } from "../../environments";
 import type { LatencyClass, StageKind } from "../../components/stages";
 import { STAGE_KINDS } from "../../components/stages";
 import { loadEngines } from "../../platform/engines";
+import { errnoWords, parseYamlOr, readTextFileOr } from "../../platform/files";
 import { planStack } from "../../platform/plan";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
@@ -135,20 +134,8 @@ const ProfileFileSchema = z.strictObject({ workload: z.unknown(), needs: NeedsSc
 
 /** Reads a workload file: a bare workload, or { workload, needs }. One-line CliError on any problem. */
 export function readWorkloadFile(file: string, shown: string): { workload: Workload; needs?: Needs } {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`${shown}: cannot be read (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "error")})`);
-  }
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new CliError(`${shown}: is not valid YAML or JSON${line ? ` (line ${line})` : ""}`);
-  }
+  const fail = (message: string) => new CliError(message);
+  const doc = parseYamlOr(readTextFileOr(file, shown, fail, errnoWords), shown, fail, "YAML or JSON");
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new CliError(`${shown}: must be a map with the workload's fields (got ${doc === null ? "nothing" : Array.isArray(doc) ? "a list" : typeof doc})`);
   let workloadDoc: unknown = doc;
   let needs: Needs | undefined;

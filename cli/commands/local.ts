@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadStackFile, readProjectName } from "../../environments/load";
+import { readFileOr } from "../../platform/files";
 import { DEFAULT_FAULTS, LocalInput, Progress, runLocalPipeline } from "../../functions/local/pipeline";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
@@ -44,12 +45,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       const seed = positiveNumber("--seed", opts.seed, true, true);
       let input: LocalInput;
       if (opts.input) {
-        let bytes: Buffer;
-        try {
-          bytes = fs.readFileSync(path.resolve(io.cwd, opts.input));
-        } catch (err) {
-          throw new CliError(`--input ${opts.input}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`);
-        }
+        const bytes = readFileOr(path.resolve(io.cwd, opts.input), `--input ${opts.input}`, (message) => new CliError(message));
         const lines = splitLines(bytes);
         input = { kind: "lines", lines };
         io.out(`platform local: stack ${environment.stack}, ${lines.length} records from ${opts.input}${opts.faults ? ", with faults" : ""}`);

@@ -5,8 +5,8 @@
  * line naming the file. The shapes are parsed by platform/sources.ts (delete
  * steps dropped, pending deletions dropped, preview unknowns kept).
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { errnoWords, readTextFileOr } from "../../platform/files";
 import { StackResource } from "../../platform/resources";
 import { SourceError, documentKind, parsePreviewDocument, parseStackExport } from "../../platform/sources";
 import { CliError } from "../errors";
@@ -18,17 +18,11 @@ export type DocumentKind = "preview" | "state";
 export function readJsonDocument(file: string, io: CliIo): { name: string; doc: unknown } {
   const name = file === "-" ? "stdin" : file;
   let text: string;
-  try {
-    if (file === "-") {
-      if (!io.stdin) throw new CliError("stdin: cannot be read here");
-      text = io.stdin();
-    } else {
-      text = fs.readFileSync(path.resolve(io.cwd, file), "utf8");
-    }
-  } catch (err) {
-    if (err instanceof CliError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new CliError(`${name}: cannot be read (${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (code ?? "error")})`);
+  if (file === "-") {
+    if (!io.stdin) throw new CliError("stdin: cannot be read here");
+    text = io.stdin();
+  } else {
+    text = readTextFileOr(path.resolve(io.cwd, file), name, (message) => new CliError(message), errnoWords);
   }
   if (text.trim() === "") throw new CliError(`${name}: is empty (expected a JSON document)`);
   try {

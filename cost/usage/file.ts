@@ -15,10 +15,9 @@
  *
  * `loadUsageFile` is the only file reader of the cost engine.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { parseYamlOr, readTextFileOr } from "../../platform/files";
 import { CostError, UsageFileError } from "../errors";
 import { ESTIMATORS } from "../estimators";
 import { checkUsage } from "../priceResource";
@@ -42,13 +41,7 @@ const ALL_KEYS = new Set(Object.values(ESTIMATORS).flatMap((e) => Object.keys(e.
 
 /** Parses and validates usage-file text. Pure; `file` only names the source in messages. */
 export function parseUsageFile(text: string, file = "usage file"): UsageFile {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text);
-  } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new UsageFileError(`${file}: is not valid YAML${line ? ` (line ${line})` : ""}`, file);
-  }
+  const doc = parseYamlOr(text, file, (message) => new UsageFileError(message, file));
   const parsed = UsageFileSchema.safeParse(doc ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -79,12 +72,7 @@ export function parseUsageFile(text: string, file = "usage file"): UsageFile {
 
 /** Reads and validates a usage file. Throws {@link UsageFileError}. */
 export function loadUsageFile(file: string): UsageFile {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageFileError(`${path.basename(file)}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`, file);
-  }
+  const text = readTextFileOr(file, path.basename(file), (message) => new UsageFileError(message, file));
   return parseUsageFile(text, path.basename(file));
 }
 

@@ -8,10 +8,10 @@
  *
  * validated against each policy's `configSchema`, with its defaults.
  */
-import * as fs from "node:fs";
 import { EnforcementLevel } from "@pulumi/policy";
 import { COST_CONTEXT_CHECKS } from "../cost";
 import { ALL_POLICIES, GuardrailPolicy, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../pack";
+import { parseJsonOr, readTextFileOr } from "../../platform/files";
 import { validateSchema, withDefaults } from "./jsonSchema";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -120,18 +120,8 @@ export function resolvePolicyConfig(config: unknown, file = "policy pack config"
  * policy's defaults filled in. Throws {@link PolicyConfigError} (exit code 2).
  */
 export function loadPolicyConfig(file: string): PolicyPackConfig {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new PolicyConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`, file);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new PolicyConfigError(`${file}: is not valid JSON (${(err as Error).message.split("\n")[0]})`, file);
-  }
+  const fail = (message: string) => new PolicyConfigError(message, file);
+  const doc = parseJsonOr(readTextFileOr(file, file, fail), file, fail);
   const resolved = resolvePolicyConfig(doc, file);
   const raw = doc as Record<string, PolicyConfigEntry>;
   const out: PolicyPackConfig = {};
