@@ -14,13 +14,13 @@ import { Environment, PipelineKind, loadStackFile } from "../../../environments"
 import { PlatformCore } from "../../../components/PlatformCore";
 import { PIPELINES } from "../../../components/registry";
 import { StackResource } from "../../../platform/resources";
+import { all as ofType, loadEnv, PROJECT, REPO_ROOT } from "../../helpers/stacks";
 import { PlatformOutputs } from "../../../platform/program";
 
-export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
-export const PROJECT = "retail-data-platform";
+export { REPO_ROOT, PROJECT, all as ofType } from "../../helpers/stacks";
 
 export function stackEnv(stack: "dev" | "prod", patch: (env: Environment) => Environment = (e) => e): Environment {
-  return patch(loadStackFile(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), PROJECT));
+  return patch(loadEnv(stack));
 }
 
 export function fixtureEnv(file: string): Environment {
@@ -35,10 +35,6 @@ export function onePipeline(kind: PipelineKind): (env: Environment) => PlatformO
     const core = new PlatformCore("core", { alarmEmails: [], keyDeletionWindowDays: 7 }, opts);
     return PIPELINES[kind]!.create(env, core, opts);
   };
-}
-
-export function ofType(resources: readonly StackResource[], type: string): StackResource[] {
-  return resources.filter((r) => r.type === type);
 }
 
 export function one(resources: readonly StackResource[], type: string, nameSuffix?: string): StackResource {
