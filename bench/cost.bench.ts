@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { estimateStack } from "../cost";
 import { listStackFiles, loadStackFile, readProjectName } from "../environments";
-import { StackResource } from "../platform/resources";
+import { StackResource } from "../model/resources";
 import { synthesizeStack } from "../platform/synth";
 import type { Metric } from "./run";
 

@@ -3,10 +3,9 @@
  * `exitCode = 2` so the CLI prints them as one line (bad input), and their
  * message is the line users read.
  */
-export class CostError extends Error {
+import { UserInputError } from "../model/errors";
+export class CostError extends UserInputError {
   public override readonly name: string = "CostError";
-  /** Exit code for command-line callers: 2 means "bad input". */
-  public readonly exitCode = 2;
 }
 
 /** The price catalogue has no prices for this region. Never falls back to another region. */

@@ -4,7 +4,7 @@
  * (by type, then by logical name). Pure.
  */
 import type { Limits, Workload } from "../environments/schema";
-import { StackResource, containsUnknown } from "../platform/resources";
+import { StackResource, containsUnknown } from "../model/resources";
 import { SECONDS_PER_MONTH } from "./constants";
 import { CostError } from "./errors";
 import { at } from "./estimators/types";

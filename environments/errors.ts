@@ -2,10 +2,9 @@
  * A stack file that breaks a rule. `message` is the one line users see, e.g.
  * `Pulumi.dev.yaml: platform:budget.monthlyUsd must be a positive number (got -5)`.
  */
-export class ConfigError extends Error {
-  public override readonly name = "ConfigError";
-  /** Exit code for command-line callers: 2 means "bad input". */
-  public readonly exitCode = 2;
+import { UserInputError } from "../model/errors";
+export class ConfigError extends UserInputError {
+  public override readonly name: string = "ConfigError";
 
   public constructor(
     message: string,

@@ -5,7 +5,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parseYamlOr, readTextFileOr } from "../platform/files";
+import { parseYamlOr, readTextFileOr } from "../model/files";
 import { ConfigError } from "./errors";
 import { parseEnvironment } from "./parse";
 import { Environment } from "./schema";

@@ -7,7 +7,7 @@
 import type { StackCost, UsageFile } from "../cost";
 import type { PolicyPackConfig, PolicyReport } from "../policies/offline";
 import { Limits, Workload } from "../environments";
-import { StackResource } from "./resources";
+import { StackResource } from "../model/resources";
 
 export type CostItem = StackCost["items"][number];
 export type StackCostResult = StackCost;

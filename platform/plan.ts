@@ -8,10 +8,11 @@ import { Limits, Workload } from "../environments";
 import type { PolicyPackConfig } from "../policies/offline";
 import type { UsageFile } from "../cost";
 import { CostItem, Engines, PolicyFinding, PolicyViolation } from "./engines";
-import { StackResource } from "./resources";
+import { budgetOfStack } from "../model/budget";
+import { StackResource } from "../model/resources";
+import { BUDGET_TYPE, STACK_ROOT_TYPE } from "../model/types";
 
-export const STACK_ROOT_TYPE = "pulumi:pulumi:Stack";
-export const BUDGET_TYPE = "aws:budgets/budget:Budget";
+export { STACK_ROOT_TYPE, BUDGET_TYPE };
 /** Label of resources that belong to no component. */
 export const NO_PIPELINE = "(stack)";
 
@@ -188,20 +189,9 @@ export function resolveBudget(resources: readonly StackResource[], input: Pick<P
   return { usd: null, source: null };
 }
 
-const PER_MONTH: Record<string, number> = { MONTHLY: 1, QUARTERLY: 1 / 3, ANNUALLY: 1 / 12 };
-
-/** The monthly limit of the first cost budget (by URN) whose amount is known, in USD. */
+/** The monthly limit of the stack's budget (model/budget.ts: the strictest, periods normalised), in USD. */
 export function budgetFromResources(resources: readonly StackResource[]): number | null {
-  const budgets = resources.filter((r) => r.type === BUDGET_TYPE).sort((a, b) => a.urn.localeCompare(b.urn));
-  for (const b of budgets) {
-    const i = b.inputs;
-    if ((i["budgetType"] ?? "COST") !== "COST") continue;
-    if (i["limitUnit"] !== undefined && i["limitUnit"] !== "USD") continue;
-    const amount = typeof i["limitAmount"] === "number" ? i["limitAmount"] : typeof i["limitAmount"] === "string" ? Number(i["limitAmount"]) : NaN;
-    const factor = PER_MONTH[String(i["timeUnit"] ?? "MONTHLY")];
-    if (Number.isFinite(amount) && amount > 0 && factor !== undefined) return round2(amount * factor);
-  }
-  return null;
+  return budgetOfStack(resources).budget?.monthlyUsd ?? null;
 }
 
 function byLevelPolicyUrn(a: PolicyViolation, b: PolicyViolation): number {

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../environments";
-import { StackResource } from "./resources";
+import { StackResource } from "../model/resources";
 import { mockCall, mockResourceState } from "./mocks";
 import { deployPlatform, PlatformOutputs } from "./program";
 

@@ -5,7 +5,7 @@
  * and IAM policy documents. Pure: no cloud calls, no files.
  */
 import { PolicyResource, ReportViolation, UnknownValueError } from "@pulumi/policy";
-import { StackResource, UNKNOWN } from "../platform/resources";
+import { StackResource, UNKNOWN } from "../model/resources";
 
 /** Messages that start with this are "cannot verify" entries, not violations. */
 export const CANNOT_VERIFY_PREFIX = "cannot verify: ";

@@ -10,37 +10,17 @@
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
-import { LimitsSchema, Limits, Workload, WorkloadSchema } from "../environments";
-import { StackResource } from "../platform/resources";
+import { LimitsSchema, WorkloadSchema } from "../environments";
+import { BudgetOfStack, budgetOfStack, StackBudget } from "../model/budget";
+import type { EstimateOptions, StackCost } from "../cost";
+import { StackResource } from "../model/resources";
+import { AWS_PROVIDER_TYPE } from "../model/types";
 import { fmtUsd, isUnknown, peek, reportCannotVerify, toStackResource, unwrapProxy } from "./common";
 
-// ---- The cost engine's API (cost/index.ts), as this pack uses it --------------------------------
+// ---- The cost engine (cost/index.ts), loaded lazily -------------------------------------------------
 
-export interface CostOptions {
-  readonly region: string;
-  readonly workload?: Workload;
-  readonly limits?: Limits;
-  /** The cost engine's UsageFile. */
-  readonly usage?: unknown;
-}
-
-export interface StackCostItem {
-  readonly urn: string;
-  readonly type: string;
-  readonly name: string;
-  readonly expectedMonthlyUsd: number;
-  readonly ceilingMonthlyUsd: number | null;
-  readonly unboundedReason?: string;
-}
-
-export interface StackCost {
-  readonly expectedMonthlyUsd: number;
-  readonly ceilingMonthlyUsd: number | null;
-  readonly ceilingUnbounded: boolean;
-  readonly items: readonly StackCostItem[];
-  readonly unpriced: readonly string[];
-  readonly cannotPrice: readonly { urn: string; reason: string }[];
-}
+export type CostOptions = EstimateOptions;
+export type { StackCost };
 
 export type EstimateStack = (resources: readonly StackResource[], options: CostOptions) => StackCost;
 
@@ -97,57 +77,22 @@ export const COST_CONTEXT_CHECKS: Readonly<Record<string, { safeParse(v: unknown
 
 // ---- The budget -----------------------------------------------------------------------------------
 
-export interface DeclaredBudget {
-  readonly urn: string;
-  readonly name: string;
-  readonly limitUsd: number;
-}
-
-interface BudgetLookup {
-  /** The strictest well-formed budget. */
-  readonly budget?: DeclaredBudget;
-  /** Budgets that are not monthly USD cost budgets, one line each. */
-  readonly problems: readonly string[];
-  /** Set when a budget's fields are not known during preview. */
-  readonly unknown?: string;
-}
-
-/** The stack's monthly USD cost budget (the strictest when there are several). */
-export function findBudget(resources: readonly PolicyResource[]): BudgetLookup {
-  const budgets = resources.filter((r) => r.type === "aws:budgets/budget:Budget");
-  const found: DeclaredBudget[] = [];
-  const problems: string[] = [];
-  for (const b of budgets) {
-    const raw = unwrapProxy(b.props) as Record<string, unknown>;
-    const fields = { budgetType: raw["budgetType"] ?? "COST", timeUnit: raw["timeUnit"], limitUnit: raw["limitUnit"], limitAmount: raw["limitAmount"] };
-    const unknown = Object.entries(fields).find(([, v]) => isUnknown(v));
-    if (unknown) return { problems, unknown: `${b.name}.${unknown[0]} is not known during preview` };
-    if (fields.budgetType !== "COST" || fields.timeUnit !== "MONTHLY" || fields.limitUnit !== "USD") {
-      problems.push(`${b.name} must be a COST budget with timeUnit MONTHLY and limitUnit USD (got ${String(fields.budgetType)}, ${String(fields.timeUnit)}, ${String(fields.limitUnit)})`);
-      continue;
-    }
-    const usd = Number(fields.limitAmount);
-    if (fields.limitAmount === undefined || !Number.isFinite(usd) || usd <= 0) {
-      problems.push(`${b.name}.limitAmount must be a positive amount (got ${JSON.stringify(fields.limitAmount ?? null)})`);
-      continue;
-    }
-    found.push({ urn: b.urn, name: b.name, limitUsd: usd });
-  }
-  found.sort((a, b) => a.limitUsd - b.limitUsd);
-  return { problems, ...(found[0] ? { budget: found[0] } : {}) };
+/** The stack's budget as the plan reads it (model/budget.ts), from what CrossGuard shows of each resource. */
+export function findBudget(resources: readonly PolicyResource[]): BudgetOfStack {
+  return budgetOfStack(resources.map((r) => ({ urn: r.urn, name: r.name, type: r.type, inputs: unwrapProxy(r.props) as Record<string, unknown> })));
 }
 
 // ---- Running the estimate -----------------------------------------------------------------------
 
 interface Estimate {
-  readonly budget: DeclaredBudget;
+  readonly budget: StackBudget;
   readonly cost: StackCost;
 }
 
 /** The AWS provider's region, when the stack sets one. */
 function providerRegion(resources: readonly PolicyResource[]): string | undefined {
   for (const r of resources) {
-    if (r.type !== "pulumi:providers:aws") continue;
+    if (r.type !== AWS_PROVIDER_TYPE) continue;
     const region = peek(r.props, "region");
     if (typeof region === "string" && !isUnknown(region)) return region;
   }
@@ -184,7 +129,8 @@ function estimate(args: StackValidationArgs, report: ReportViolation, engine: ()
       region,
       ...(workload ? { workload } : {}),
       ...(limits ? { limits } : {}),
-      ...(config.usage !== undefined ? { usage: config.usage } : {}),
+      // The offline evaluator passes a parsed usage file; a pack config's is validated by offline/config.ts.
+      ...(config.usage !== undefined ? { usage: config.usage as EstimateOptions["usage"] } : {}),
     });
     return { budget: found.budget, cost };
   } catch (err) {
@@ -243,8 +189,8 @@ export function makeCostPolicies(engine: () => EstimateStack = defaultEstimateSt
       const e = estimate(args, report, engine);
       if (!e) return;
       const { cost, budget } = e;
-      if (cost.expectedMonthlyUsd > budget.limitUsd) {
-        report(`Expected monthly cost ${fmtUsd(cost.expectedMonthlyUsd)} must not exceed the budget ${fmtUsd(budget.limitUsd)} (${budget.name}).`, budget.urn);
+      if (cost.expectedMonthlyUsd > budget.monthlyUsd) {
+        report(`Expected monthly cost ${fmtUsd(cost.expectedMonthlyUsd)} must not exceed the budget ${fmtUsd(budget.monthlyUsd)} (${budget.name}).`, budget.urn);
         return;
       }
       const note = unpricedNote(cost);
@@ -272,9 +218,9 @@ export function makeCostPolicies(engine: () => EstimateStack = defaultEstimateSt
         for (const i of unbounded) report(`Ceiling monthly cost must be bounded: ${i.name} (${i.type}) has no upper bound${i.unboundedReason ? `: ${i.unboundedReason}` : ""}.`, i.urn);
         return;
       }
-      const allowed = budget.limitUsd * factor;
+      const allowed = budget.monthlyUsd * factor;
       if (cost.ceilingMonthlyUsd > allowed) {
-        report(`Ceiling monthly cost ${fmtUsd(cost.ceilingMonthlyUsd)} must not exceed the budget ${fmtUsd(budget.limitUsd)} x ${factor} = ${fmtUsd(allowed)} (${budget.name}).`, budget.urn);
+        report(`Ceiling monthly cost ${fmtUsd(cost.ceilingMonthlyUsd)} must not exceed the budget ${fmtUsd(budget.monthlyUsd)} x ${factor} = ${fmtUsd(allowed)} (${budget.name}).`, budget.urn);
         return;
       }
       const note = unpricedNote(cost);
@@ -297,9 +243,9 @@ export function makeCostPolicies(engine: () => EstimateStack = defaultEstimateSt
       if (!e) return;
       const { cost, budget } = e;
       const percent = args.getConfig<{ warnAtPercent: number }>().warnAtPercent ?? 80;
-      const share = (cost.expectedMonthlyUsd / budget.limitUsd) * 100;
+      const share = (cost.expectedMonthlyUsd / budget.monthlyUsd) * 100;
       if (share >= percent) {
-        report(`Expected monthly cost ${fmtUsd(cost.expectedMonthlyUsd)} is ${share.toFixed(0)}% of the budget ${fmtUsd(budget.limitUsd)} (${budget.name}); it should stay below ${percent}%.`, budget.urn);
+        report(`Expected monthly cost ${fmtUsd(cost.expectedMonthlyUsd)} is ${share.toFixed(0)}% of the budget ${fmtUsd(budget.monthlyUsd)} (${budget.name}); it should stay below ${percent}%.`, budget.urn);
       }
     },
   };

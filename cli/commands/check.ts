@@ -9,7 +9,7 @@ import { Command, Option } from "commander";
 import { ConfigError, Environment, loadStackFile, readProjectName } from "../../environments";
 import { loadEngines } from "../../platform/engines";
 import { StackPlan, planStack } from "../../platform/plan";
-import { StackResource, UNKNOWN, stackOfUrn } from "../../platform/resources";
+import { StackResource, UNKNOWN, stackOfUrn } from "../../model/resources";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
 import { DocumentKind, parseDocument, readJsonDocument } from "../lib/documents";

@@ -12,7 +12,7 @@ import { Environment, PIPELINE_KINDS, Workload, WorkloadSchema } from "../../env
 import type { LatencyClass, StageKind } from "../../components/stages";
 import { STAGE_KINDS } from "../../components/stages";
 import { loadEngines } from "../../platform/engines";
-import { errnoWords, parseYamlOr, readTextFileOr } from "../../platform/files";
+import { errnoWords, parseYamlOr, readTextFileOr } from "../../model/files";
 import { planStack } from "../../platform/plan";
 import { CliError } from "../errors";
 import { CliIo } from "../io";

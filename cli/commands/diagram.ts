@@ -6,7 +6,7 @@
  */
 import { Command, Option } from "commander";
 import type { PipelineMetadata } from "../../components/stages";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { pipelineResolver, NO_PIPELINE } from "../../platform/plan";
 import { CliError } from "../errors";
 import { CliIo } from "../io";

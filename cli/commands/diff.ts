@@ -13,7 +13,7 @@ import { Environment, listStackFiles } from "../../environments";
 import type { PolicyPackConfig } from "../../policies/offline";
 import { loadEngines } from "../../platform/engines";
 import { planStack } from "../../platform/plan";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { CliError, isUserError } from "../errors";
 import { CliIo } from "../io";
 import { Format } from "../lib/format";

@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadStackFile, readProjectName } from "../../environments/load";
-import { readFileOr } from "../../platform/files";
+import { readFileOr } from "../../model/files";
 import { DEFAULT_FAULTS, LocalInput, Progress, runLocalPipeline } from "../../functions/local/pipeline";
 import { CliError } from "../errors";
 import { CliIo } from "../io";

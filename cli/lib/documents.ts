@@ -2,13 +2,13 @@
  * Reading Pulumi JSON documents (`pulumi preview --json`, `pulumi stack
  * export`) from a file or stdin into StackResource[]. Every way a document can
  * be bad (unreadable, not JSON, truncated, wrong shape) becomes one CliError
- * line naming the file. The shapes are parsed by platform/sources.ts (delete
+ * line naming the file. The shapes are parsed by model/sources.ts (delete
  * steps dropped, pending deletions dropped, preview unknowns kept).
  */
 import * as path from "node:path";
-import { errnoWords, readTextFileOr } from "../../platform/files";
-import { StackResource } from "../../platform/resources";
-import { SourceError, documentKind, parsePreviewDocument, parseStackExport } from "../../platform/sources";
+import { errnoWords, readTextFileOr } from "../../model/files";
+import { StackResource } from "../../model/resources";
+import { SourceError, documentKind, parsePreviewDocument, parseStackExport } from "../../model/sources";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
 
@@ -35,7 +35,7 @@ export function readJsonDocument(file: string, io: CliIo): { name: string; doc: 
   }
 }
 
-/** Parses a document of the given kind (platform/sources.ts); a wrong shape is a one-line error naming the file. */
+/** Parses a document of the given kind (model/sources.ts); a wrong shape is a one-line error naming the file. */
 export function parseDocument(kind: DocumentKind, name: string, doc: unknown): StackResource[] {
   try {
     return kind === "preview" ? parsePreviewDocument(doc, name) : parseStackExport(doc, name);

@@ -10,7 +10,7 @@ import { ConfigError, Environment, listStackFiles, loadStackFile, readProjectNam
 import type { PolicyPackConfig } from "../../policies/offline";
 import { Engines, loadEngines } from "../../platform/engines";
 import { StackPlan, planStack } from "../../platform/plan";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { CliError, isUserError } from "../errors";
 
 export interface LoadedStack {

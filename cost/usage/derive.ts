@@ -5,7 +5,7 @@
  * program under mocks, a preview, a state export). Pure.
  */
 import type { Limits, Workload } from "../../environments/schema";
-import { StackResource, containsUnknown } from "../../platform/resources";
+import { StackResource, containsUnknown } from "../../model/resources";
 import { DAYS_PER_MONTH, GB, HOURS_PER_MONTH, KB, MB, SECONDS_PER_MONTH } from "../constants";
 import { isProvisionedTable } from "../estimators/dynamodb";
 import { firehoseBilledBytes, hasFormatConversion } from "../estimators/firehose";

@@ -17,7 +17,7 @@
  */
 import * as path from "node:path";
 import { z } from "zod";
-import { parseYamlOr, readTextFileOr } from "../../platform/files";
+import { parseYamlOr, readTextFileOr } from "../../model/files";
 import { CostError, UsageFileError } from "../errors";
 import { ESTIMATORS } from "../estimators";
 import { checkUsage } from "../priceResource";

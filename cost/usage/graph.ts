@@ -6,7 +6,7 @@
  * or the name after `table/`) equals one of those names, with or without an
  * autonaming suffix.
  */
-import { StackResource, UNKNOWN, containsUnknown } from "../../platform/resources";
+import { StackResource, UNKNOWN, containsUnknown } from "../../model/resources";
 
 const IDENTITY_KEYS = ["name", "bucket", "arn", "id", "functionName", "streamName", "tableName", "dashboardName", "workgroupName", "namespaceName"] as const;
 

@@ -8,10 +8,11 @@
  *
  * validated against each policy's `configSchema`, with its defaults.
  */
+import { UserInputError } from "../../model/errors";
 import { EnforcementLevel } from "@pulumi/policy";
 import { COST_CONTEXT_CHECKS } from "../cost";
 import { ALL_POLICIES, GuardrailPolicy, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../pack";
-import { parseJsonOr, readTextFileOr } from "../../platform/files";
+import { parseJsonOr, readTextFileOr } from "../../model/files";
 import { validateSchema, withDefaults } from "./jsonSchema";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -22,10 +23,8 @@ export type PolicyConfigEntry = EnforcementLevel | ({ enforcementLevel?: Enforce
 export type PolicyPackConfig = { [policy: string]: PolicyConfigEntry };
 
 /** A config that breaks a rule. `message` is one line naming the file, the policy, the field and the rule. */
-export class PolicyConfigError extends Error {
-  public override readonly name = "PolicyConfigError";
-  /** Exit code for command-line callers: 2 means "bad input". */
-  public readonly exitCode = 2;
+export class PolicyConfigError extends UserInputError {
+  public override readonly name: string = "PolicyConfigError";
 
   public constructor(
     message: string,

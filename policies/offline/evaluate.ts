@@ -21,7 +21,7 @@ import {
   UnknownValueError,
 } from "@pulumi/policy";
 import { Limits, Workload } from "../../environments";
-import { providerUrnOf, StackResource } from "../../platform/resources";
+import { providerUrnOf, StackResource } from "../../model/resources";
 import { withClock } from "../clock";
 import { CANNOT_VERIFY_PREFIX, ReportInfo, STACK_RESOURCE } from "../common";
 import { COST_CONTEXT_KEYS } from "../cost";

@@ -1,7 +1,7 @@
 /**
  * The offline evaluator: the pack's policies over a StackResource[] (from our
  * program under mocks, `pulumi preview --json` or `pulumi stack export`; see
- * platform/sources.ts), without the Pulumi CLI or cloud credentials.
+ * model/sources.ts), without the Pulumi CLI or cloud credentials.
  */
 export { evaluatePolicies, violatedPolicies } from "./evaluate";
 export type { CannotVerify, CostContext, EvaluateOptions, PolicyReport, PolicyViolation } from "./evaluate";

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { mermaidFlowchart } from "../../cli/commands/diagram";
 import { REALTIME_METADATA } from "../../components/RealtimeAnalyticsPipeline";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { run } from "./helpers";
 
 /** Structural checks of a Mermaid flowchart: header, balanced subgraphs, unique nodes, edges between declared nodes. */

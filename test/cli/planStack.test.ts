@@ -1,6 +1,8 @@
 import { strict as assert } from "node:assert";
 import { StackPlan, budgetFromResources, planStack, pipelineResolver, resolveBudget } from "../../platform/plan";
-import { StackResource, UNKNOWN } from "../../platform/resources";
+import { StackResource, UNKNOWN } from "../../model/resources";
+import type { PolicyResource } from "@pulumi/policy";
+import { findBudget } from "../../policies/cost";
 import { PlanOrError, diffLine, diffStack } from "../../cli/lib/planDiff";
 import { bar, signedPercent, signedUsd, usd } from "../../cli/lib/format";
 
@@ -41,6 +43,14 @@ describe("platform/plan (pure)", () => {
     assert.equal(budgetFromResources([budget({ limitAmount: UNKNOWN })]), null);
     assert.equal(budgetFromResources([budget({ limitAmount: "50", budgetType: "USAGE" })]), null);
     assert.equal(budgetFromResources([budget({ limitAmount: "50", limitUnit: "GB" })]), null);
+  });
+
+  it("reads the strictest of two budgets, the one the cost policies judge against", () => {
+    const two = [res("aws:budgets/budget:Budget", "loose", { inputs: { limitAmount: "300" } }), res("aws:budgets/budget:Budget", "tight", { inputs: { limitAmount: "600", timeUnit: "QUARTERLY" } })];
+    assert.equal(budgetFromResources(two), 200);
+    const seenByPolicy = findBudget(two.map((r) => ({ urn: r.urn, name: r.name, type: r.type, props: r.inputs }) as unknown as PolicyResource));
+    assert.equal(seenByPolicy.budget?.monthlyUsd, 200);
+    assert.equal(seenByPolicy.budget?.name, "tight");
   });
 
   it("takes --budget over the Budget resource over the environment's budget", () => {

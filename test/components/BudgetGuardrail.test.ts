@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { BUDGET_NOTIFICATIONS, validateBudgetArgs } from "../../components/BudgetGuardrail";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { loadEnv, one, synthesized } from "../helpers/stacks";
 
 describe("BudgetGuardrail", () => {

@@ -3,7 +3,7 @@ import { resolveRealtimeSettings, RealtimeAnalyticsPipelineArgs } from "../../co
 import { HISTORY_COLUMNS } from "../../components/realtime/historySchema";
 import { REPORT_QUERIES } from "../../components/realtime/queries";
 import { bundleSource, LAMBDA_NODE_RUNTIME } from "../../components/shared/lambdaBundle";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { all, loadEnv, one, policyOf, synthesized } from "../helpers/stacks";
 
 const MB = 1024 * 1024;

@@ -5,7 +5,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { ASSUMPTIONS, DAYS_PER_MONTH_FOR_TESTS, GB, MB, SECONDS, estimateStack } from "./stackApi";
-import { UNKNOWN } from "../../platform/resources";
+import { UNKNOWN } from "../../model/resources";
 import { REGION, arn, limits, res, workload } from "./helpers";
 
 const T = {

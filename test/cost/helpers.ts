@@ -1,6 +1,6 @@
 /** Small factories for cost tests: StackResource fixtures, a workload and limits. */
 import type { Limits, Workload } from "../../environments/schema";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 
 export const ACCOUNT = "123456789012";
 export const REGION = "eu-west-3";

@@ -1,7 +1,7 @@
 /** Loading this repository's stack files and synthesizing them, shared by tests. */
 import * as path from "node:path";
 import { Environment, loadStackFile, readProjectName } from "../../environments";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { synthesizeStack, SynthResult } from "../../platform/synth";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadStackFile } from "../../environments";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { evaluatePolicies } from "../../policies/offline";
 import { CostEngineUnavailableError, CostOptions, EstimateStack, makeCostPolicies, StackCost } from "../../policies/cost";
 import { awsProvider, messages, res, run, UNKNOWN, withInputs } from "./helpers";
@@ -36,7 +36,7 @@ describe("cost policies", () => {
       assert.match(messages(run(budgetDeclared, [awsProvider()])).join(), /must declare an AWS Budget/);
     });
     it("reports a budget in another currency", () => {
-      assert.match(messages(run(budgetDeclared, [withInputs(budget, { limitUnit: "EUR" })])).join(), /budget-monthly must be a COST budget with timeUnit MONTHLY and limitUnit USD/);
+      assert.match(messages(run(budgetDeclared, [withInputs(budget, { limitUnit: "EUR" })])).join(), /budget-monthly must be a COST budget in USD with timeUnit MONTHLY, QUARTERLY or ANNUALLY \(got COST, EUR, MONTHLY\)/);
     });
     it("reports a budget without a positive amount", () => {
       assert.match(messages(run(budgetDeclared, [withInputs(budget, { limitAmount: "0" })])).join(), /limitAmount must be a positive amount/);
@@ -103,7 +103,7 @@ describe("cost policies", () => {
       assert.match(messages(run(policies.budgetCeilingCost, stack, { ceilingFactor: 2 })).join(), /Ceiling monthly cost \$301.00 must not exceed the budget \$150.00 x 2 = \$300.00/);
     });
     it("reports an unbounded ceiling, naming the resource", () => {
-      const item = { urn: "urn:s", type: "aws:kinesis/stream:Stream", name: "transactions", expectedMonthlyUsd: 10, ceilingMonthlyUsd: null, unboundedReason: "on-demand without a throughput bound" };
+      const item = { urn: "urn:s", type: "aws:kinesis/stream:Stream", name: "transactions", expectedMonthlyUsd: 10, ceilingMonthlyUsd: null, unboundedReason: "on-demand without a throughput bound", expected: [], ceiling: [], usage: {} };
       const { policies } = withEngine(stubCost(100, null, { items: [item] }));
       const r = run(policies.budgetCeilingCost, stack);
       assert.match(messages(r).join(), /Ceiling monthly cost must be bounded: transactions \(aws:kinesis\/stream:Stream\) has no upper bound: on-demand without a throughput bound/);

@@ -4,7 +4,7 @@
  * evaluates one policy with the offline evaluator (the same code path
  * CrossGuard semantics go through).
  */
-import { StackResource, UNKNOWN } from "../../platform/resources";
+import { StackResource, UNKNOWN } from "../../model/resources";
 import { GuardrailPolicy } from "../../policies/pack";
 import { evaluatePolicies, EvaluateOptions, PolicyReport, PolicyPackConfig } from "../../policies/offline";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import {
   dynamodbPointInTimeRecovery,
   encryptionAtRest,

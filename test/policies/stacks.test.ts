@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Environment, loadStackFile, PIPELINE_KINDS } from "../../environments";
-import { StackResource } from "../../platform/resources";
+import { StackResource } from "../../model/resources";
 import { synthesizeStack } from "../../platform/synth";
 import { evaluatePolicies, loadPolicyConfig, POLICY_NAMES, PolicyReport, violatedPolicies } from "../../policies/offline";
 

@@ -13,7 +13,7 @@ import { Parser } from "node-sql-parser";
 import { Environment, PipelineKind, loadStackFile } from "../../../environments";
 import { PlatformCore } from "../../../components/PlatformCore";
 import { PIPELINES } from "../../../components/registry";
-import { StackResource } from "../../../platform/resources";
+import { StackResource } from "../../../model/resources";
 import { all as ofType, loadEnv, PROJECT, REPO_ROOT } from "../../helpers/stacks";
 import { PlatformOutputs } from "../../../platform/program";
 

@@ -8,16 +8,15 @@
  * Secrets: a decrypted one (`--show-secrets`) becomes its value, an encrypted one `UNKNOWN`.
  * Pure: callers read the file and pass the parsed JSON in (or use {@link readResourceDocument}).
  */
+import { UserInputError } from "./errors";
 import * as path from "node:path";
 import { z } from "zod";
 import { parseJsonOr, readTextFileOr } from "./files";
 import { nameOfUrn, StackResource, UNKNOWN } from "./resources";
 
 /** A document that is not what it claims to be. `message` is one line naming the file, the field and the rule. */
-export class SourceError extends Error {
-  public override readonly name = "SourceError";
-  /** Exit code for command-line callers: 2 means "bad input". */
-  public readonly exitCode = 2;
+export class SourceError extends UserInputError {
+  public override readonly name: string = "SourceError";
 
   public constructor(
     message: string,

@@ -1,15 +1,15 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UNKNOWN } from "../../platform/resources";
-import { parsePreviewDocument, parseResourceDocument, parseStackExport, readResourceDocument, SourceError } from "../../platform/sources";
+import { UNKNOWN } from "../../model/resources";
+import { parsePreviewDocument, parseResourceDocument, parseStackExport, readResourceDocument, SourceError } from "../../model/sources";
 import { evaluatePolicies, loadPolicyConfig } from "../../policies/offline";
 
 const FIXTURES = path.resolve(__dirname, "..", "fixtures", "policies");
 const ROOT = path.resolve(__dirname, "..", "..");
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), "utf8")) as Record<string, unknown>;
 
-describe("platform/sources", () => {
+describe("model/sources", () => {
   describe("pulumi preview --json", () => {
     const resources = readResourceDocument(path.join(FIXTURES, "preview.json"));
 
