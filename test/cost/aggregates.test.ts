@@ -5,7 +5,8 @@
  */
 import { strict as assert } from "node:assert";
 import { aggregateWrites, AggregateWriteInputs } from "../../cost/usage/aggregates";
-import { quarantineLineBytes, recordsPerBatch } from "../../cost/usage/derive";
+import { recordsPerBatch } from "../../cost/usage/derivers/lambda";
+import { quarantineLineBytes } from "../../cost/usage/processor";
 import { ASSUMPTIONS, SECONDS, estimateStack } from "./stackApi";
 import { REGION, arn, limits, res, workload } from "./helpers";
 import { MEASURE_REGIONS, measureAggregateWru } from "./aggregatesMeasure";

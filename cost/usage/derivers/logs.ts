@@ -1,0 +1,75 @@
+/**
+ * CloudWatch Logs: what a log group ingests (Lambda functions logging to it,
+ * Glue jobs' continuous logs, Firehose delivery errors) and stores over its
+ * retention.
+ */
+import type { StackResource } from "../../../model/resources";
+import { DAYS_PER_MONTH, GB } from "../../constants";
+import { at, numAt, strAt } from "../../estimators/types";
+import { Amount, amount, sumAll, times, unbounded } from "../amount";
+import { ASSUMPTIONS } from "../assumptions";
+import type { UsageContext } from "../context";
+import { toDerived } from "../derived";
+import { T } from "../tokens";
+import { glueJobUsage } from "./glue";
+import type { Deriver } from "./types";
+
+/** GB a month each writer sends to the log group. */
+function writers(ctx: UsageContext, lg: StackResource): Amount[] {
+  return [...functionWriters(ctx, lg), ...glueWriters(ctx, lg), ...firehoseWriters(ctx, lg)];
+}
+
+/** Functions logging to it explicitly (loggingConfig.logGroup) or by the default name /aws/lambda/<function>. */
+function functionWriters(ctx: UsageContext, lg: StackResource): Amount[] {
+  const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
+  const out: Amount[] = [];
+  for (const fn of ctx.graph.ofType(T.lambda)) {
+    const explicit = ctx.graph.links(fn, at(fn.inputs, "loggingConfig.logGroup"), lg);
+    const fnName = strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name;
+    const implicit = at(fn.inputs, "loggingConfig.logGroup") === undefined && name === `/aws/lambda/${fnName}`;
+    if (explicit || implicit) out.push(times(ctx.lambda(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
+  }
+  return out;
+}
+
+/** Glue jobs' continuous logging: bytes per minute of run time. */
+function glueWriters(ctx: UsageContext, lg: StackResource): Amount[] {
+  const out: Amount[] = [];
+  for (const job of ctx.graph.ofType(T.glueJob)) {
+    if (!ctx.graph.links(job, at(job.inputs, "defaultArguments.--continuous-log-logGroup"), lg)) continue;
+    const d = toDerived(glueJobUsage(ctx, job));
+    const hours = d.expected.monthly_hours ?? 0;
+    const ceilingHours = "usage" in d.ceiling ? (d.ceiling.usage.monthly_hours ?? hours) : null;
+    const perHour = (ASSUMPTIONS.glueLogBytesPerMinute * 60) / GB;
+    out.push(amount(hours * perHour, ceilingHours === null ? null : ceilingHours * perHour, "its Glue job has no bound"));
+  }
+  return out;
+}
+
+/** Firehose delivery errors: logged per failed delivery (one per buffer flush at most); none expected. */
+function firehoseWriters(ctx: UsageContext, lg: StackResource): Amount[] {
+  const out: Amount[] = [];
+  for (const h of ctx.graph.ofType(T.firehose)) {
+    const logName =
+      at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
+      at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
+      at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName");
+    if (!ctx.graph.links(h, logName, lg)) continue;
+    const flushes = ctx.firehoseObjects(h);
+    out.push(amount(0, flushes.c === null ? null : (flushes.c * ASSUMPTIONS.logBytesPerDeliveryError) / GB, flushes.why));
+  }
+  return out;
+}
+
+export const logGroup: Deriver = {
+  derive(lg, ctx) {
+    const ws = writers(ctx, lg);
+    const ingest = ws.length > 0 ? sumAll(ws) : unbounded(0, "no writer in the stack bounds its ingestion");
+    const retention = numAt(lg.inputs, "retentionInDays") ?? 0;
+    const storage =
+      retention > 0
+        ? times(ingest, retention / DAYS_PER_MONTH)
+        : unbounded(ingest.e * ASSUMPTIONS.accumulationMonthsWhenNoExpiry, "logs never expire (no retentionInDays)");
+    return toDerived({ monthly_data_ingested_gb: ingest, storage_gb: storage });
+  },
+};

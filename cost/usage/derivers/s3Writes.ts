@@ -1,0 +1,141 @@
+/**
+ * What lands in a bucket, prefix by prefix: Firehose deliveries, objects and
+ * quarantine written by functions, batch files from outside the stack, Glue
+ * job outputs and Athena query results. Read by the S3 deriver (s3.ts).
+ */
+import type { StackResource } from "../../../model/resources";
+import { DAYS_PER_MONTH, MB, SECONDS_PER_MONTH } from "../../constants";
+import { hasFormatConversion } from "../../estimators/firehose";
+import { at, numAt, strAt } from "../../estimators/types";
+import { Amount, amount, times, unbounded } from "../amount";
+import { ASSUMPTIONS } from "../assumptions";
+import type { LambdaFlow, UsageContext } from "../context";
+import { quarantineLineBytes } from "../processor";
+import { EnvWriter, envWriters } from "../refs";
+import { T } from "../tokens";
+
+/** Bytes and objects landing under one S3 prefix. */
+export interface S3Write {
+  readonly prefix: string;
+  readonly bytes: Amount;
+  readonly objects: Amount;
+  readonly what: string;
+}
+
+const OUTSIDE = "files uploaded from outside the stack have no bound";
+
+export function bucketWrites(ctx: UsageContext, b: StackResource): S3Write[] {
+  return [...firehoseDeliveries(ctx, b), ...functionWrites(ctx, b), ...landingFiles(ctx, b), ...glueOutputs(ctx, b), ...athenaResults(ctx, b)];
+}
+
+/** The fixed part of an S3 prefix template (before the first `!{` expression). */
+function staticPrefix(p: string): string {
+  const i = p.indexOf("!{");
+  return i >= 0 ? p.slice(0, i) : p;
+}
+
+/** The key prefix of an s3:// URL. */
+function keyPrefix(url: string): string {
+  return url.replace(/^s3:\/\/[^/]+\/?/, "");
+}
+
+function firehoseDeliveries(ctx: UsageContext, b: StackResource): S3Write[] {
+  const writes: S3Write[] = [];
+  for (const h of ctx.graph.ofType(T.firehose)) {
+    const arn = at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
+    if (!ctx.graph.links(h, arn, b)) continue;
+    const src = ctx.firehoseSource(h);
+    const compressed = hasFormatConversion(h.inputs) || !["UNCOMPRESSED", undefined].includes(strAt(h.inputs, "extendedS3Configuration.compressionFormat"));
+    const ratio = compressed ? ASSUMPTIONS.compressedRatio : 1;
+    writes.push({
+      prefix: staticPrefix(strAt(h.inputs, "extendedS3Configuration.prefix") ?? strAt(h.inputs, "s3Configuration.prefix") ?? ""),
+      bytes: times(src.recordsPerSec, SECONDS_PER_MONTH * src.recordBytes * ratio),
+      objects: ctx.firehoseObjects(h),
+      what: `delivery from ${h.name}`,
+    });
+  }
+  return writes;
+}
+
+/** Functions naming the bucket in <STEM>_BUCKET: quarantine for batch consumers, one object per invocation otherwise. */
+function functionWrites(ctx: UsageContext, b: StackResource): S3Write[] {
+  return envWriters(ctx.graph, b).map((writer) => {
+    const stem = writer.variable.replace(/_(BUCKET|BUCKET_NAME)$/, "");
+    const prefix = typeof writer.vars[`${stem}_PREFIX`] === "string" ? (writer.vars[`${stem}_PREFIX`] as string) : "";
+    const f = ctx.lambda(writer.fn);
+    return f.batch
+      ? quarantine(writer, f, prefix)
+      : { prefix, bytes: times(f.invocations, ASSUMPTIONS.resultObjectBytes), objects: f.invocations, what: `objects written by ${writer.fn.name}` };
+  });
+}
+
+/**
+ * A validating consumer sets rejected records aside as ONE NDJSON object per invocation that has
+ * any (functions/stream-processor/quarantine.ts), split into parts above 5 MB. Expected: invocations
+ * x P(at least one of its R records rejected). Ceiling: every record rejected, one object per
+ * invocation plus one more part per 5 MB of body, never more than one per record.
+ */
+function quarantine(writer: EnvWriter, f: LambdaFlow, prefix: string): S3Write {
+  const recs = f.records;
+  const lineBytes = quarantineLineBytes(f.recordBytes);
+  const perInvocation = f.invocations.e > 0 ? recs.e / f.invocations.e : 0;
+  const withRejects = 1 - Math.pow(1 - ASSUMPTIONS.rejectedShare, perInvocation);
+  const ceilingBytes = recs.c === null ? null : recs.c * lineBytes;
+  const ceilingObjects =
+    recs.c === null || f.invocations.c === null || ceilingBytes === null ? null : Math.min(recs.c, f.invocations.c + ceilingBytes / ASSUMPTIONS.quarantinePartBytes);
+  return {
+    prefix,
+    bytes: amount(recs.e * ASSUMPTIONS.rejectedShare * lineBytes, ceilingBytes, recs.why),
+    objects: amount(f.invocations.e * withRejects, ceilingObjects, recs.why ?? f.invocations.why),
+    what: `records set aside by ${writer.fn.name}`,
+  };
+}
+
+/** Bytes a month of the workload's batch files (0 without a workload). */
+function landingBytes(ctx: UsageContext): number {
+  const w = ctx.workload;
+  return w ? w.batchFilesPerDay * w.batchFileMb * MB * DAYS_PER_MONTH : 0;
+}
+
+/** A landing zone: crawled by Glue or watched by bucket notifications, fed by the workload's batch files. */
+function landingFiles(ctx: UsageContext, b: StackResource): S3Write[] {
+  const g = ctx.graph;
+  const targets = (c: StackResource) => (at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? [];
+  const crawled = g.ofType(T.crawler).some((c) => targets(c).some((t) => g.links(c, t.path, b)));
+  const notified = g.ofType(T.notification).some((n) => g.links(n, n.inputs.bucket, b));
+  if (!crawled && !notified) return [];
+  const target = g.ofType(T.crawler).flatMap(targets).find((t) => g.refersTo(t.path, b));
+  const prefix = typeof target?.path === "string" ? keyPrefix(target.path) : "";
+  const files = ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0;
+  return [{ prefix, bytes: unbounded(landingBytes(ctx), OUTSIDE), objects: unbounded(files, OUTSIDE), what: "batch files landing" }];
+}
+
+/** Glue jobs writing to s3:// paths named in their arguments (not their temporary directory). */
+function glueOutputs(ctx: UsageContext, b: StackResource): S3Write[] {
+  const writes: S3Write[] = [];
+  for (const job of ctx.graph.ofType(T.glueJob)) {
+    const args = at(job.inputs, "defaultArguments");
+    if (!args || typeof args !== "object") continue;
+    for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
+      if (k === "--TempDir" || typeof v !== "string" || !v.startsWith("s3://") || !ctx.graph.refersTo(v, b)) continue;
+      const runs = ctx.glueRuns(job) ?? (ctx.limits ? ctx.limits.glue.runsPerDay * DAYS_PER_MONTH : 0);
+      const share = /REJECT|ERROR|QUARANTINE/i.test(k) ? ASSUMPTIONS.rejectedShare : ASSUMPTIONS.compressedRatio;
+      const perRun = runs > 0 ? (landingBytes(ctx) * share) / runs : 0;
+      const objects = unbounded(runs * (numAt(job.inputs, "numberOfWorkers") ?? 1), OUTSIDE);
+      writes.push({ prefix: keyPrefix(v), bytes: unbounded(perRun * runs, OUTSIDE), objects, what: `output of ${job.name} (${k})` });
+    }
+  }
+  return writes;
+}
+
+/** Athena workgroups whose results land in the bucket: one result object per query. */
+function athenaResults(ctx: UsageContext, b: StackResource): S3Write[] {
+  const writes: S3Write[] = [];
+  for (const wg of ctx.graph.ofType(T.workgroup)) {
+    const loc = strAt(wg.inputs, "configuration.resultConfiguration.outputLocation");
+    if (!ctx.graph.links(wg, loc, b)) continue;
+    const queries = ctx.athenaQueries(wg);
+    writes.push({ prefix: keyPrefix(loc!), bytes: times(queries, ASSUMPTIONS.resultObjectBytes), objects: queries, what: `query results of ${wg.name}` });
+  }
+  return writes;
+}
