@@ -38,7 +38,7 @@ export async function run(): Promise<Metric[]> {
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  const median = times[Math.floor(times.length / 2)]!;
+  const median = times[Math.floor(times.length / 2)];
   return [
     { metric: "cost.price_all_stacks_ms", value: Number(median.toFixed(3)), unit: "ms" },
     { metric: "cost.resources_priced", value: resources, unit: "resources" },

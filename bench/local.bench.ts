@@ -20,7 +20,7 @@ export async function e2eTransactionsPerSecond(stack = "prod", transactions = TR
   const now = Date.now();
   const lines = Array.from({ length: transactions }, (_, i) => {
     const tx = gen.transaction(now - 600_000 + Math.floor((i / transactions) * 600_000));
-    return i % 100 === 50 ? invalidRecord(INVALID_KINDS[(i / 100) % INVALID_KINDS.length | 0]!, tx, now, 102_400) : Buffer.from(JSON.stringify(tx));
+    return i % 100 === 50 ? invalidRecord(INVALID_KINDS[(i / 100) % INVALID_KINDS.length | 0], tx, now, 102_400) : Buffer.from(JSON.stringify(tx));
   });
   let last: Progress | undefined;
   const result = await runLocalPipeline({ environment, input: { kind: "lines", lines }, onProgress: (p) => (last = p), progressIntervalMs: 60_000 });

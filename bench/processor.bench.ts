@@ -75,7 +75,7 @@ export async function recordsPerSecond(): Promise<number> {
     }
   }
   rates.sort((a, b) => a - b);
-  return Math.round(rates[Math.floor(rates.length / 2)]!);
+  return Math.round(rates[Math.floor(rates.length / 2)]);
 }
 
 /** WRU per 1,000 valid transactions, measured from dynalite's ConsumedCapacity. */

@@ -1,5 +1,5 @@
 /**
- * P3, multi-step batch ETL (../shared/brief.md): exports of operational databases
+ * P3, multi-step batch ETL (docs/brief.md): exports of operational databases
  * land in an S3 RAW zone -> an S3-event-triggered Lambda (functions/file-check)
  * checks format, header, encoding and size and moves bad files to a quarantine
  * prefix with the reason -> Glue jobs clean/join/convert to Parquet (TRANSFORMED),

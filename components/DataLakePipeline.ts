@@ -1,5 +1,5 @@
 /**
- * P1, the serverless data lake (../shared/brief.md): batch files land raw in S3 ->
+ * P1, the serverless data lake (docs/brief.md): batch files land raw in S3 ->
  * a Glue crawler infers their schema into the Data Catalog -> a Glue ETL job
  * (PySpark, shipped as an asset) types, validates and writes curated Parquet ->
  * the curated table is catalogued by partition projection -> Athena answers SQL

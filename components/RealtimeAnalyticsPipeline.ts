@@ -1,5 +1,5 @@
 /**
- * The retailer's chosen design (../shared/brief.md):
+ * The retailer's chosen design (docs/brief.md):
  * Kinesis -> Lambda (validate, aggregate, detect spikes) -> DynamoDB (hot) and,
  * through Firehose, S3 Parquet history -> Glue catalog -> Athena -> QuickSight,
  * with a CloudWatch dashboard, alarms, spike alerts and a scheduled report.

@@ -1,5 +1,5 @@
 /**
- * P2, streaming into a warehouse (../shared/brief.md): application servers put
+ * P2, streaming into a warehouse (docs/brief.md): application servers put
  * events into Amazon Data Firehose (direct PUT, encrypted) -> an optional
  * transformation Lambda validates and flattens them -> Firehose stages gzip'd
  * batches in S3 and issues COPY into Amazon Redshift Serverless -> QuickSight

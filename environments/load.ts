@@ -16,7 +16,7 @@ export function listStackFiles(projectDir: string): { stack: string; file: strin
     .readdirSync(projectDir)
     .map((f) => /^Pulumi\.(.+)\.ya?ml$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ stack: m[1]!, file: path.join(projectDir, m[0]) }))
+    .map((m) => ({ stack: m[1], file: path.join(projectDir, m[0]) }))
     .sort((a, b) => a.stack.localeCompare(b.stack));
 }
 
@@ -37,7 +37,7 @@ export function loadStackFile(file: string, project: string): Environment {
   if (config === undefined || config === null || typeof config !== "object" || Array.isArray(config)) {
     throw new ConfigError(`${base}: config must be a map of keys (got ${JSON.stringify(config ?? null)})`, base);
   }
-  return parseEnvironment({ stack: match[1]!, project, file: base, config: config as Record<string, unknown> });
+  return parseEnvironment({ stack: match[1], project, file: base, config: config as Record<string, unknown> });
 }
 
 /** The running stack's environment, read from the Pulumi engine's config. */

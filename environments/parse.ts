@@ -33,7 +33,7 @@ export function parseEnvironment(raw: RawStackConfig): Environment {
   const region = AwsRegionSchema.safeParse(raw.config["aws:region"]);
   if (!region.success) {
     const got = raw.config["aws:region"];
-    problems.push(got === undefined ? "aws:region is required (got nothing)" : `aws:region ${region.error.issues[0]!.message} (got ${show(got)})`);
+    problems.push(got === undefined ? "aws:region is required (got nothing)" : `aws:region ${region.error.issues[0].message} (got ${show(got)})`);
   }
   const parsed = PlatformConfigSchema.safeParse(platform);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => describeIssue(issue, platform)));

@@ -47,11 +47,12 @@ export function budgetOfStack(resources: readonly BudgetCandidate[]): BudgetOfSt
   const problems: string[] = [];
   for (const b of resources.filter((r) => r.type === BUDGET_TYPE)) {
     const fields = { budgetType: b.inputs["budgetType"] ?? "COST", timeUnit: b.inputs["timeUnit"] ?? "MONTHLY", limitUnit: b.inputs["limitUnit"] ?? "USD", limitAmount: b.inputs["limitAmount"] };
+    const shown = (v: unknown) => (typeof v === "string" ? v : JSON.stringify(v));
     const unknown = Object.entries(fields).find(([, v]) => containsUnknown(v));
     if (unknown) return { problems, unknown: `${b.name}.${unknown[0]} is not known during preview` };
-    const months = MONTHS_PER_TIME_UNIT[String(fields.timeUnit)];
+    const months = typeof fields.timeUnit === "string" ? MONTHS_PER_TIME_UNIT[fields.timeUnit] : undefined;
     if (fields.budgetType !== "COST" || fields.limitUnit !== "USD" || months === undefined) {
-      problems.push(`${b.name} must be a COST budget in USD with timeUnit MONTHLY, QUARTERLY or ANNUALLY (got ${String(fields.budgetType)}, ${String(fields.limitUnit)}, ${String(fields.timeUnit)})`);
+      problems.push(`${b.name} must be a COST budget in USD with timeUnit MONTHLY, QUARTERLY or ANNUALLY (got ${shown(fields.budgetType)}, ${shown(fields.limitUnit)}, ${shown(fields.timeUnit)})`);
       continue;
     }
     const amount = typeof fields.limitAmount === "number" || typeof fields.limitAmount === "string" ? Number(fields.limitAmount) : NaN;

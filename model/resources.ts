@@ -1,7 +1,7 @@
 /**
  * The one shape every offline tool (cost engine, policy evaluator, CLI) reads:
  * a resource as Pulumi's engine sees it. It comes from our program under mocks,
- * from `pulumi preview --json` or from `pulumi stack export` (see ../shared/brief.md).
+ * from `pulumi preview --json` or from `pulumi stack export` (see docs/brief.md).
  */
 
 /** Pulumi's marker for a value not yet known during a preview. */

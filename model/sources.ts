@@ -1,6 +1,6 @@
 /**
  * Parsers for the Pulumi JSON documents the offline tools read (shapes in
- * ../shared/brief.md), each to the shared {@link StackResource} list:
+ * docs/brief.md), each to the shared {@link StackResource} list:
  * - `pulumi preview --json`: the resources the stack will hold after the
  *   update (each step's `newState`); delete steps are dropped; preview
  *   unknowns (`UNKNOWN`) are kept as they are, for the policies to report;
@@ -114,7 +114,7 @@ function isComponentLike(s: ResourceState): boolean {
 /** Resources of a `pulumi preview --json` document, in step order, one per URN. */
 export function parsePreviewDocument(doc: unknown, file = "preview.json"): StackResource[] {
   const parsed = PreviewSchema.safeParse(doc);
-  if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]!), file);
+  if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]), file);
   const seen = new Map<string, StackResource>();
   parsed.data.steps.forEach((step, i) => {
     if (DROPPED_OPS.includes(step.op)) return;
@@ -129,7 +129,7 @@ export function parsePreviewDocument(doc: unknown, file = "preview.json"): Stack
 /** Resources of a `pulumi stack export` document (pending deletions dropped). */
 export function parseStackExport(doc: unknown, file = "stack.json"): StackResource[] {
   const parsed = ExportSchema.safeParse(doc);
-  if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]!), file);
+  if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]), file);
   return parsed.data.deployment.resources.filter((r) => r.delete !== true).map(toResource);
 }
 

@@ -33,7 +33,7 @@ const short = (s: string) => createHash("sha256").update(s).digest("hex").slice(
 function physicalName(args: pulumi.runtime.MockResourceArgs): string {
   const i = args.inputs as Record<string, unknown>;
   for (const key of ["name", "bucket", "functionName", "streamName", "tableName", "dashboardName", "workgroupName", "namespaceName"]) {
-    if (typeof i[key] === "string" && i[key] !== "") return i[key] as string;
+    if (typeof i[key] === "string" && i[key] !== "") return i[key];
   }
   return `${args.name}-${short(args.type + args.name)}`;
 }
@@ -85,11 +85,11 @@ export function mockArn(type: string, name: string, region: string): string {
 
 /** Outputs of a mocked resource: its inputs plus the computed attributes other resources reference. */
 export function mockResourceState(args: pulumi.runtime.MockResourceArgs, region: string): { id: string; state: Record<string, unknown> } {
-  if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-provider-id`, state: args.inputs };
+  const i = args.inputs as Record<string, unknown>;
+  if (args.type.startsWith("pulumi:providers:")) return { id: `${args.name}-provider-id`, state: i };
   const name = physicalName(args);
   const arn = mockArn(args.type, name, region);
-  const i = args.inputs as Record<string, unknown>;
-  const state: Record<string, unknown> = { ...args.inputs, arn, name, id: name };
+  const state: Record<string, unknown> = { ...i, arn, name, id: name };
   switch (args.type) {
     case "aws:s3/bucket:Bucket":
       Object.assign(state, { bucket: name, bucketDomainName: `${name}.s3.amazonaws.com`, bucketRegionalDomainName: `${name}.s3.${region}.amazonaws.com` });
@@ -111,7 +111,7 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, region:
       break;
     case "awsx:ec2:Vpc": {
       // The awsx VPC is a remote component: the mock stands in for its provider and answers its outputs.
-      const azs = typeof i["numberOfAvailabilityZones"] === "number" ? (i["numberOfAvailabilityZones"] as number) : 3;
+      const azs = typeof i["numberOfAvailabilityZones"] === "number" ? (i["numberOfAvailabilityZones"]) : 3;
       const specs = (Array.isArray(i["subnetSpecs"]) ? (i["subnetSpecs"] as { type: string }[]) : [{ type: "Private" }, { type: "Public" }]).map((x) => x.type);
       // The same rule awsx's provider applies (ec2/vpc validateNatGatewayStrategy).
       const strategy = (i["natGateways"] as { strategy?: string } | undefined)?.strategy ?? "OnePerAz";

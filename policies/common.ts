@@ -154,7 +154,9 @@ export interface IamStatement {
   readonly resources: readonly string[];
 }
 
-const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map((x) => text(x)) : [text(v)]);
+/** A policy document field as text (JSON for anything that is not a string). */
+const text = (v: unknown): string => (typeof v === "string" ? v : JSON.stringify(v));
 
 /** The statements of a policy document given as JSON text or an object; `undefined` when unreadable. */
 export function iamStatements(document: unknown): IamStatement[] | undefined {
@@ -164,7 +166,7 @@ export function iamStatements(document: unknown): IamStatement[] | undefined {
   const list = Array.isArray(raw) ? raw : raw !== undefined ? [raw] : [];
   return list.map((s: Record<string, unknown>) => ({
     ...(typeof s["Sid"] === "string" ? { sid: s["Sid"] } : {}),
-    effect: String(s["Effect"] ?? "Allow"),
+    effect: text(s["Effect"] ?? "Allow"),
     actions: asList(s["Action"] ?? s["NotAction"]),
     notAction: s["NotAction"] !== undefined,
     resources: asList(s["Resource"] ?? s["NotResource"]),

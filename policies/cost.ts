@@ -146,14 +146,14 @@ function estimate(args: StackValidationArgs, report: ReportViolation, engine: ()
 function parseOption<T>(key: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } } }, value: unknown): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = parsed.error.issues[0];
   throw new Error(`policy config ${key}.${issue.path.map(String).join(".")} ${issue.message}`);
 }
 
 /** Unpriceable resources make the expected cost a lower bound: a pass cannot be proven. */
 function unpricedNote(cost: StackCost): string | undefined {
   if (cost.cannotPrice.length === 0) return undefined;
-  const first = cost.cannotPrice[0]!;
+  const first = cost.cannotPrice[0];
   const more = cost.cannotPrice.length > 1 ? ` and ${cost.cannotPrice.length - 1} more` : "";
   return `${first.urn} cannot be priced (${first.reason})${more}`;
 }

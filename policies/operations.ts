@@ -27,13 +27,15 @@ export const logGroupRetention: StackValidationPolicy = {
     const cfg = args.getConfig<LogRetentionConfig>();
     const groups = resourcesOfType(args.resources, LOG_GROUP);
     checkEach(groups, report, (g) => {
-      const days = g.props["retentionInDays"];
+      const days = peek(g.props, "retentionInDays");
       if (typeof days !== "number" || days <= 0) report(`Log group ${g.name} must set retentionInDays (${cfg.minRetentionDays} to ${cfg.maxRetentionDays} days; the default keeps logs forever).`, g.urn);
       else if (days < cfg.minRetentionDays || days > cfg.maxRetentionDays) report(`Log group ${g.name} retentionInDays must be from ${cfg.minRetentionDays} to ${cfg.maxRetentionDays} (got ${days}).`, g.urn);
     });
     const groupNames = new Set(groups.map((g) => peek(g.props, "name")).filter((n): n is string => typeof n === "string"));
     checkEach(resourcesOfType(args.resources, "aws:lambda/function:Function"), report, (fn) => {
-      const target = fn.props["loggingConfig"]?.["logGroup"] ?? (typeof fn.props["name"] === "string" ? `/aws/lambda/${fn.props["name"]}` : undefined);
+      const configured = peek(fn.props, "loggingConfig", "logGroup");
+      const name = peek(fn.props, "name");
+      const target = typeof configured === "string" ? configured : typeof name === "string" ? `/aws/lambda/${name}` : undefined;
       const managed = target !== undefined && (groupNames.has(target) || groups.some((g) => fn.dependencies.some((d) => d.urn === g.urn) && peek(g.props, "name") === undefined));
       if (!managed) report(`Lambda function ${fn.name} must log to a log group this stack manages (loggingConfig.logGroup naming an aws.cloudwatch.LogGroup with a retention).`, fn.urn);
     });

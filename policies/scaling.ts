@@ -35,7 +35,7 @@ export const kinesisStreamBounded: StackValidationPolicy = {
     const alarms = resourcesOfType(args.resources, "aws:cloudwatch/metricAlarm:MetricAlarm");
     checkEach(resourcesOfType(args.resources, "aws:kinesis/stream:Stream"), report, (stream) => {
       const p = stream.props;
-      const mode = p["streamModeDetails"]?.["streamMode"] ?? "PROVISIONED";
+      const mode = peek(p, "streamModeDetails", "streamMode") ?? "PROVISIONED";
       if (mode === "ON_DEMAND") {
         if (!cfg.allowOnDemand) {
           report(`Kinesis stream ${stream.name} must be PROVISIONED with at most ${cfg.maxShards} shards (on-demand is not allowed in this environment).`, stream.urn);
@@ -138,7 +138,7 @@ export const dynamodbThroughputBounded: StackValidationPolicy = {
       const p = table.props;
       if ((p["billingMode"] ?? "PROVISIONED") === "PAY_PER_REQUEST") {
         for (const [dim, max] of [["Read", cfg.maxReadRequestUnits], ["Write", cfg.maxWriteRequestUnits]] as const) {
-          const units = num(p["onDemandThroughput"]?.[`max${dim}RequestUnits`]);
+          const units = num(peek(p, "onDemandThroughput", `max${dim}RequestUnits`));
           if (units === undefined || units < 1) report(`DynamoDB table ${table.name} is on-demand and must set onDemandThroughput.max${dim}RequestUnits (at most ${max}).`, table.urn);
           else if (units > max) report(`DynamoDB table ${table.name} onDemandThroughput.max${dim}RequestUnits must be at most ${max} (got ${units}).`, table.urn);
         }
@@ -146,7 +146,7 @@ export const dynamodbThroughputBounded: StackValidationPolicy = {
       }
       const scaling = referrers(args.resources, table, ["aws:appautoscaling/target:Target"], "resourceId").filter((t) => targets.includes(t));
       for (const dim of ["Read", "Write"] as const) {
-        const target = scaling.find((t) => String(peek(t.props, "scalableDimension") ?? "").endsWith(`${dim}CapacityUnits`) && String(peek(t.props, "scalableDimension")).startsWith("dynamodb:table:"));
+        const target = scaling.find((t) => isDimension(peek(t.props, "scalableDimension"), dim));
         const capacity = target ? num(peek(target.props, "maxCapacity")) : num(p[`${dim.toLowerCase()}Capacity`]);
         const what = target ? `autoscaling maxCapacity (${target.name})` : `${dim.toLowerCase()}Capacity`;
         if (capacity === undefined) report(`DynamoDB table ${table.name} is provisioned and must set ${dim.toLowerCase()}Capacity or an autoscaling target with maxCapacity (at most ${cfg.maxProvisionedCapacity}).`, table.urn);
@@ -265,3 +265,8 @@ export const scalingPolicies = [
   redshiftServerlessBounded,
   athenaWorkgroupBounded,
 ];
+
+/** True for the DynamoDB table dimension `dynamodb:table:<dim>CapacityUnits`. */
+function isDimension(value: unknown, dim: "Read" | "Write"): boolean {
+  return typeof value === "string" && value.startsWith("dynamodb:table:") && value.endsWith(`${dim}CapacityUnits`);
+}

@@ -54,8 +54,10 @@ export const s3Encryption = bucketPolicy(
       "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
     ]);
     const rules: unknown[] = configs.flatMap((c) => (Array.isArray(c.props["rules"]) ? (c.props["rules"] as unknown[]) : []));
-    const inline = bucket.props["serverSideEncryptionConfiguration"];
-    if (inline) rules.push(...((inline["rules"] as unknown[] | undefined) ?? (inline["rule"] ? [inline["rule"]] : [])));
+    const inlineRules = peek(bucket.props, "serverSideEncryptionConfiguration", "rules");
+    const inlineRule = peek(bucket.props, "serverSideEncryptionConfiguration", "rule");
+    if (Array.isArray(inlineRules)) rules.push(...(inlineRules as unknown[]));
+    else if (inlineRule !== undefined) rules.push(inlineRule);
     const algorithms = rules.map((r) => peek(r, "applyServerSideEncryptionByDefault", "sseAlgorithm")).filter((a): a is string => typeof a === "string");
     if (algorithms.length === 0) report(`S3 bucket ${bucket.name} must have default server-side encryption (${allowed.join(" or ")}).`, bucket.urn);
     else if (!algorithms.some((a) => allowed.includes(a))) report(`S3 bucket ${bucket.name} encryption must use ${allowed.join(" or ")} (got ${algorithms.join(", ")}).`, bucket.urn);
@@ -136,7 +138,7 @@ function iamDocumentPolicy(name: string, description: string, check: (args: Reso
 }
 
 function eachStatement(args: ResourceValidationArgs, report: ReportViolation, fn: (s: IamStatement, label: string) => void): void {
-  for (const doc of IAM_POLICY_DOCUMENTS[args.type]!(args.props)) {
+  for (const doc of IAM_POLICY_DOCUMENTS[args.type](args.props)) {
     const statements = iamStatements(doc);
     if (statements === undefined) {
       reportCannotVerify(report, args.urn, `${args.name} policy document is not readable JSON`);

@@ -27,7 +27,7 @@ export function providerDefaultTags(provider: { props: Record<string, unknown> }
 }
 
 function ownTags(r: PolicyResource): TagMap | "unknown" {
-  const raw = unwrapProxy(r.props)["tags"];
+  const raw: unknown = unwrapProxy(r.props)["tags"];
   if (isUnknown(raw)) return "unknown";
   const tags = jsonOrObject(raw);
   return tags !== null && typeof tags === "object" ? (tags as TagMap) : {};

@@ -55,7 +55,7 @@ describe("index.ts: the Pulumi program", () => {
       () => runProgram("dev", config, types),
       (err: unknown) => {
         assert.ok(err instanceof pulumi.RunError, `a RunError prints without a stack trace (got ${String(err)})`);
-        assert.equal((err as Error).message, "Pulumi.dev.yaml: platform:budget.monthlyUsd must be a positive number (got -5)");
+        assert.equal((err).message, "Pulumi.dev.yaml: platform:budget.monthlyUsd must be a positive number (got -5)");
         return true;
       },
     );

@@ -141,14 +141,14 @@ export function readWorkloadFile(file: string, shown: string): { workload: Workl
   let needs: Needs | undefined;
   if ("workload" in doc) {
     const outer = ProfileFileSchema.safeParse(doc);
-    if (!outer.success) throw new CliError(`${shown}: ${issueLine(outer.error.issues[0]!, doc)}`);
+    if (!outer.success) throw new CliError(`${shown}: ${issueLine(outer.error.issues[0], doc)}`);
     workloadDoc = outer.data.workload;
     needs = outer.data.needs;
   }
   const parsed = WorkloadSchema.safeParse(workloadDoc);
   if (!parsed.success) {
     const prefix = "workload" in doc ? ["workload"] : [];
-    throw new CliError(`${shown}: ${issueLine({ ...parsed.error.issues[0]!, path: [...prefix, ...parsed.error.issues[0]!.path] }, doc)}`);
+    throw new CliError(`${shown}: ${issueLine({ ...parsed.error.issues[0], path: [...prefix, ...parsed.error.issues[0].path] }, doc)}`);
   }
   return { workload: parsed.data, ...(needs ? { needs } : {}) };
 }

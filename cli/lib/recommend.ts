@@ -19,7 +19,7 @@ export const NeedsSchema = z.strictObject({
 });
 export type Needs = z.infer<typeof NeedsSchema>;
 
-/** The retailer's needs (../shared/brief.md): every transaction analysed as it happens, live dashboards. */
+/** The retailer's needs (docs/brief.md): every transaction analysed as it happens, live dashboards. */
 export const BRIEF_NEEDS: Needs = { latency: "seconds", sources: "events", analysis: "live" };
 
 export interface Candidate {
@@ -85,7 +85,7 @@ export function assess(c: Candidate, w: Workload, needs: Needs): Assessment {
 export function recommend(candidates: readonly Candidate[], w: Workload, needs: Needs): { kind: string; reasons: string[]; assessments: Assessment[] } | null {
   const assessments = candidates.map((c) => assess(c, w, needs));
   const ranked = candidates
-    .map((c, i) => ({ c, a: assessments[i]! }))
+    .map((c, i) => ({ c, a: assessments[i] }))
     .filter((x) => !x.a.excluded)
     .sort((x, y) => y.a.score - x.a.score || x.c.expectedMonthlyUsd - y.c.expectedMonthlyUsd || (x.c.ceilingMonthlyUsd ?? Infinity) - (y.c.ceilingMonthlyUsd ?? Infinity));
   const best = ranked[0];

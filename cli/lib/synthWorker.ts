@@ -26,7 +26,7 @@ async function main(dir: string): Promise<void> {
       const { resources } = await synth.synthesizeStack(env);
       out.push({ stack, env, resources });
     } catch (err) {
-      out.push({ stack, error: err instanceof Error ? err.message.split("\n")[0]! : String(err) });
+      out.push({ stack, error: err instanceof Error ? err.message.split("\n")[0] : String(err) });
     }
   }
   process.stdout.write(JSON.stringify({ stacks: out }, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v)));

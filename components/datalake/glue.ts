@@ -59,7 +59,7 @@ export function runsPerDayOf(expression: string | undefined): number {
     if (field === "*") return range;
     return 1;
   };
-  return count(m[2]!, 24) * (m[1] === "0" ? 1 : count(m[1]!, 60));
+  return count(m[2], 24) * (m[1] === "0" ? 1 : count(m[1], 60));
 }
 
 /** A Glue security configuration: S3 output, CloudWatch logs and job bookmarks under the platform key. */

@@ -36,7 +36,7 @@ export function policyDocument(statements: readonly Statement[]): pulumi.Output<
           ...(s.sid ? { Sid: s.sid } : {}),
           Effect: s.effect ?? "Allow",
           Action: [...s.actions],
-          Resource: resolved[i]!.length === 1 ? resolved[i]![0] : resolved[i],
+          Resource: resolved[i].length === 1 ? resolved[i][0] : resolved[i],
           ...(s.condition ? { Condition: s.condition } : {}),
         })),
       }),

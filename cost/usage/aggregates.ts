@@ -53,7 +53,7 @@ function zipf(n: number, s: number): Float64Array {
     p = new Float64Array(n);
     let sum = 0;
     for (let k = 0; k < n; k++) sum += p[k] = 1 / Math.pow(k + 1, s);
-    for (let k = 0; k < n; k++) p[k]! /= sum;
+    for (let k = 0; k < n; k++) p[k] /= sum;
     zipfCache.set(key, p);
   }
   return p;
@@ -64,7 +64,7 @@ export function distinctProducts(lines: number, products: number, zipfExponent: 
   if (lines <= 0) return 0;
   const p = zipf(products, zipfExponent);
   let d = 0;
-  for (let k = 0; k < p.length; k++) d += 1 - Math.exp(-lines * p[k]!);
+  for (let k = 0; k < p.length; k++) d += 1 - Math.exp(-lines * p[k]);
   return d;
 }
 

@@ -44,7 +44,7 @@ export function parseUsageFile(text: string, file = "usage file"): UsageFile {
   const doc = parseYamlOr(text, file, (message) => new UsageFileError(message, file));
   const parsed = UsageFileSchema.safeParse(doc ?? {});
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
+    const issue = parsed.error.issues[0];
     const where = issue.path.map(String).join(".");
     throw new UsageFileError(`${file}: ${where ? `${where} ` : ""}${issue.code === "unrecognized_keys" ? `has unknown key(s) ${(issue as { keys?: string[] }).keys?.join(", ")}` : issue.message}`, file);
   }

@@ -13,14 +13,14 @@ export function monthlyRuns(expression: string | undefined): number | undefined 
   const e = expression.trim();
   const rate = /^rate\(\s*(\d+)\s+([a-z]+)\s*\)$/i.exec(e);
   if (rate) {
-    const seconds = UNIT_SECONDS[rate[2]!.toLowerCase()];
+    const seconds = UNIT_SECONDS[rate[2].toLowerCase()];
     const n = Number(rate[1]);
     return seconds && n > 0 ? SECONDS_PER_MONTH / (n * seconds) : undefined;
   }
   if (/^at\(/i.test(e)) return 0;
   const cron = /^cron\((.*)\)$/i.exec(e);
   if (!cron) return undefined;
-  const f = cron[1]!.trim().split(/\s+/);
+  const f = cron[1].trim().split(/\s+/);
   if (f.length < 5) return undefined;
   const [min, hour, dom, month, dow] = f as [string, string, string, string, string];
   const minutes = count(min, 0, 59);
@@ -51,7 +51,7 @@ function count(field: string, lo: number, hi: number): number | undefined {
       total += Math.floor((hi - lo) / step) + 1;
       continue;
     }
-    const start = value(m[1]!);
+    const start = value(m[1]);
     const end = m[2] ? value(m[2]) : m[3] ? hi : start;
     if (start === undefined || end === undefined || end < start) return undefined;
     total += Math.floor((end - start) / step) + 1;

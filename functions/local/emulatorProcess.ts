@@ -9,9 +9,9 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import dynalite = require("dynalite");
-import kinesalite = require("kinesalite");
-import S3rver = require("s3rver");
+import dynalite from "dynalite";
+import kinesalite from "kinesalite";
+import S3rver from "s3rver";
 
 async function main(): Promise<void> {
   const kind = process.argv[2];

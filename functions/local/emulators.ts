@@ -13,9 +13,9 @@ import { CreateTableCommand, DynamoDBClient, UpdateTimeToLiveCommand } from "@aw
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from "@aws-sdk/client-kinesis";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
-import dynalite = require("dynalite");
-import kinesalite = require("kinesalite");
-import S3rver = require("s3rver");
+import dynalite from "dynalite";
+import kinesalite from "kinesalite";
+import S3rver from "s3rver";
 
 const HOST = "127.0.0.1";
 const REGION = "us-east-1";

@@ -28,7 +28,7 @@ export function zipfSampler(n: number, s: number, random: () => number): () => n
     let hi = n - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (cdf[mid]! < u) lo = mid + 1;
+      if (cdf[mid] < u) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -78,18 +78,18 @@ export class TrafficGenerator {
   /** One valid transaction at `occurredAtMs`; with `spike`, that product is added with probability `spike.share`. */
   public transaction(occurredAtMs: number, spike?: { readonly rank: number; readonly share: number }): TransactionJson {
     const r = this.random;
-    const region = this.options.regions[Math.floor(r() * this.options.regions.length)]!;
-    const currency = this.options.currencies[Math.floor(r() * this.options.currencies.length)]!;
+    const region = this.options.regions[Math.floor(r() * this.options.regions.length)];
+    const currency = this.options.currencies[Math.floor(r() * this.options.currencies.length)];
     const lines = 1 + Math.floor(r() * r() * 4);
     const items: TransactionJson["items"] = [];
     for (let i = 0; i < lines; i++) {
       const rank = spike && i === 0 && r() < spike.share ? spike.rank : this.pick();
-      items.push({ productId: productId(rank), category: CATEGORIES[rank % CATEGORIES.length]!, unitPrice: this.prices[rank]!, quantity: 1 + Math.floor(r() * r() * 5) });
+      items.push({ productId: productId(rank), category: CATEGORIES[rank % CATEGORIES.length], unitPrice: this.prices[rank], quantity: 1 + Math.floor(r() * r() * 5) });
     }
     const total = Math.round(items.reduce((s, it) => s + it.unitPrice * it.quantity, 0) * 100) / 100;
     const n = this.counter++;
     const countries = COUNTRIES[region] ?? ["FR"];
-    const customer: TransactionJson["customer"] = { id: `C${Math.floor(r() * 50_000)}`, country: countries[Math.floor(r() * countries.length)]! };
+    const customer: TransactionJson["customer"] = { id: `C${Math.floor(r() * 50_000)}`, country: countries[Math.floor(r() * countries.length)] };
     if (r() < 0.7) customer.email = `${customer.id.toLowerCase()}@example.com`;
     return {
       transactionId: `T${this.options.seed}-${n}`,
@@ -121,10 +121,10 @@ export function invalidRecord(rule: RejectionRule, base: TransactionJson, nowMs:
       delete (tx as Partial<TransactionJson>).transactionId;
       break;
     case "wrong-type":
-      (tx.items[0] as unknown as Record<string, unknown>).unitPrice = String(tx.items[0]!.unitPrice);
+      (tx.items[0] as unknown as Record<string, unknown>).unitPrice = String(tx.items[0].unitPrice);
       break;
     case "invalid-value":
-      tx.items[0]!.quantity = 0;
+      tx.items[0].quantity = 0;
       break;
     case "invalid-email":
       tx.customer.email = `${tx.customer.id}.example.com`;

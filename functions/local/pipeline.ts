@@ -121,9 +121,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
     const config = processorConfigFor(env);
     const spikes: SpikeDetail[] = [];
     const events = {
-      send: (async (command: unknown) => {
+      send: ((command: unknown) => {
         if (command instanceof PutEventsCommand) for (const e of command.input.Entries ?? []) spikes.push(JSON.parse(e.Detail ?? "{}") as SpikeDetail);
-        return { FailedEntryCount: 0, Entries: [{ EventId: `local-${spikes.length}` }] };
+        return Promise.resolve({ FailedEntryCount: 0, Entries: [{ EventId: `local-${spikes.length}` }] });
       }) as unknown as ProcessorDeps["events"]["send"],
     };
     const faults = options.faults;
@@ -133,9 +133,9 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
     const countUnits = (batch: readonly StreamRecord[], statuses: readonly { sequenceNumber: string; status: string }[]) => {
       if (!options.onProgress) return;
       for (let i = 0; i < batch.length; i++) {
-        const key = `${batch[i]!.shardId}/${batch[i]!.sequenceNumber}`;
+        const key = `${batch[i].shardId}/${batch[i].sequenceNumber}`;
         if (statuses[i]?.status !== "valid" || outcomes.has(key)) continue;
-        const tx = JSON.parse(Buffer.from(batch[i]!.data).toString("utf8")) as { items: { productId: string; quantity: number }[] };
+        const tx = JSON.parse(Buffer.from(batch[i].data).toString("utf8")) as { items: { productId: string; quantity: number }[] };
         for (const it of tx.items) unitsByProduct.set(it.productId, (unitsByProduct.get(it.productId) ?? 0) + it.quantity);
       }
     };
@@ -196,8 +196,8 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
         config,
         dynamo: faults ? throttlingDynamo(dynamo, faults.throttleRate, random) : dynamo,
         s3,
-        events: events as ProcessorDeps["events"],
-        hashKey: async () => LOCAL_HASH_KEY,
+        events: events,
+        hashKey: () => Promise.resolve(LOCAL_HASH_KEY),
         recent: new RecentIds(config.dedupCacheSize),
         baselines: new BaselineCache(),
       };
@@ -256,7 +256,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
 /** The partition key: the transactionId when the line has one (keeps a transaction's duplicates on one shard). */
 function partitionKeyOf(data: Buffer, i: number): string {
   const m = /"transactionId"\s*:\s*"([^"]{1,200})"/.exec(data.subarray(0, 400).toString("latin1"));
-  return m ? m[1]! : `line-${i}`;
+  return m ? m[1] : `line-${i}`;
 }
 
 function topProducts(units: ReadonlyMap<string, number>, n: number): { productId: string; units: number }[] {
@@ -316,7 +316,7 @@ export async function scanAggregates(dynamo: Pick<DynamoDBClient, "send">, table
     const page = await dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
       if (!item.sk?.S?.startsWith("b")) continue;
-      const [region, minute] = item.pk!.S!.split("#") as [string, string];
+      const [region, minute] = item.pk.S!.split("#") as [string, string];
       const plain: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(item)) if (v.N !== undefined) plain[k] = v.N;
       for (const p of productsOfItem(plain)) out.push({ minute, productId: p.productId, region, units: p.units, revenue: p.revenueCents / 100, orders: p.orders });
@@ -343,7 +343,7 @@ export async function readQuarantined(s3: Pick<S3Client, "send">, bucket: string
       bodies.push(...got);
     }
     if (!page.IsTruncated || contents.length === 0) break;
-    startAfter = contents[contents.length - 1]!.Key;
+    startAfter = contents[contents.length - 1].Key;
   }
   return readQuarantine(bodies);
 }

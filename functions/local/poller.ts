@@ -130,10 +130,10 @@ export class ShardPoller<T extends { readonly sequenceNumber: string; readonly a
     this.state = decision.state;
     if (decision.advance > 0) {
       const done = this.buffer.splice(0, decision.advance);
-      this.checkpoint = done[done.length - 1]!.sequenceNumber;
+      this.checkpoint = done[done.length - 1].sequenceNumber;
       this.stats.checkpointed += decision.advance - decision.discarded;
       this.stats.discarded += decision.discarded;
-      this.stats.lastArrivalMs = done[done.length - 1]!.arrivalMs;
+      this.stats.lastArrivalMs = done[done.length - 1].arrivalMs;
       this.waitingSince = this.buffer.length > 0 ? now : undefined;
     }
     return true;

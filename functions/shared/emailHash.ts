@@ -22,9 +22,9 @@ function replaceAddresses(text: string, replace: (address: string) => string): s
   let copied = 0;
   for (let at = text.indexOf("@"); at !== -1; at = text.indexOf("@", at + 1)) {
     let start = at;
-    while (start > copied && at - start < 64 && !NOT_IN_ADDRESS.has(text[start - 1]!)) start--;
+    while (start > copied && at - start < 64 && !NOT_IN_ADDRESS.has(text[start - 1])) start--;
     let end = at + 1;
-    while (end < text.length && end - at <= 255 && !NOT_IN_ADDRESS.has(text[end]!)) end++;
+    while (end < text.length && end - at <= 255 && !NOT_IN_ADDRESS.has(text[end])) end++;
     if (start === at || end === at + 1) continue;
     out += text.slice(copied, start) + replace(text.slice(start, end));
     copied = end;

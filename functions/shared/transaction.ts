@@ -1,5 +1,5 @@
 /**
- * The transaction event contract (see the brief), as a zod schema. The
+ * The transaction event contract (docs/brief.md), as a zod schema. The
  * environment-dependent rules (region, currency, clock, price consistency)
  * are checked after the schema by {@link validateRecord}.
  */
@@ -17,8 +17,8 @@ const EmailSchema = z.email();
 
 /** The patterns behind the schema, shared with the fast path of the validator. */
 export const PATTERNS = {
-  occurredAt: OccurredAtSchema._zod.pattern!,
-  email: EmailSchema._zod.pattern!,
+  occurredAt: OccurredAtSchema._zod.pattern,
+  email: EmailSchema._zod.pattern,
   country: /^[A-Z]{2}$/,
   currency: /^[A-Z]{3}$/,
 } as const;

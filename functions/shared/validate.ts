@@ -61,7 +61,7 @@ export function validateTransaction(json: unknown, ctx: ValidationContext): Verd
     tx = json;
   } else {
     const parsed = TransactionSchema.safeParse(json);
-    if (!parsed.success) return fromZodIssue(parsed.error.issues[0]!, json);
+    if (!parsed.success) return fromZodIssue(parsed.error.issues[0], json);
     tx = parsed.data;
   }
   if (!ctx.regions.has(tx.region)) {

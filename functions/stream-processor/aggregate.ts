@@ -82,7 +82,7 @@ export const DEFAULT_MAX_PRODUCTS_PER_UPDATE = 100;
  */
 export function planItemUpdates(accepted: readonly AcceptedRecord[], options: PlanOptions): Map<string, ItemPlan> {
   const planner = new ItemPlanner(options);
-  for (let a = 0; a < accepted.length; a++) planner.add(a, accepted[a]!.seqKey, transactionOf(accepted[a]!));
+  for (let a = 0; a < accepted.length; a++) planner.add(a, accepted[a].seqKey, transactionOf(accepted[a]));
   return planner.plans;
 }
 
@@ -100,12 +100,12 @@ export class ItemPlanner {
     const options = this.options;
     const minuteMs = tx.occurredAtMs - (((tx.occurredAtMs % 60_000) + 60_000) % 60_000);
     let byRegion = this.byMinute.get(minuteMs);
-    if (!byRegion) this.byMinute.set(minuteMs, (byRegion = new Map()));
+    if (!byRegion) this.byMinute.set(minuteMs, (byRegion = new Map<string, (ItemPlan | undefined)[]>()));
     let row = byRegion.get(tx.region);
     if (!row) byRegion.set(tx.region, (row = new Array<ItemPlan | undefined>(options.buckets)));
     const items = tx.items;
     for (let i = 0; i < items.length; i++) {
-      const line = items[i]!;
+      const line = items[i];
       let bucket = this.buckets.get(line.productId);
       if (bucket === undefined) this.buckets.set(line.productId, (bucket = bucketOf(line.productId, options.buckets)));
       let plan = row[bucket];
@@ -152,11 +152,11 @@ function addLine(plan: ItemPlan, a: number, seqKey: string, productId: string, u
  * Returns undefined when nothing is left.
  */
 export function remainderAfter(chunk: Chunk, plan: ItemPlan, accepted: readonly AcceptedRecord[], highWater: string, buckets: number): Chunk | undefined {
-  const rest = chunk.records.filter((a) => compareSeqKeys(accepted[a]!.seqKey, highWater) > 0);
+  const rest = chunk.records.filter((a) => compareSeqKeys(accepted[a].seqKey, highWater) > 0);
   if (rest.length === 0) return undefined;
-  const rebuilt: Chunk = { firstSeqKey: accepted[rest[0]!]!.seqKey, lastSeqKey: accepted[rest[rest.length - 1]!]!.seqKey, records: rest, products: new Map() };
+  const rebuilt: Chunk = { firstSeqKey: accepted[rest[0]].seqKey, lastSeqKey: accepted[rest[rest.length - 1]].seqKey, records: rest, products: new Map() };
   for (const a of rest) {
-    const tx = transactionOf(accepted[a]!);
+    const tx = transactionOf(accepted[a]);
     if (tx.region !== plan.region || minuteOf(tx.occurredAtMs) !== plan.minute) continue;
     for (const line of tx.items) {
       if (bucketSortKey(bucketOf(line.productId, buckets)) !== plan.sk) continue;

@@ -148,7 +148,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   for (const item of items) {
     consumedWcu += item.consumedWcu;
     alreadyApplied += item.alreadyApplied;
-    for (const a of item.failedRecords) accepted[a]!.failed = true;
+    for (const a of item.failedRecords) accepted[a].failed = true;
     if (item.error) deps.logger?.warn("aggregate update failed", { pk: item.plan.pk, sk: item.plan.sk, error: errorName(item.error) });
   }
   for (const rec of accepted) if (!rec.failed) deps.recent.add(rec.transactionId);

@@ -63,8 +63,8 @@ export function quarantineDocument(e: QuarantineEntry, hashKey: string): Quarant
  */
 export function planQuarantineObjects(prefix: string, entries: readonly QuarantineEntry[], hashKey: string, maxBytes = MAX_QUARANTINE_OBJECT_BYTES): QuarantineObject[] {
   if (entries.length === 0) return [];
-  const first = entries[0]!;
-  const last = entries[entries.length - 1]!;
+  const first = entries[0];
+  const last = entries[entries.length - 1];
   const stem = `${prefix}dt=${dateOf(first.arrivalMs)}/${first.shardId}/${first.sequenceNumber}-${last.sequenceNumber}`;
   const parts: { lines: string[]; bytes: number; entries: QuarantineEntry[] }[] = [];
   let current: (typeof parts)[number] | undefined;

@@ -126,7 +126,7 @@ export class BaselineCache {
       for (const item of out.Responses?.[io.table] ?? []) {
         const units = new Map<string, number>();
         for (const [name, value] of Object.entries(item)) if (name.startsWith(UNITS) && value.N) units.set(name.slice(UNITS.length), Number(value.N));
-        this.remember(`${item.pk!.S}|${item.sk!.S}`, units);
+        this.remember(`${item.pk.S}|${item.sk.S}`, units);
       }
       keys = (out.UnprocessedKeys?.[io.table]?.Keys ?? []) as typeof keys;
     }

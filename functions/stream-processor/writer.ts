@@ -74,7 +74,7 @@ export function buildUpdate(ctx: WriteContext, plan: ItemPlan, chunk: Chunk): Up
 export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: readonly AcceptedRecord[]): Promise<ItemOutcome> {
   const outcome: ItemOutcome = { plan, unitsAfter: new Map(), failedRecords: [], consumedWcu: 0, alreadyApplied: 0 };
   for (let c = 0; c < plan.chunks.length; c++) {
-    let chunk: Chunk | undefined = plan.chunks[c]!;
+    let chunk: Chunk | undefined = plan.chunks[c];
     try {
       while (chunk) {
         try {
@@ -88,13 +88,13 @@ export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: rea
           if (!(err instanceof ConditionalCheckFailedException) && (err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
           outcome.alreadyApplied++;
           const highWater = await readHighWater(ctx, plan, (err as { Item?: Record<string, AttributeValue> }).Item);
-          if (highWater === undefined) throw new Error(`conditional update of ${plan.pk}/${plan.sk} failed but no high-water mark is stored`);
+          if (highWater === undefined) throw new Error(`conditional update of ${plan.pk}/${plan.sk} failed but no high-water mark is stored`, { cause: err });
           chunk = remainderAfter(chunk as Chunk, plan, accepted, highWater, ctx.buckets);
         }
       }
     } catch (err) {
       outcome.error = err;
-      for (let rest = c; rest < plan.chunks.length; rest++) outcome.failedRecords.push(...plan.chunks[rest]!.records);
+      for (let rest = c; rest < plan.chunks.length; rest++) outcome.failedRecords.push(...plan.chunks[rest].records);
       break;
     }
   }
@@ -124,7 +124,7 @@ export async function mapWithConcurrency<T, R>(items: readonly T[], limit: numbe
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await task(items[i]!);
+      results[i] = await task(items[i]);
     }
   });
   await Promise.all(workers);

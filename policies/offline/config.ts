@@ -105,7 +105,7 @@ export function resolvePolicyConfig(config: unknown, file = "policy pack config"
       if (!(key in properties) || given[key] === undefined) continue;
       const parsed = check.safeParse(given[key]);
       if (!parsed.success) {
-        const issue = parsed.error!.issues[0]!;
+        const issue = parsed.error!.issues[0];
         const field = [key, ...issue.path.map(String)].join(".");
         throw new PolicyConfigError(`${file}: ${policy.name}.${field} ${issue.message}`, file, policy.name, field);
       }

@@ -88,12 +88,16 @@ function pulumiTypeOf(fn: unknown): string | undefined {
 
 const clone = <T>(v: T): T => structuredClone(v);
 
+/** @pulumi/policy's proxy, typed: its declaration comes from a file the package does not ship types for. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
+const checkingProxy: (props: Record<string, unknown>) => Record<string, unknown> = unknownCheckingProxy;
+
 /** The provider a resource uses, as CrossGuard hands it over. */
 function providerOf(r: StackResource, byUrn: ReadonlyMap<string, StackResource>): PolicyProviderResource | undefined {
   const urn = providerUrnOf(r.provider);
   const p = urn ? byUrn.get(urn) : undefined;
   if (!p) return undefined;
-  return { type: p.type, props: unknownCheckingProxy(clone(p.inputs) as Record<string, unknown>), urn: p.urn, name: p.name };
+  return { type: p.type, props: checkingProxy(clone(p.inputs)), urn: p.urn, name: p.name };
 }
 
 const noOpts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
@@ -104,7 +108,7 @@ const noOpts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts:
  * so the rule reports "cannot verify"), its options and its provider.
  */
 function resourceView(r: StackResource, byUrn: ReadonlyMap<string, StackResource>): Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "isType" | "asType" | "provider"> {
-  const props = unknownCheckingProxy(clone(r.inputs) as Record<string, unknown>);
+  const props = checkingProxy(clone(r.inputs));
   const provider = providerOf(r, byUrn);
   return {
     type: r.type,
@@ -166,7 +170,7 @@ export function evaluatePolicies(resources: readonly StackResource[], options: E
             const l = info.enforcementLevel ?? reportLevel;
             report.violations.push({ policy: policy.name, level: l === "mandatory" ? "mandatory" : "advisory", urn: target, message: info.message });
           }
-        }) as ReportViolation;
+        });
 
       const run = (urn: string | null, fn: () => unknown) => {
         try {
@@ -177,7 +181,7 @@ export function evaluatePolicies(resources: readonly StackResource[], options: E
         } catch (err) {
           if (err instanceof UnknownValueError) report.cannotVerify.push({ policy: policy.name, urn, message: (err as Error).message });
           else if (err instanceof NotApplicableError) return;
-          else throw new Error(`policy ${policy.name} failed${urn ? ` on ${urn}` : ""}: ${(err as Error).message}`);
+          else throw new Error(`policy ${policy.name} failed${urn ? ` on ${urn}` : ""}: ${(err as Error).message}`, { cause: err });
         }
       };
 

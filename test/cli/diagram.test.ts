@@ -17,15 +17,15 @@ function assertWellFormedFlowchart(chart: string): { nodes: Map<string, string>;
     let m: RegExpExecArray | null;
     if ((m = /^subgraph (\w+)\["([^"]*)"\]$/.exec(line))) {
       depth++;
-      subgraphs.push(m[2]!);
+      subgraphs.push(m[2]);
     } else if (line === "end") {
       depth--;
       assert.ok(depth >= 0, "end without subgraph");
     } else if ((m = /^(\w+)\["([^"]*)"\]$/.exec(line))) {
-      assert.ok(!nodes.has(m[1]!), `node ${m[1]} declared twice`);
-      nodes.set(m[1]!, m[2]!);
+      assert.ok(!nodes.has(m[1]), `node ${m[1]} declared twice`);
+      nodes.set(m[1], m[2]);
     } else if ((m = /^(\w+) --> (\w+)$/.exec(line))) {
-      assert.ok(nodes.has(m[1]!) && nodes.has(m[2]!), `edge between undeclared nodes: ${line}`);
+      assert.ok(nodes.has(m[1]) && nodes.has(m[2]), `edge between undeclared nodes: ${line}`);
     } else {
       assert.fail(`unexpected line: ${line}`);
     }

@@ -31,22 +31,22 @@ describe("GitHub workflows", () => {
 
     it("runs on pull requests: npm ci, npm test, then plan and diff into the job summary", () => {
       assert.ok("pull_request" in doc.on);
-      const offline = runs(jobs["offline"]!);
+      const offline = runs(jobs["offline"]);
       const order = ["npm ci", "npm test", "plan --stack all --format markdown", "diff --base \"origin/$BASE_REF\" --format markdown"].map((s) => offline.indexOf(s));
       assert.ok(order.every((i) => i >= 0), order.join(","));
       assert.deepEqual([...order].sort((a, b) => a - b), order);
       assert.equal((offline.match(/GITHUB_STEP_SUMMARY/g) ?? []).length >= 2, true);
-      assert.ok(jobs["offline"]!.steps.some((s) => s.env?.["BASE_REF"] === "${{ github.base_ref }}"));
-      assert.equal((jobs["offline"]!.steps[0]!.with as { "fetch-depth": number })["fetch-depth"], 0);
+      assert.ok(jobs["offline"].steps.some((s) => s.env?.["BASE_REF"] === "${{ github.base_ref }}"));
+      assert.equal((jobs["offline"].steps[0].with as { "fetch-depth": number })["fetch-depth"], 0);
     });
 
     it("fails the check on a mandatory violation after writing the summary", () => {
-      const fail = jobs["offline"]!.steps.find((s) => s.if?.includes("steps.plan.outputs.exit-code"));
+      const fail = jobs["offline"].steps.find((s) => s.if?.includes("steps.plan.outputs.exit-code"));
       assert.ok(fail?.run?.includes("exit 1"));
     });
 
     it("previews every stack with the policy pack only where AWS OIDC is configured", () => {
-      const preview = jobs["preview"]!;
+      const preview = jobs["preview"];
       assert.match(preview.if ?? "", /vars\.AWS_ROLE_ARN != ''/);
       assert.equal(preview.permissions?.["id-token"], "write");
       const aws = preview.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
@@ -64,20 +64,20 @@ describe("GitHub workflows", () => {
 
     it("deploys on pushes to main: dev automatically, prod after the production environment's approval", () => {
       assert.deepEqual(doc.on.push?.branches, ["main"]);
-      assert.equal(jobs["dev"]!.needs, "verify");
-      assert.equal(jobs["prod"]!.needs, "dev");
-      assert.equal(jobs["prod"]!.environment, "production");
+      assert.equal(jobs["dev"].needs, "verify");
+      assert.equal(jobs["prod"].needs, "dev");
+      assert.equal(jobs["prod"].environment, "production");
       for (const [job, stack] of [["dev", "dev"], ["prod", "prod"]] as const) {
-        const up = jobs[job]!.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
+        const up = jobs[job].steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
         assert.equal(up?.with?.["command"], "up");
         assert.match(String(up?.with?.["stack-name"]), new RegExp(`'${stack}'`));
         assert.equal(up?.with?.["policyPackConfigs"], `policies/config/${stack}.json`);
-        assert.ok(jobs[job]!.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")));
+        assert.ok(jobs[job].steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")));
       }
     });
 
     it("tests and plans before deploying anything", () => {
-      const verify = runs(jobs["verify"]!);
+      const verify = runs(jobs["verify"]);
       assert.ok(verify.includes("npm test") && verify.includes("plan --stack all"));
     });
   });

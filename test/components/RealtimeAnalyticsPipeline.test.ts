@@ -132,7 +132,7 @@ for (const stack of ["dev", "prod"] as const) {
         const logGroupName = (f.inputs["loggingConfig"] as any).logGroup as string;
         const logGroup = all(resources, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.inputs["name"] === logGroupName);
         assert.ok(logGroup, `${f.name} logs to a log group we declare`);
-        assert.equal(logGroup!.inputs["retentionInDays"], env.operations.logRetentionDays);
+        assert.equal(logGroup.inputs["retentionInDays"], env.operations.logRetentionDays);
       }
       const processor = one(resources, "aws:lambda/function:Function", "realtime-processor");
       assert.equal(processor.inputs["reservedConcurrentExecutions"], env.limits.lambda.reservedConcurrency);
@@ -142,7 +142,7 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(vars["CURRENCIES"], "EUR,USD,GBP,CAD,CHF");
       assert.equal(vars["SPIKE_RATIO"], String(env.spikes.ratio));
       assert.equal(vars["SPIKE_MAX_ALERTS_PER_MINUTE"], String(env.spikes.maxAlertsPerMinute));
-      assert.match(vars["AGGREGATES_TABLE"]!, /^realtime-aggregates/);
+      assert.match(vars["AGGREGATES_TABLE"], /^realtime-aggregates/);
       assert.equal(vars["NODE_OPTIONS"], "--max-semi-space-size=32");
     });
 
@@ -171,16 +171,16 @@ for (const stack of ["dev", "prod"] as const) {
       for (const b of buckets) {
         const child = (type: string) => resources.filter((r) => r.type === type && r.parent === b.parent);
         const [sse] = child("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
-        assert.equal((sse!.inputs["rules"] as any)[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
-        assert.equal((sse!.inputs["rules"] as any)[0].bucketKeyEnabled, true);
+        assert.equal((sse.inputs["rules"] as any)[0].applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+        assert.equal((sse.inputs["rules"] as any)[0].bucketKeyEnabled, true);
         const [pab] = child("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock");
-        for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab!.inputs[flag], true, `${b.name}.${flag}`);
+        for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab.inputs[flag], true, `${b.name}.${flag}`);
         const [policy] = child("aws:s3/bucketPolicy:BucketPolicy");
-        const deny = policyOf(policy!).Statement.find((s) => s.Sid === "DenyInsecureTransport");
+        const deny = policyOf(policy).Statement.find((s) => s.Sid === "DenyInsecureTransport");
         assert.deepEqual(deny?.Condition, { Bool: { "aws:SecureTransport": "false" } });
         assert.equal(deny?.Effect, "Deny");
         const [lifecycle] = child("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
-        const expiring = (lifecycle!.inputs["rules"] as any[]).filter((r) => r.expiration);
+        const expiring = (lifecycle.inputs["rules"] as any[]).filter((r) => r.expiration);
         assert.ok(expiring.length >= 1, `${b.name} expires what it holds`);
         assert.equal(child("aws:s3/bucketVersioning:BucketVersioning").length, isProd ? 1 : 0, `${b.name} versioning`);
       }
@@ -211,7 +211,7 @@ for (const stack of ["dev", "prod"] as const) {
       const p = table.inputs["parameters"] as Record<string, string>;
       assert.equal(p["projection.enabled"], "true");
       assert.equal(p["projection.dt.type"], "date");
-      assert.match(p["storage.location.template"]!, /^s3:\/\/realtime-history-[0-9a-f]+\/history\/dt=\$\{dt\}\/$/);
+      assert.match(p["storage.location.template"], /^s3:\/\/realtime-history-[0-9a-f]+\/history\/dt=\$\{dt\}\/$/);
       assert.deepEqual((table.inputs["storageDescriptor"] as any).columns.map((c: any) => c.name), HISTORY_COLUMNS.map((c) => c.name));
       assert.equal(all(resources, "aws:glue/crawler:Crawler").length, 0);
     });
@@ -240,7 +240,7 @@ for (const stack of ["dev", "prod"] as const) {
         assert.equal(errors.inputs["metricName"], "Errors");
         assert.match((errors.inputs["dimensions"] as any).FunctionName, new RegExp(`^realtime-${fn}-[0-9a-f]+$`));
       }
-      for (const a of alarms) assert.match((a.inputs["alarmActions"] as string[])[0]!, /^arn:aws:sns:eu-west-3:123456789012:core-alerts/);
+      for (const a of alarms) assert.match((a.inputs["alarmActions"] as string[])[0], /^arn:aws:sns:eu-west-3:123456789012:core-alerts/);
       const rule = one(resources, "aws:cloudwatch/eventRule:EventRule");
       assert.deepEqual(JSON.parse(rule.inputs["eventPattern"] as string), { source: ["retail.platform"], "detail-type": ["RetailSalesSpike"] });
       const dashboard = JSON.parse(one(resources, "aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"] as string);
@@ -256,7 +256,7 @@ for (const stack of ["dev", "prod"] as const) {
         assert.equal(sources.length, 0);
         return;
       }
-      assert.equal(sources[0]!.inputs["type"], "ATHENA");
+      assert.equal(sources[0].inputs["type"], "ATHENA");
       const refresh = one(resources, "aws:quicksight/refreshSchedule:RefreshSchedule");
       assert.deepEqual((refresh.inputs["schedule"] as any).scheduleFrequency, { interval: "HOURLY" });
     });

@@ -136,16 +136,16 @@ describe("per-batch derivations of a stream consumer", () => {
   it("quarantine: one object per invocation with a rejected record; ceiling one per invocation plus a part per 5 MB", () => {
     const c = estimateStack(stack(), { region: REGION, workload: w, limits: limits() });
     const proc = item(c, "proc");
-    const invocations = proc.usage.monthly_requests!;
+    const invocations = proc.usage.monthly_requests;
     // 2 shards, 50 records/s each, 5 s window: 250 records per invocation.
     assert.ok(Math.abs(invocations - 2 * 0.2 * SECONDS) < 1);
     const perInvocation = (100 * SECONDS) / invocations;
     const q = item(c, "quar");
     const expectedPuts = invocations * (1 - Math.pow(1 - ASSUMPTIONS.rejectedShare, perInvocation));
-    assert.ok(Math.abs(q.usage["standard.monthly_tier_1_requests"]! - expectedPuts) < 1e-6 * expectedPuts);
+    assert.ok(Math.abs(q.usage["standard.monthly_tier_1_requests"] - expectedPuts) < 1e-6 * expectedPuts);
     assert.ok(expectedPuts < 100 * SECONDS * ASSUMPTIONS.rejectedShare, "fewer objects than rejected records");
     // Ceiling: reserved concurrency's invocations (4 x S / duration) + every record's line / 5 MB.
-    const ceilingInvocations = (4 * SECONDS * 1000) / proc.usage.request_duration_ms!;
+    const ceilingInvocations = (4 * SECONDS * 1000) / proc.usage.request_duration_ms;
     // limits().kinesis.maxShards (4) x 1,000 records/s.
     const ceilingRecords = 4 * 1000 * SECONDS;
     const ceilingPuts = q.ceiling.find((l) => l.component.startsWith("PUT"))!.quantity * 1000;
@@ -157,21 +157,21 @@ describe("per-batch derivations of a stream consumer", () => {
   it("spike alerts: the bus, the rule's topic and its e-mail subscription are bounded by SPIKE_MAX_ALERTS_PER_MINUTE x 43,800", () => {
     const c = estimateStack(stack({ maxAlerts: 20 }), { region: REGION, workload: w, limits: limits() });
     const cap = 20 * (SECONDS / 60);
-    assert.ok(Math.abs(item(c, "spikes").ceiling[0]!.quantity * 1e6 - cap) < 1e-3);
-    assert.ok(Math.abs(item(c, "alerts").ceiling[0]!.quantity * 1e6 - cap) < 1e-3);
-    assert.ok(Math.abs(item(c, "alerts-email").ceiling[0]!.quantity * 1e5 - cap) < 1e-3);
-    assert.ok(item(c, "alerts-email").usage.monthly_requests! <= cap);
+    assert.ok(Math.abs(item(c, "spikes").ceiling[0].quantity * 1e6 - cap) < 1e-3);
+    assert.ok(Math.abs(item(c, "alerts").ceiling[0].quantity * 1e6 - cap) < 1e-3);
+    assert.ok(Math.abs(item(c, "alerts-email").ceiling[0].quantity * 1e5 - cap) < 1e-3);
+    assert.ok(item(c, "alerts-email").usage.monthly_requests <= cap);
     // Without the variable, the old bound (one per minute x product x region) applies.
     const uncapped = estimateStack(stack(), { region: REGION, workload: w, limits: limits() });
-    assert.ok(item(uncapped, "spikes").ceiling[0]!.quantity * 1e6 > 100 * cap);
+    assert.ok(item(uncapped, "spikes").ceiling[0].quantity * 1e6 > 100 * cap);
   });
 
   it("aggregates: WRU from the event source mapping's batches (larger batches, fewer WRU), reads per container-minute", () => {
     const small = item(estimateStack(stack({ batchSize: 500, window: 1 }), { region: REGION, workload: w, limits: limits() }), "agg").usage;
     const large = item(estimateStack(stack({ batchSize: 10_000, window: 10 }), { region: REGION, workload: w, limits: limits() }), "agg").usage;
-    assert.ok(large.monthly_write_request_units! < small.monthly_write_request_units! / 3, `${large.monthly_write_request_units} vs ${small.monthly_write_request_units}`);
+    assert.ok(large.monthly_write_request_units < small.monthly_write_request_units / 3, `${large.monthly_write_request_units} vs ${small.monthly_write_request_units}`);
     // Reads: 2 containers x 4 regions x 16 buckets, one item a minute each, 0.5 RRU per 4 KB.
-    assert.ok(small.monthly_read_request_units! >= 2 * 64 * (SECONDS / 60) * 0.5);
-    assert.ok(small.monthly_read_request_units! <= 2 * 64 * (SECONDS / 60) * 0.5 * 2);
+    assert.ok(small.monthly_read_request_units >= 2 * 64 * (SECONDS / 60) * 0.5);
+    assert.ok(small.monthly_read_request_units <= 2 * 64 * (SECONDS / 60) * 0.5 * 2);
   });
 });

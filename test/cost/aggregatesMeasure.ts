@@ -77,20 +77,20 @@ export async function measureAggregateWru(opts: { batchSize: number; tps: number
     let shardPick = 12345;
     for (let b = 0; b < opts.batches; b++) {
       const shard = b % shards;
-      while (pending[shard]!.length < opts.batchSize) {
+      while (pending[shard].length < opts.batchSize) {
         const tx = gen.transaction(startMs + Math.floor((n++ * 1000) / opts.tps));
         shardPick = (Math.imul(shardPick, 1103515245) + 12345) >>> 0;
         const s = shards === 1 ? 0 : (shardPick >>> 16) % shards;
         lines += tx.items.length;
-        const seq = String(seqs[s]!++);
-        pending[s]!.push(
+        const seq = String(seqs[s]++);
+        pending[s].push(
           fromLambdaRecord({
             eventID: `shardId-00000000000${s}:${seq}`,
             kinesis: { data: Buffer.from(JSON.stringify(tx)).toString("base64"), sequenceNumber: seq, partitionKey: tx.transactionId, approximateArrivalTimestamp: startMs / 1000 },
           }),
         );
       }
-      const records = pending[shard]!.splice(0, opts.batchSize);
+      const records = pending[shard].splice(0, opts.batchSize);
       const out = await processRecords(records, deps);
       if (out.failedSequenceNumbers.length > 0) throw new Error(`batch ${b} had failures`);
       wru += out.consumedWcu;

@@ -19,7 +19,7 @@ describe("cli: platform cost resource", () => {
     assert.equal(code, 0, err);
     const doc = JSON.parse(out) as { monthlyUsd: number; lines: Record<string, unknown>[] };
     assert.deepEqual(Object.keys(doc), ["monthlyUsd", "lines"]);
-    assert.deepEqual(Object.keys(doc.lines[0]!), ["component", "quantity", "unit", "unitPriceUsd", "monthlyUsd"]);
+    assert.deepEqual(Object.keys(doc.lines[0]), ["component", "quantity", "unit", "unitPriceUsd", "monthlyUsd"]);
     assert.deepEqual(doc.lines.map((l) => l.component), ["Requests", "Duration (arm64)"]);
     assert.equal(doc.monthlyUsd, 0.6 + 1_500_000 * 0.0000133334);
   });

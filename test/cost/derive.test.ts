@@ -75,8 +75,8 @@ describe("cost usage derivation", () => {
       const c = estimateStack(pipeline({ reserved: 5, retention: 7 }), { region: REGION, workload: workload(), limits: limits() });
       const logs = item(c, "proc-logs");
       const ingest = (2 * SECONDS * ASSUMPTIONS.logBytesPerInvocation) / GB;
-      assert.ok(Math.abs(logs.usage.monthly_data_ingested_gb! - ingest) < 1e-9);
-      assert.ok(Math.abs(logs.usage.storage_gb! - (ingest * 7) / DAYS_PER_MONTH_FOR_TESTS) < 1e-9);
+      assert.ok(Math.abs(logs.usage.monthly_data_ingested_gb - ingest) < 1e-9);
+      assert.ok(Math.abs(logs.usage.storage_gb - (ingest * 7) / DAYS_PER_MONTH_FOR_TESTS) < 1e-9);
       const forever = estimateStack(pipeline({ reserved: 5 }), { region: REGION, workload: workload(), limits: limits() });
       assert.match(item(forever, "proc-logs").unboundedReason!, /never expire/);
     });
@@ -114,14 +114,14 @@ describe("cost usage derivation", () => {
 
     it("Firehose reading the stream ingests its records rounded up to 5 KB", () => {
       const c = estimateStack(resources(30), { region: REGION, workload: workload({ averageTps: 100, averageRecordBytes: 900 }), limits: limits() });
-      assert.ok(Math.abs(item(c, "delivery").usage.monthly_data_ingested_gb! - (100 * SECONDS * 5120) / GB) < 1e-6);
+      assert.ok(Math.abs(item(c, "delivery").usage.monthly_data_ingested_gb - (100 * SECONDS * 5120) / GB) < 1e-6);
     });
 
     it("the bucket stores expiration-days of the delivered bytes; its ceiling uses the stream's maximum", () => {
       const c = estimateStack(resources(30), { region: REGION, workload: workload({ averageTps: 100, averageRecordBytes: 900 }), limits: limits() });
       const b = item(c, "history");
       const daily = (100 * 900 * 86400) / GB;
-      assert.ok(Math.abs(b.usage["standard.storage_gb"]! - daily * 30) < 1e-6, `storage ${b.usage["standard.storage_gb"]}`);
+      assert.ok(Math.abs(b.usage["standard.storage_gb"] - daily * 30) < 1e-6, `storage ${b.usage["standard.storage_gb"]}`);
       assert.notEqual(b.ceilingMonthlyUsd, null);
       assert.ok(b.ceilingMonthlyUsd! > b.expectedMonthlyUsd);
     });
@@ -183,11 +183,11 @@ describe("cost usage derivation", () => {
       ];
       const c = estimateStack(resources, { region: REGION, workload: workload(), limits: limits() });
       const days = DAYS_PER_MONTH_FOR_TESTS;
-      assert.ok(Math.abs(item(c, "etl").usage.monthly_runs! - days) < 1e-9);
-      assert.ok(Math.abs(item(c, "batch").usage.monthly_runs! - days) < 1e-9);
-      assert.ok(Math.abs(item(c, "flow").usage.monthly_transitions! - days * 2) < 1e-9);
+      assert.ok(Math.abs(item(c, "etl").usage.monthly_runs - days) < 1e-9);
+      assert.ok(Math.abs(item(c, "batch").usage.monthly_runs - days) < 1e-9);
+      assert.ok(Math.abs(item(c, "flow").usage.monthly_transitions - days * 2) < 1e-9);
       // Ceiling: runs x timeout at limits.glue.maxWorkers (4 G.1X workers), so 4 DPU x 0.5 h x runs.
-      assert.ok(Math.abs(item(c, "etl").ceiling[0]!.quantity - days * 0.5 * 4) < 1e-9);
+      assert.ok(Math.abs(item(c, "etl").ceiling[0].quantity - days * 0.5 * 4) < 1e-9);
       assert.match(item(c, "crawl").unboundedReason!, /no configurable time limit/);
     });
   });
@@ -197,9 +197,9 @@ describe("cost usage derivation", () => {
       const wg = res("aws:redshiftserverless/workgroup:Workgroup", "rs", { workgroupName: "rs-wg", baseCapacity: 8, maxCapacity: 32 });
       const limit = (breachAction: string) => res("aws:redshiftserverless/usageLimit:UsageLimit", "rs-limit", { resourceArn: arn("redshift-serverless", "workgroup", "rs-wg"), usageType: "serverless-compute", amount: 400, period: "monthly", breachAction });
       const bounded = estimateStack([wg, limit("deactivate")], { region: REGION, workload: workload() });
-      assert.equal(item(bounded, "rs").ceiling[0]!.quantity, 400);
+      assert.equal(item(bounded, "rs").ceiling[0].quantity, 400);
       const logOnly = estimateStack([wg, limit("log")], { region: REGION, workload: workload() });
-      assert.equal(item(logOnly, "rs").ceiling[0]!.quantity, 32 * 730);
+      assert.equal(item(logOnly, "rs").ceiling[0].quantity, 32 * 730);
     });
   });
 
@@ -223,21 +223,21 @@ describe("cost usage derivation", () => {
     it("in a preview, unknown references still link through the resources' dependencies", () => {
       const [stream, fn, esm, logs] = pipeline({ reserved: 5, retention: 7 });
       const preview = [
-        stream!,
-        { ...fn!, inputs: { ...fn!.inputs, loggingConfig: { logGroup: UNKNOWN } }, dependencies: [logs!.urn] },
-        { ...esm!, inputs: { ...esm!.inputs, eventSourceArn: UNKNOWN, functionName: UNKNOWN }, dependencies: [stream!.urn, fn!.urn] },
-        logs!,
+        stream,
+        { ...fn, inputs: { ...fn.inputs, loggingConfig: { logGroup: UNKNOWN } }, dependencies: [logs.urn] },
+        { ...esm, inputs: { ...esm.inputs, eventSourceArn: UNKNOWN, functionName: UNKNOWN }, dependencies: [stream.urn, fn.urn] },
+        logs,
       ];
       const c = estimateStack(preview, { region: REGION, workload: workload({ averageTps: 100 }), limits: limits() });
       assert.equal(item(c, "proc").usage.monthly_requests, 2 * SECONDS);
-      assert.ok(item(c, "proc-logs").usage.monthly_data_ingested_gb! > 0);
+      assert.ok(item(c, "proc-logs").usage.monthly_data_ingested_gb > 0);
     });
 
     it("a price-relevant input unknown in a preview puts the resource in cannotPrice", () => {
       const c = estimateStack([res(T.fn, "proc", { memorySize: UNKNOWN, reservedConcurrentExecutions: 1 })], { region: REGION });
       assert.equal(c.items.length, 0);
       assert.equal(c.cannotPrice.length, 1);
-      assert.match(c.cannotPrice[0]!.reason, /memorySize/);
+      assert.match(c.cannotPrice[0].reason, /memorySize/);
     });
 
     it("usage-file overrides win over derived usage (by type, then by name)", () => {

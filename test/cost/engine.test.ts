@@ -137,7 +137,7 @@ describe("cost engine", () => {
     it("no type is both priced and known-free, and every free type has a reason", () => {
       for (const t of Object.keys(KNOWN_FREE)) {
         assert.equal(ESTIMATORS[t], undefined, t);
-        assert.ok(KNOWN_FREE[t]!.length > 10, t);
+        assert.ok(KNOWN_FREE[t].length > 10, t);
       }
     });
   });
@@ -172,7 +172,7 @@ describe("cost engine", () => {
     it("loadUsageFile reads a file, and names it when it cannot", () => {
       const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "cost-")), "usage.yml");
       fs.writeFileSync(file, yaml);
-      assert.equal(loadUsageFile(file).byType["aws:lambda/function:Function"]!.request_duration_ms, 120);
+      assert.equal(loadUsageFile(file).byType["aws:lambda/function:Function"].request_duration_ms, 120);
       assert.throws(() => loadUsageFile(`${file}.missing`), /usage\.yml\.missing: cannot be read \(ENOENT\)/);
     });
   });

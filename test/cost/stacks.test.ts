@@ -48,13 +48,13 @@ describe("cost of the dev and prod stacks", function () {
           assert.ok(i, `no item ending with ${suffix}`);
           return i;
         };
-        assert.ok(byName("-processor").usage.monthly_requests! > 0, "processor invocations");
-        assert.ok(byName("-processor-logs").usage.monthly_data_ingested_gb! > 0, "processor logs");
+        assert.ok(byName("-processor").usage.monthly_requests > 0, "processor invocations");
+        assert.ok(byName("-processor-logs").usage.monthly_data_ingested_gb > 0, "processor logs");
         assert.ok(byName("-aggregates").expectedMonthlyUsd > 0, "aggregates table");
-        assert.ok(byName("-history-delivery").usage.monthly_data_ingested_gb! > 0, "Firehose ingestion");
-        assert.ok(byName("-history").usage["standard.storage_gb"]! > 0, "history storage");
-        assert.ok(byName("-history-transform").usage.monthly_requests! > 0, "Firehose transform invocations");
-        assert.ok(byName("-analytics").usage.monthly_queries! > 0, "Athena queries");
+        assert.ok(byName("-history-delivery").usage.monthly_data_ingested_gb > 0, "Firehose ingestion");
+        assert.ok(byName("-history").usage["standard.storage_gb"] > 0, "history storage");
+        assert.ok(byName("-history-transform").usage.monthly_requests > 0, "Firehose transform invocations");
+        assert.ok(byName("-analytics").usage.monthly_queries > 0, "Athena queries");
       });
     });
   }

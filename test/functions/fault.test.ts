@@ -50,18 +50,18 @@ function buildWorkload(nowMs: number): Workload {
     const tx = gen.transaction(start + Math.floor((i / TOTAL) * 6 * 60_000));
     const shard = i % SHARDS;
     if (random() < INVALID_SHARE) {
-      const rule = INVALID_KINDS[i % INVALID_KINDS.length]!;
+      const rule = INVALID_KINDS[i % INVALID_KINDS.length];
       invalidByRule[rule] = (invalidByRule[rule] ?? 0) + 1;
-      perShard[shard]!.push(invalidRecord(rule, tx, nowMs, 102_400));
+      perShard[shard].push(invalidRecord(rule, tx, nowMs, 102_400));
     } else {
       const data = Buffer.from(JSON.stringify(tx));
       uniqueValid.push(tx);
-      perShard[shard]!.push(data);
+      perShard[shard].push(data);
       if (random() < DUPLICATE_SHARE) pendingDuplicates.push({ at: i + 1 + Math.floor(random() * 3000), shard, data });
     }
     for (let d = pendingDuplicates.length - 1; d >= 0; d--) {
-      if (pendingDuplicates[d]!.at <= i) {
-        perShard[pendingDuplicates[d]!.shard]!.push(pendingDuplicates[d]!.data);
+      if (pendingDuplicates[d].at <= i) {
+        perShard[pendingDuplicates[d].shard].push(pendingDuplicates[d].data);
         pendingDuplicates.splice(d, 1);
         duplicates++;
       }

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { parse as parseYaml } from "yaml";
 /** Loading this repository's stack files and synthesizing them, shared by tests. */
 import * as path from "node:path";
 import { Environment, loadStackFile, readProjectName } from "../../environments";
@@ -27,7 +29,7 @@ export function synthesized(stack: string): Promise<SynthResult> {
 export function one(resources: readonly StackResource[], type: string, name?: string): StackResource {
   const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
   if (found.length !== 1) throw new Error(`expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
-  return found[0]!;
+  return found[0];
 }
 
 export function all(resources: readonly StackResource[], type: string): StackResource[] {
@@ -43,7 +45,5 @@ export function policyOf(r: StackResource, key = "policy"): { Statement: { Sid?:
 
 /** Deep-clones a raw stack config so a test can break one key. */
 export function rawConfig(stack: string): Record<string, unknown> {
-  const { parse } = require("yaml") as typeof import("yaml");
-  const fs = require("node:fs") as typeof import("node:fs");
-  return (parse(fs.readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+  return (parseYaml(readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
 }

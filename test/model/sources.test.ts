@@ -30,7 +30,7 @@ describe("model/sources", () => {
       assert.equal(fn.parent, "urn:pulumi:dev::retail-data-platform::pulumi:pulumi:Stack::retail-data-platform-dev");
       assert.match(fn.provider!, /pulumi:providers:aws::aws::/);
       assert.deepEqual(fn.dependencies, ["urn:pulumi:dev::retail-data-platform::aws:kinesis/stream:Stream::realtime-transactions"]);
-      assert.equal(resources[0]!.custom, false);
+      assert.equal(resources[0].custom, false);
     });
 
     it("keeps unknown markers as they are", () => {
@@ -77,7 +77,7 @@ describe("model/sources", () => {
       // The table adds cost-center to the provider's three tags; the budget does not.
       const tagging = report.violations.filter((v) => v.policy === "required-tags");
       assert.deepEqual(tagging.map((v) => `${v.policy} ${v.urn}`), ["required-tags urn:pulumi:prod::retail-data-platform::aws:budgets/budget:Budget::budget-monthly"]);
-      assert.match(tagging[0]!.message, /must carry tags cost-center/);
+      assert.match(tagging[0].message, /must carry tags cost-center/);
     });
   });
 

@@ -52,23 +52,23 @@ describe("cost policies", () => {
       const { policies } = withEngine(stubCost(151, 200));
       const r = run(policies.budgetExpectedCost, stack);
       assert.match(messages(r).join(), /Expected monthly cost \$151.00 must not exceed the budget \$150.00 \(budget-monthly\)/);
-      assert.equal(r.violations[0]!.urn, budget.urn);
+      assert.equal(r.violations[0].urn, budget.urn);
     });
     it("is mandatory without any config", () => {
       const { policies } = withEngine(stubCost(151, 200));
-      assert.equal(evaluatePolicies(stack, { policies: [policies.budgetExpectedCost] }).violations[0]!.level, "mandatory");
+      assert.equal(evaluatePolicies(stack, { policies: [policies.budgetExpectedCost] }).violations[0].level, "mandatory");
     });
     it("cannot verify a pass when resources cannot be priced", () => {
       const { policies } = withEngine(stubCost(100, 200, { cannotPrice: [{ urn: "urn:x", reason: "shardCount unknown during preview" }] }));
       const r = run(policies.budgetExpectedCost, stack);
       assert.deepEqual(r.violations, []);
-      assert.match(r.cannotVerify[0]!.message, /lower bound: urn:x cannot be priced \(shardCount unknown during preview\)/);
+      assert.match(r.cannotVerify[0].message, /lower bound: urn:x cannot be priced \(shardCount unknown during preview\)/);
     });
     it("cannot verify a budget amount unknown during preview", () => {
       const { policies } = withEngine(stubCost(100, 200));
       const r = run(policies.budgetExpectedCost, [awsProvider(), withInputs(budget, { limitAmount: UNKNOWN })]);
       assert.deepEqual(r.violations, []);
-      assert.match(r.cannotVerify[0]!.message, /budget-monthly.limitAmount is not known during preview/);
+      assert.match(r.cannotVerify[0].message, /budget-monthly.limitAmount is not known during preview/);
     });
     it("cannot verify when the cost engine is missing", () => {
       const policies = makeCostPolicies(() => {
@@ -76,20 +76,20 @@ describe("cost policies", () => {
       });
       const r = run(policies.budgetExpectedCost, stack);
       assert.deepEqual(r.violations, []);
-      assert.match(r.cannotVerify[0]!.message, /cost engine/);
+      assert.match(r.cannotVerify[0].message, /cost engine/);
     });
     it("prices in the provider's region, with the config's workload", () => {
       const dev = loadStackFile(path.join(ROOT, "Pulumi.dev.yaml"), "retail-data-platform");
       const { policies, calls } = withEngine(stubCost(1, 1));
       run(policies.budgetExpectedCost, stack, { workload: dev.workload });
-      assert.equal(calls[0]!.options.region, "eu-west-3");
-      assert.deepEqual(calls[0]!.options.workload, dev.workload);
-      assert.deepEqual(calls[0]!.resources.map((r) => r.urn), stack.map((r) => r.urn));
+      assert.equal(calls[0].options.region, "eu-west-3");
+      assert.deepEqual(calls[0].options.workload, dev.workload);
+      assert.deepEqual(calls[0].resources.map((r) => r.urn), stack.map((r) => r.urn));
     });
     it("lets the evaluator's costContext win over the config", () => {
       const { policies, calls } = withEngine(stubCost(1, 1));
       run(policies.budgetExpectedCost, stack, { region: "us-east-1" }, { costContext: { region: "eu-west-1" } });
-      assert.equal(calls[0]!.options.region, "eu-west-1");
+      assert.equal(calls[0].options.region, "eu-west-1");
     });
   });
 
@@ -107,7 +107,7 @@ describe("cost policies", () => {
       const { policies } = withEngine(stubCost(100, null, { items: [item] }));
       const r = run(policies.budgetCeilingCost, stack);
       assert.match(messages(r).join(), /Ceiling monthly cost must be bounded: transactions \(aws:kinesis\/stream:Stream\) has no upper bound: on-demand without a throughput bound/);
-      assert.equal(r.violations[0]!.urn, "urn:s");
+      assert.equal(r.violations[0].urn, "urn:s");
     });
   });
 
@@ -119,7 +119,7 @@ describe("cost policies", () => {
     it("warns from 80% of the budget, as advisory by default", () => {
       const { policies } = withEngine(stubCost(120, 200));
       assert.match(messages(run(policies.budgetEarlyWarning, stack)).join(), /\$120.00 is 80% of the budget \$150.00 .* below 80%/);
-      assert.equal(evaluatePolicies(stack, { policies: [policies.budgetEarlyWarning] }).violations[0]!.level, "advisory");
+      assert.equal(evaluatePolicies(stack, { policies: [policies.budgetEarlyWarning] }).violations[0].level, "advisory");
     });
     it("uses the configured share", () => {
       const { policies } = withEngine(stubCost(100, 200));
@@ -136,13 +136,13 @@ describe("cost policies", () => {
       const real = makeCostPolicies();
       const ctx = { costContext: { region: dev.awsRegion, workload: dev.workload, limits: dev.limits } };
       assert.deepEqual(run(real.budgetExpectedCost, stack, {}, ctx).violations, []);
-      const tiny = [awsProvider(), withInputs(budget, { limitAmount: "0.01" }), stack[2]!];
+      const tiny = [awsProvider(), withInputs(budget, { limitAmount: "0.01" }), stack[2]];
       assert.match(messages(run(real.budgetExpectedCost, tiny, {}, ctx)).join(), /must not exceed the budget \$0.01/);
     });
     it("cannot verify a region the price catalogue does not hold", () => {
       const r = run(makeCostPolicies().budgetExpectedCost, stack, { region: "ap-south-2" });
       assert.deepEqual(r.violations, []);
-      assert.match(r.cannotVerify[0]!.message, /region ap-south-2 is not in the price catalogue/);
+      assert.match(r.cannotVerify[0].message, /region ap-south-2 is not in the price catalogue/);
     });
   });
 });

@@ -87,7 +87,7 @@ function request(r: StackResource, byUrn: Map<string, StackResource>) {
 }
 
 const call = <T>(fn: Handler, request: unknown): Promise<T> =>
-  new Promise((resolve, reject) => void fn({ request }, (err, resp) => (err ? reject(err) : resolve(resp as T))));
+  new Promise((resolve, reject) => void fn({ request }, (err, resp) => (err ? reject(err instanceof Error ? err : new Error(JSON.stringify(err))) : resolve(resp as T))));
 
 type Entry = string;
 

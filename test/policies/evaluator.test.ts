@@ -33,20 +33,20 @@ describe("offline evaluator", () => {
       const seen: { type: string; props: Record<string, unknown>; config: unknown }[] = [];
       const report = evaluatePolicies(stack, { policies: [spyResourcePolicy(seen)] });
       assert.deepEqual(seen.map((s) => s.type), ["aws:sqs/queue:Queue"]);
-      assert.equal(seen[0]!.props["messageRetentionSeconds"], 120);
+      assert.equal(seen[0].props["messageRetentionSeconds"], 120);
       assert.deepEqual(report.violations, [{ policy: "spy-resource", level: "advisory", urn: queue.urn, message: "Queue retention must be at most 60 seconds." }]);
     });
     it("get the config merged over the configSchema defaults", () => {
       const seen: { type: string; props: Record<string, unknown>; config: unknown }[] = [];
       evaluatePolicies(stack, { policies: [spyResourcePolicy(seen)], config: { "spy-resource": { label: "x" } } });
-      assert.deepEqual(seen[0]!.config, { limit: 3, label: "x" });
+      assert.deepEqual(seen[0].config, { limit: 3, label: "x" });
     });
     it("report a rule reading a preview unknown as cannot-verify, neither pass nor violation", () => {
       const report = evaluatePolicies([{ ...queue, inputs: { messageRetentionSeconds: UNKNOWN } }], { policies: [spyResourcePolicy([])] });
       assert.deepEqual(report.violations, []);
       assert.equal(report.cannotVerify.length, 1);
-      assert.equal(report.cannotVerify[0]!.urn, queue.urn);
-      assert.match(report.cannotVerify[0]!.message, /messageRetentionSeconds can't be known during preview/);
+      assert.equal(report.cannotVerify[0].urn, queue.urn);
+      assert.match(report.cannotVerify[0].message, /messageRetentionSeconds can't be known during preview/);
     });
   });
 
@@ -117,9 +117,9 @@ describe("policy pack config", () => {
       const stack = loadStackFile(path.join(ROOT, `Pulumi.${env}.yaml`), "retail-data-platform");
       const config = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", "config", `${env}.json`), "utf8")) as Record<string, Record<string, unknown>>;
       for (const name of ["budget-expected-cost", "budget-ceiling-cost", "budget-early-warning"]) {
-        assert.equal(config[name]!["region"], stack.awsRegion, `${name}.region`);
-        assert.deepEqual(config[name]!["workload"], stack.workload, `${name}.workload`);
-        assert.deepEqual(config[name]!["limits"], stack.limits, `${name}.limits`);
+        assert.equal(config[name]["region"], stack.awsRegion, `${name}.region`);
+        assert.deepEqual(config[name]["workload"], stack.workload, `${name}.workload`);
+        assert.deepEqual(config[name]["limits"], stack.limits, `${name}.limits`);
       }
     });
   }
@@ -128,7 +128,7 @@ describe("policy pack config", () => {
     const dev = loadPolicyConfig(path.join(ROOT, "policies", "config", "dev.json")) as Record<string, Record<string, unknown>>;
     const prod = loadPolicyConfig(path.join(ROOT, "policies", "config", "prod.json")) as Record<string, Record<string, unknown>>;
     for (const [policy, option] of [["lambda-concurrency-bounded", "maxReservedConcurrency"], ["dynamodb-throughput-bounded", "maxWriteRequestUnits"], ["athena-workgroup-bounded", "maxBytesScannedPerQueryMb"], ["glue-job-bounded", "maxWorkers"]] as const) {
-      assert.ok((dev[policy]![option] as number) < (prod[policy]![option] as number), `${policy}.${option}`);
+      assert.ok((dev[policy][option] as number) < (prod[policy][option] as number), `${policy}.${option}`);
     }
   });
 

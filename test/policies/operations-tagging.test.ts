@@ -82,7 +82,7 @@ describe("tagging policies", () => {
       assert.deepEqual(run(requiredTags, replace(stack, provider)).violations, []);
     });
     it("reports every tag when the resource has no provider with defaults", () => {
-      assert.match(messages(run(requiredTags, [{ ...queue, provider: undefined as unknown as string }])).join(), /must carry tags environment, project, owner, cost-center/);
+      assert.match(messages(run(requiredTags, [{ ...queue, provider: undefined }])).join(), /must carry tags environment, project, owner, cost-center/);
     });
     it("reports an empty tag value", () => {
       assert.match(messages(run(requiredTags, replace(stack, withInputs(queue, { tags: { owner: "" } })))).join(), /must carry tags owner/);

@@ -118,13 +118,13 @@ describe("security policies", () => {
       assert.deepEqual(run(encryptionAtRest, encrypted).violations, []);
     });
     it("reports a stream without KMS", () => {
-      assert.match(messages(run(encryptionAtRest, replace(encrypted, withInputs(encrypted[0]!, { encryptionType: "NONE" })))).join(), /Kinesis stream s must be encrypted at rest/);
+      assert.match(messages(run(encryptionAtRest, replace(encrypted, withInputs(encrypted[0], { encryptionType: "NONE" })))).join(), /Kinesis stream s must be encrypted at rest/);
     });
     it("reports a table without server-side encryption", () => {
-      assert.match(messages(run(encryptionAtRest, replace(encrypted, withInputs(encrypted[1]!, { serverSideEncryption: { enabled: false } })))).join(), /DynamoDB table t must be encrypted/);
+      assert.match(messages(run(encryptionAtRest, replace(encrypted, withInputs(encrypted[1], { serverSideEncryption: { enabled: false } })))).join(), /DynamoDB table t must be encrypted/);
     });
     it("reports a queue without a key", () => {
-      assert.match(messages(run(encryptionAtRest, replace(encrypted, withInputs(encrypted[2]!, { kmsMasterKeyId: undefined })))).join(), /SQS queue q must be encrypted/);
+      assert.match(messages(run(encryptionAtRest, replace(encrypted, withInputs(encrypted[2], { kmsMasterKeyId: undefined })))).join(), /SQS queue q must be encrypted/);
     });
     it("accepts SQS-managed encryption", () => {
       assert.deepEqual(run(encryptionAtRest, replace(encrypted, res("aws:sqs/queue:Queue", "q", { sqsManagedSseEnabled: true }))).violations, []);
@@ -206,7 +206,7 @@ describe("security policies", () => {
     it("cannot verify a runtime missing from the data", () => {
       const r = run(lambdaRuntimeSupported, [withInputs(fn, { runtime: "nodejs99.x" })], {}, { now });
       assert.deepEqual(r.violations, []);
-      assert.match(r.cannotVerify[0]!.message, /nodejs99.x .* not in policies\/data\/lambda-runtimes.json/);
+      assert.match(r.cannotVerify[0].message, /nodejs99.x .* not in policies\/data\/lambda-runtimes.json/);
     });
     it("passes a container image function (no runtime)", () => {
       assert.deepEqual(run(lambdaRuntimeSupported, [res(fn.type, "image", { packageType: "Image", imageUri: "x" })], {}, { now }).violations, []);

@@ -36,31 +36,31 @@ describe("the pack over whole stacks", function () {
   });
 
   it("dev has zero mandatory violations", () => {
-    const { env, resources } = stacks["dev"]!;
+    const { env, resources } = stacks["dev"];
     const report = evaluateEnv(env, resources);
     assert.equal(show(report, "mandatory"), "");
   });
 
   it("prod has zero mandatory violations", () => {
-    const { env, resources } = stacks["prod"]!;
+    const { env, resources } = stacks["prod"];
     assert.equal(show(evaluateEnv(env, resources), "mandatory"), "");
   });
 
   it("dev and prod have nothing the pack cannot verify (no unknowns under mocks)", () => {
     for (const name of ["dev", "prod"]) {
-      const { env, resources } = stacks[name]!;
+      const { env, resources } = stacks[name];
       assert.deepEqual(evaluateEnv(env, resources).cannotVerify, [], name);
     }
   });
 
   it("prod's own resources break dev's tighter limits", () => {
-    const { env, resources } = stacks["prod"]!;
+    const { env, resources } = stacks["prod"];
     const report = evaluateEnv(env, resources, "dev");
     assert.ok(violatedPolicies(report, "mandatory").includes("lambda-concurrency-bounded"), show(report, "mandatory"));
   });
 
   it("a stack with every pipeline breaks no scaling, security, operations or tagging rule under prod's config", async () => {
-    const base = stacks["prod"]!.env;
+    const base = stacks["prod"].env;
     const env: Environment = { ...base, pipelines: [...PIPELINE_KINDS] };
     const { resources } = await synthesizeStack(env);
     for (const type of ["aws:glue/job:Job", "aws:redshiftserverless/workgroup:Workgroup", "aws:athena/workgroup:Workgroup", "aws:kinesis/stream:Stream"]) {
@@ -75,7 +75,7 @@ describe("the pack over whole stacks", function () {
 
   it("a deliberately misconfigured stack trips every policy", () => {
     const fixture = JSON.parse(fs.readFileSync(path.join(ROOT, "test", "fixtures", "policies", "misconfigured-stack.json"), "utf8")) as { resources: StackResource[] };
-    const { env } = stacks["dev"]!;
+    const { env } = stacks["dev"];
     const report = evaluateEnv(env, fixture.resources);
     assert.deepEqual(violatedPolicies(report), [...POLICY_NAMES].sort(), JSON.stringify(report.cannotVerify, null, 1));
   });

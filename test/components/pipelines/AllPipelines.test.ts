@@ -33,7 +33,7 @@ describe("stack fixture selecting all four pipelines", () => {
 
   it("builds every resource type the stage metadata claims, under the claiming component", () => {
     for (const [m, type] of [[DATALAKE_METADATA, "platform:pipelines:DataLake"], [STREAMING_WAREHOUSE_METADATA, "platform:pipelines:StreamingWarehouse"], [BATCH_ETL_METADATA, "platform:pipelines:BatchEtl"]] as const) {
-      const component = ofType(synth.resources, type)[0]!;
+      const component = ofType(synth.resources, type)[0];
       const byUrn = new Map(synth.resources.map((r) => [r.urn, r] as const));
       const descends = (urn: string | undefined): boolean => urn !== undefined && (urn === component.urn || descends(byUrn.get(urn)?.parent));
       const types = new Set(synth.resources.filter((r) => descends(r.parent)).map((r) => r.type));

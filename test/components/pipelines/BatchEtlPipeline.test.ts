@@ -95,7 +95,7 @@ describe("BatchEtlPipeline (P3)", () => {
 
     it("the enrichment job writes the KPI columns in the warehouse table's order (COPY Parquet maps by position)", () => {
       const text = fs.readFileSync(path.join(SCRIPTS, "transformed_to_enriched.py"), "utf8");
-      const list = /KPI_COLUMNS = \[([^\]]+)\]/.exec(text)![1]!.match(/"([a-z_]+)"/g)!.map((x) => x.replaceAll('"', ""));
+      const list = /KPI_COLUMNS = \[([^\]]+)\]/.exec(text)![1].match(/"([a-z_]+)"/g)!.map((x) => x.replaceAll('"', ""));
       assert.deepEqual(list, KPI_COLUMNS.map((c) => c.name));
     });
 
@@ -130,8 +130,8 @@ describe("BatchEtlPipeline (P3)", () => {
       let name: string | undefined = def.StartAt;
       while (name && order.length < 20) {
         order.push(name);
-        const s: AslState = st[name]!;
-        name = s.Type === "Choice" ? ((s["Choices"] as { Next: string }[])[0]!.Next) : s.Next;
+        const s: AslState = st[name];
+        name = s.Type === "Choice" ? ((s["Choices"] as { Next: string }[])[0].Next) : s.Next;
         if (name === "WaitForLoad") break;
       }
       assert.deepEqual(order, ["CheckRawFiles", "AnyRawFiles", "Transform", "QualityCheck", "Enrich", "LoadWarehouse"]);
@@ -139,29 +139,29 @@ describe("BatchEtlPipeline (P3)", () => {
 
     it("runs each Glue job as a .sync task with its name and a timeout above the job's", () => {
       for (const [state, job] of [["Transform", PARAMS.transformJob], ["QualityCheck", PARAMS.qualityJob], ["Enrich", PARAMS.enrichJob]] as const) {
-        assert.equal(st[state]!.Resource, "arn:aws:states:::glue:startJobRun.sync");
-        assert.equal((st[state]!["Parameters"] as { JobName: string }).JobName, job);
-        assert.equal(st[state]!["TimeoutSeconds"], 30 * 60 + 300);
+        assert.equal(st[state].Resource, "arn:aws:states:::glue:startJobRun.sync");
+        assert.equal((st[state]["Parameters"] as { JobName: string }).JobName, job);
+        assert.equal(st[state]["TimeoutSeconds"], 30 * 60 + 300);
       }
     });
 
     it("loads Redshift through the Data API in one batch and polls it to the end", () => {
-      assert.equal(st["LoadWarehouse"]!.Resource, "arn:aws:states:::aws-sdk:redshiftdata:batchExecuteStatement");
-      const p = st["LoadWarehouse"]!["Parameters"] as { Sqls: string[]; WorkgroupName: string; SecretArn: string };
+      assert.equal(st["LoadWarehouse"].Resource, "arn:aws:states:::aws-sdk:redshiftdata:batchExecuteStatement");
+      const p = st["LoadWarehouse"]["Parameters"] as { Sqls: string[]; WorkgroupName: string; SecretArn: string };
       assert.deepEqual(p.Sqls, PARAMS.loadSqls);
       assert.equal(p.WorkgroupName, "wg");
-      assert.equal(st["DescribeLoad"]!.Resource, "arn:aws:states:::aws-sdk:redshiftdata:describeStatement");
-      assert.equal(st["LoadFinished"]!["Default"], "WaitForLoad");
+      assert.equal(st["DescribeLoad"].Resource, "arn:aws:states:::aws-sdk:redshiftdata:describeStatement");
+      assert.equal(st["LoadFinished"]["Default"], "WaitForLoad");
     });
 
     it("notifies SNS on every failure path, then fails", () => {
       for (const [name, s] of Object.entries(st)) {
         if (s.Type === "Task" && name !== "NotifyFailure") assert.equal(s.Catch?.[0]?.Next, "NotifyFailure", `${name} has no failure notification`);
       }
-      assert.equal(st["NotifyFailure"]!.Resource, "arn:aws:states:::sns:publish");
-      assert.equal((st["NotifyFailure"]!["Parameters"] as { TopicArn: string }).TopicArn, PARAMS.alertTopicArn);
-      assert.equal(st["NotifyFailure"]!.Next, "Failed");
-      assert.equal(st["LoadFailed"]!.Next, "NotifyFailure");
+      assert.equal(st["NotifyFailure"].Resource, "arn:aws:states:::sns:publish");
+      assert.equal((st["NotifyFailure"]["Parameters"] as { TopicArn: string }).TopicArn, PARAMS.alertTopicArn);
+      assert.equal(st["NotifyFailure"].Next, "Failed");
+      assert.equal(st["LoadFailed"].Next, "NotifyFailure");
     });
 
     it("bounds the whole execution", () => {
@@ -195,13 +195,13 @@ describe("BatchEtlPipeline (P3)", () => {
           ["quarantine/", Math.max(14, Math.min(history, 90))],
           ["rejected/", Math.max(14, Math.min(history, 90))],
         ]);
-        assert.equal(rules("batch-transformed")[0]!.expiration!.days, history);
-        assert.equal(rules("batch-enriched")[0]!.expiration!.days, history);
+        assert.equal(rules("batch-transformed")[0].expiration!.days, history);
+        assert.equal(rules("batch-enriched")[0].expiration!.days, history);
       });
 
       it("triggers the file check on new incoming objects, with permission scoped to the raw bucket", () => {
         const n = one(synth.resources, "aws:s3/bucketNotification:BucketNotification");
-        const fn = (n.inputs["lambdaFunctions"] as { events: string[]; filterPrefix: string; lambdaFunctionArn: string }[])[0]!;
+        const fn = (n.inputs["lambdaFunctions"] as { events: string[]; filterPrefix: string; lambdaFunctionArn: string }[])[0];
         assert.deepEqual(fn.events, ["s3:ObjectCreated:*"]);
         assert.equal(fn.filterPrefix, "incoming/");
         assert.match(fn.lambdaFunctionArn, /function:batch-file-check/);
@@ -215,9 +215,9 @@ describe("BatchEtlPipeline (P3)", () => {
         assert.equal(lambda.inputs["reservedConcurrentExecutions"], 5);
         const alarm = byName(synth.resources, "batch-file-check-errors");
         assert.equal(alarm.inputs["metricName"], "Errors");
-        assert.match((alarm.inputs["alarmActions"] as string[])[0]!, /core-alerts/);
+        assert.match((alarm.inputs["alarmActions"] as string[])[0], /core-alerts/);
         const p = rolePolicy(synth.resources, "batch-file-check-policy");
-        assert.match(resourcesOf(statement(p, "Quarantine"))[0]!, /^arn:aws:s3:::batch-raw-[0-9a-f]+\/quarantine\/\*$/);
+        assert.match(resourcesOf(statement(p, "Quarantine"))[0], /^arn:aws:s3:::batch-raw-[0-9a-f]+\/quarantine\/\*$/);
       });
 
       it("bounds all three Glue jobs by limits.glue", () => {
@@ -238,9 +238,9 @@ describe("BatchEtlPipeline (P3)", () => {
         const def = JSON.parse(sm.inputs["definition"] as string) as { States: Record<string, AslState> };
         const { isValid, errorsText } = aslValidator(def);
         assert.ok(isValid, errorsText("\n"));
-        assert.match((def.States["Transform"]!["Parameters"] as { JobName: string }).JobName, /^batch-raw-to-transformed/);
-        const sqls = (def.States["LoadWarehouse"]!["Parameters"] as { Sqls: string[] }).Sqls;
-        assert.match(sqls[1]!, /^COPY public\.daily_kpis_staging FROM 's3:\/\/batch-enriched-[0-9a-f]+\/daily_kpis\/latest\/' IAM_ROLE 'arn:aws:iam::\d{12}:role\/batch-copy-role-[0-9a-f]+' FORMAT AS PARQUET$/);
+        assert.match((def.States["Transform"]["Parameters"] as { JobName: string }).JobName, /^batch-raw-to-transformed/);
+        const sqls = (def.States["LoadWarehouse"]["Parameters"] as { Sqls: string[] }).Sqls;
+        assert.match(sqls[1], /^COPY public\.daily_kpis_staging FROM 's3:\/\/batch-enriched-[0-9a-f]+\/daily_kpis\/latest\/' IAM_ROLE 'arn:aws:iam::\d{12}:role\/batch-copy-role-[0-9a-f]+' FORMAT AS PARQUET$/);
         assert.deepEqual(sm.inputs["encryptionConfiguration"], { type: "CUSTOMER_MANAGED_KMS_KEY", kmsKeyId: (sm.inputs["encryptionConfiguration"] as { kmsKeyId: string }).kmsKeyId, kmsDataKeyReusePeriodSeconds: 300 });
         // No log delivery (it needs logs:*LogDelivery on "*"): execution history and SNS instead.
         assert.equal(sm.inputs["loggingConfiguration"], undefined);
@@ -277,7 +277,7 @@ describe("BatchEtlPipeline (P3)", () => {
         assert.equal(limit.inputs["breachAction"], stack === "dev" ? "deactivate" : "emit-metric");
         const ns = one(synth.resources, "aws:redshiftserverless/namespace:Namespace");
         assert.equal(ns.inputs["manageAdminPassword"], true);
-        assert.match((ns.inputs["iamRoles"] as string[])[0]!, /role\/batch-copy-role/);
+        assert.match((ns.inputs["iamRoles"] as string[])[0], /role\/batch-copy-role/);
         const statements = ofType(synth.resources, "aws:redshiftdata/statement:Statement").map((s) => s.inputs["sql"]);
         assert.deepEqual(statements.sort(), [createKpiStagingSql(), createKpiTableSql()].sort());
       });
@@ -295,7 +295,7 @@ describe("BatchEtlPipeline (P3)", () => {
         assert.ok(resourcesOf(statement(sfn, "RunJobs")).every((r) => /^arn:aws:glue:eu-west-3:\d+:job\/batch-/.test(r)));
         assert.deepEqual(statement(sfn, "FollowOwnStatements").Condition, { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } });
         const copy = rolePolicy(synth.resources, "batch-copy-policy");
-        assert.match(resourcesOf(statement(copy, "ReadLatestKpis"))[0]!, /batch-enriched-[0-9a-f]+\/daily_kpis\/latest\/\*$/);
+        assert.match(resourcesOf(statement(copy, "ReadLatestKpis"))[0], /batch-enriched-[0-9a-f]+\/daily_kpis\/latest\/\*$/);
         const enrich = rolePolicy(synth.resources, "batch-transformed-to-enriched-role-policy");
         assert.ok(!enrich.some((s) => resourcesOf(s).some((r) => r.includes("batch-raw-"))), "enrichment never touches RAW");
       });
@@ -325,7 +325,7 @@ describe("BatchEtlPipeline (P3)", () => {
       assert.deepEqual(c.inputs["physicalConnectionRequirements"], { subnetId: "subnet-0abc", availabilityZone: "eu-west-3a", securityGroupIdLists: ["sg-0abc"] });
       const transform = byName(synth.resources, "batch-raw-to-transformed");
       assert.equal((transform.inputs["connections"] as string[]).length, 1);
-      assert.match((transform.inputs["connections"] as string[])[0]!, /^batch-source-orders-db-/);
+      assert.match((transform.inputs["connections"] as string[])[0], /^batch-source-orders-db-/);
       assert.deepEqual(resourcesOf(statement(rolePolicy(synth.resources, "batch-raw-to-transformed-role-policy"), "ReadSourceSecrets")), [SOURCE.secretArn]);
       for (const other of ["batch-quality-check-role-policy", "batch-transformed-to-enriched-role-policy"]) {
         assert.ok(!rolePolicy(synth.resources, other).some((x) => x.Sid === "ReadSourceSecrets"), other);

@@ -134,11 +134,11 @@ describe("DataLakePipeline (P1)", () => {
       it("encrypts Glue output, logs and bookmarks with the platform key", () => {
         const sec = one(synth.resources, "aws:glue/securityConfiguration:SecurityConfiguration");
         const enc = sec.inputs["encryptionConfiguration"] as Record<string, Record<string, string>>;
-        assert.equal(enc["s3Encryption"]!["s3EncryptionMode"], "SSE-KMS");
-        assert.equal(enc["cloudwatchEncryption"]!["cloudwatchEncryptionMode"], "SSE-KMS");
-        assert.equal(enc["jobBookmarksEncryption"]!["jobBookmarksEncryptionMode"], "CSE-KMS");
+        assert.equal(enc["s3Encryption"]["s3EncryptionMode"], "SSE-KMS");
+        assert.equal(enc["cloudwatchEncryption"]["cloudwatchEncryptionMode"], "SSE-KMS");
+        assert.equal(enc["jobBookmarksEncryption"]["jobBookmarksEncryptionMode"], "CSE-KMS");
         const key = one(synth.resources, "aws:kms/key:Key");
-        assert.ok(enc["s3Encryption"]!["kmsKeyArn"]!.startsWith("arn:aws:kms:"), String(key.name));
+        assert.ok(enc["s3Encryption"]["kmsKeyArn"].startsWith("arn:aws:kms:"), String(key.name));
       });
 
       it("keeps job logs with the environment's retention", () => {
@@ -150,7 +150,7 @@ describe("DataLakePipeline (P1)", () => {
 
       it("crawls the raw zone, then runs the job on the bounded schedule", () => {
         const crawler = one(synth.resources, "aws:glue/crawler:Crawler");
-        assert.match((crawler.inputs["s3Targets"] as { path: string }[])[0]!.path, /^s3:\/\/datalake-raw-[0-9a-f]+\/sales\/$/);
+        assert.match((crawler.inputs["s3Targets"] as { path: string }[])[0].path, /^s3:\/\/datalake-raw-[0-9a-f]+\/sales\/$/);
         assert.equal(crawler.inputs["tablePrefix"], "raw_");
         assert.equal(crawler.inputs["schedule"], undefined, "the workflow schedules the crawler");
         const start = byName(synth.resources, "datalake-start");
@@ -158,7 +158,7 @@ describe("DataLakePipeline (P1)", () => {
         assert.equal(runsPerDayOf(start.inputs["schedule"] as string) <= env.limits.glue.runsPerDay, true);
         const after = byName(synth.resources, "datalake-after-crawl");
         assert.equal(after.inputs["type"], "CONDITIONAL");
-        assert.equal((after.inputs["predicate"] as { conditions: { crawlState: string }[] }).conditions[0]!.crawlState, "SUCCEEDED");
+        assert.equal((after.inputs["predicate"] as { conditions: { crawlState: string }[] }).conditions[0].crawlState, "SUCCEEDED");
       });
 
       it("catalogues the curated zone by partition projection", () => {
@@ -166,7 +166,7 @@ describe("DataLakePipeline (P1)", () => {
         const p = table.inputs["parameters"] as Record<string, string>;
         assert.equal(p["projection.enabled"], "true");
         assert.equal(p["projection.dt.type"], "date");
-        assert.match(p["storage.location.template"]!, /^s3:\/\/datalake-curated-[0-9a-f]+\/sales\/dt=\$\{dt\}\/$/);
+        assert.match(p["storage.location.template"], /^s3:\/\/datalake-curated-[0-9a-f]+\/sales\/dt=\$\{dt\}\/$/);
         assert.deepEqual(ofType(synth.resources, "aws:glue/crawler:Crawler").length, 1, "no second crawler");
       });
 
@@ -213,7 +213,7 @@ describe("DataLakePipeline (P1)", () => {
         const sets = ofType(synth.resources, "aws:quicksight/dataSet:DataSet");
         if (env.quicksight.enabled) {
           assert.equal(sources.length, 1);
-          assert.equal(sources[0]!.inputs["type"], "ATHENA");
+          assert.equal(sources[0].inputs["type"], "ATHENA");
           assert.equal(sets.length, 1);
         } else {
           assert.equal(sources.length + sets.length, 0);

@@ -163,17 +163,17 @@ describe("StreamingWarehousePipeline (P2)", () => {
       it("grants least privilege: Firehose reads only the warehouse secret, producers only put", () => {
         assertLeastPrivilege(synth.resources, "warehouse-", ["ec2:DescribeSubnets", "ec2:DescribeSecurityGroups", "ec2:DescribeNetworkInterfaces"]);
         const p = rolePolicy(synth.resources, "warehouse-delivery-policy");
-        assert.match(resourcesOf(statement(p, "ReadWarehouseSecret"))[0]!, /secret:redshift!/);
+        assert.match(resourcesOf(statement(p, "ReadWarehouseSecret"))[0], /secret:redshift!/);
         const producer = byName(synth.resources, "warehouse-producer");
         const doc = JSON.parse(producer.inputs["policy"] as string) as { Statement: { Action: string[]; Resource: string }[] };
-        assert.deepEqual(doc.Statement[0]!.Action, ["firehose:PutRecord", "firehose:PutRecordBatch"]);
-        assert.match(doc.Statement[0]!.Resource, /^arn:aws:firehose:eu-west-3:\d+:deliverystream\//);
+        assert.deepEqual(doc.Statement[0].Action, ["firehose:PutRecord", "firehose:PutRecordBatch"]);
+        assert.match(doc.Statement[0].Resource, /^arn:aws:firehose:eu-west-3:\d+:deliverystream\//);
       });
 
       it("alarms to the platform topic when COPY fails and when producers exceed twice the peak", () => {
         const a = byName(synth.resources, "warehouse-copy-failures");
         assert.equal(a.inputs["metricName"], "DeliveryToRedshift.Success");
-        assert.match((a.inputs["alarmActions"] as string[])[0]!, /core-alerts/);
+        assert.match((a.inputs["alarmActions"] as string[])[0], /core-alerts/);
         const ingest = byName(synth.resources, "warehouse-ingest-above-peak");
         assert.equal(ingest.inputs["metricName"], "IncomingBytes");
         assert.equal(ingest.inputs["threshold"], env.workload.peakTps * env.workload.averageRecordBytes * 300 * 2);
@@ -183,13 +183,13 @@ describe("StreamingWarehousePipeline (P2)", () => {
         const sources = ofType(synth.resources, "aws:quicksight/dataSource:DataSource");
         if (env.quicksight.enabled) {
           assert.equal(sources.length, 1);
-          assert.equal(sources[0]!.inputs["type"], "REDSHIFT");
-          assert.ok((sources[0]!.inputs["credentials"] as { secretArn: string }).secretArn);
+          assert.equal(sources[0].inputs["type"], "REDSHIFT");
+          assert.ok((sources[0].inputs["credentials"] as { secretArn: string }).secretArn);
           const qsSubnets = one(synth.resources, "aws:quicksight/vpcConnection:VpcConnection").inputs["subnetIds"] as string[];
           assert.equal(qsSubnets.length, 3);
           assert.ok(qsSubnets.every((id) => id.startsWith("subnet-isolated-")), "QuickSight comes in through the private subnets");
           const ds = one(synth.resources, "aws:quicksight/dataSet:DataSet");
-          const sql = (ds.inputs["physicalTableMaps"] as { customSql: { sqlQuery: string } }[])[0]!.customSql.sqlQuery;
+          const sql = (ds.inputs["physicalTableMaps"] as { customSql: { sqlQuery: string } }[])[0].customSql.sqlQuery;
           assert.equal(sql, HOURLY_REVENUE_SQL);
         } else {
           assert.equal(sources.length, 0);

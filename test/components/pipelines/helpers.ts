@@ -40,7 +40,7 @@ export function onePipeline(kind: PipelineKind): (env: Environment) => PlatformO
 export function one(resources: readonly StackResource[], type: string, nameSuffix?: string): StackResource {
   const found = ofType(resources, type).filter((r) => nameSuffix === undefined || r.name.endsWith(nameSuffix));
   assert.equal(found.length, 1, `expected one ${type}${nameSuffix ? ` named *${nameSuffix}` : ""}, found ${found.map((r) => r.name).join(", ") || "none"}`);
-  return found[0]!;
+  return found[0];
 }
 
 export function byName(resources: readonly StackResource[], name: string): StackResource {

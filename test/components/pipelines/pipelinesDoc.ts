@@ -9,7 +9,7 @@ const escape = (s: string) => s.replaceAll("|", "\\|");
 
 /** One row per pipeline: latency class and the service behind each stage. */
 export function comparisonTable(pipelines: readonly PipelineMetadata[]): string {
-  const header = `| Pipeline | Latency class | ${STAGE_KINDS.map((k) => k[0]!.toUpperCase() + k.slice(1)).join(" | ")} |`;
+  const header = `| Pipeline | Latency class | ${STAGE_KINDS.map((k) => k[0].toUpperCase() + k.slice(1)).join(" | ")} |`;
   const rule = `|${" --- |".repeat(STAGE_KINDS.length + 2)}`;
   const rows = pipelines.map((p) => {
     const services = STAGE_KINDS.map((k) => escape(p.stages.find((s) => s.stage === k)?.service ?? "-"));

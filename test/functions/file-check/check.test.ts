@@ -26,7 +26,7 @@ describe("file-check", function () {
     assert.deepEqual(checkCsvHeader("transaction_id,amount", settings.expectedHeader), { ok: true, format: "csv" });
     assert.equal((checkCsvHeader("1,2", undefined) as { reason: string }).reason, "missing-header");
     assert.equal((checkCsvHeader("id,total", settings.expectedHeader) as { reason: string }).reason, "header-mismatch");
-    assert.equal(decodeS3Key(fixture<{ Records: { s3: { object: { key: string } } }[] }>("s3-event.json").Records[0]!.s3.object.key.replace("REPLACED_BY_TEST", "daily+export%3D1.csv")), "daily export=1.csv");
+    assert.equal(decodeS3Key(fixture<{ Records: { s3: { object: { key: string } } }[] }>("s3-event.json").Records[0].s3.object.key.replace("REPLACED_BY_TEST", "daily+export%3D1.csv")), "daily export=1.csv");
   });
 
   const cases: [string, string | Buffer, string | undefined][] = [
@@ -58,7 +58,7 @@ describe("file-check", function () {
     const verdict = await checkFile(emu.s3!, "raw-zone", "orders/2026-11-28/broken.json", settings);
     assert.equal(verdict.ok, false);
     // act
-    const target = await quarantineFile(emu.s3!, "raw-zone", "orders/2026-11-28/broken.json", verdict as Exclude<typeof verdict, { ok: true }>, "quarantine/", new Date("2026-11-28T18:00:00Z"));
+    const target = await quarantineFile(emu.s3!, "raw-zone", "orders/2026-11-28/broken.json", verdict, "quarantine/", new Date("2026-11-28T18:00:00Z"));
     // assess
     assert.equal(target, "quarantine/not-json/orders/2026-11-28/broken.json");
     const moved = await (await emu.s3!.send(new GetObjectCommand({ Bucket: "raw-zone", Key: target }))).Body!.transformToString();

@@ -8,7 +8,7 @@ type FirehoseEvent = { records: { recordId: string; data: string; approximateArr
 describe("firehose-transform/transformRecord", () => {
   const record = (payload: unknown) => {
     const event = fixture<FirehoseEvent>("firehose-event.json");
-    const r = event.records[0]!;
+    const r = event.records[0];
     return { ...r, data: Buffer.from(typeof payload === "string" ? payload : JSON.stringify(payload)).toString("base64") };
   };
 

@@ -60,9 +60,9 @@ describe("scheduled-report/runReport", function () {
     assert.deepEqual(sleeps, [500]);
     const stored = JSON.parse(await (await emu.s3!.send(new GetObjectCommand({ Bucket: "reports", Key: key }))).Body!.transformToString());
     assert.equal(stored.queries[0].bytesScanned, 2048);
-    const start = athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input;
+    const start = athena.commandCalls(StartQueryExecutionCommand)[0].args[0].input;
     assert.deepEqual([start.WorkGroup, start.QueryExecutionContext?.Database], ["retail", "retail"]);
-    const published = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    const published = sns.commandCalls(PublishCommand)[0].args[0].input;
     assert.equal(published.Subject, "Retail sales report 2026-11-28T06:00Z (1 failed)");
     assert.ok(published.Message!.includes('- top-products: 1 rows; first: {"product_id":"P00001","units":"42"}'));
     assert.ok(published.Message!.includes("- daily-revenue: FAILED (TABLE_NOT_FOUND)"));

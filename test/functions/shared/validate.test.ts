@@ -79,7 +79,7 @@ describe("shared/validateRecord", () => {
         const keys = p.split(".");
         let target: any = tx;
         for (const k of keys.slice(0, -1)) target = target[k];
-        target[keys[keys.length - 1]!] = value;
+        target[keys[keys.length - 1]] = value;
         // act
         const fast = conformsToSchema(tx);
         const zod = TransactionSchema.safeParse(tx).success;

@@ -63,11 +63,11 @@ describe("stream-processor/planItemUpdates", () => {
     const first = plans.find((p) => p.minute === "2026-11-28T18:00")!;
     assert.equal(first.pk, "EMEA#2026-11-28T18:00");
     assert.equal(first.chunks.length, 1);
-    const c = first.chunks[0]!.products.get("P1")!;
+    const c = first.chunks[0].products.get("P1")!;
     assert.deepEqual({ units: c.units, revenueCents: c.revenueCents, orders: c.orders }, { units: 4, revenueCents: 7996, orders: 2 });
-    assert.deepEqual(first.chunks[0]!.records, [0, 1]);
-    assert.equal(first.chunks[0]!.firstSeqKey, sequenceKey("100"));
-    assert.equal(first.chunks[0]!.lastSeqKey, sequenceKey("101"));
+    assert.deepEqual(first.chunks[0].records, [0, 1]);
+    assert.equal(first.chunks[0].firstSeqKey, sequenceKey("100"));
+    assert.equal(first.chunks[0].lastSeqKey, sequenceKey("101"));
     assert.equal(plans.length, 2);
   });
 
@@ -78,18 +78,18 @@ describe("stream-processor/planItemUpdates", () => {
     const plans = [...planItemUpdates(accepted(txs), { buckets: 1, maxProductsPerUpdate: 4 }).values()];
     // assess
     assert.equal(plans.length, 1);
-    assert.deepEqual(plans[0]!.chunks.map((c) => c.records), [[0, 1], [2, 3], [4]]);
-    assert.ok(plans[0]!.chunks.every((c) => c.products.size <= 4));
+    assert.deepEqual(plans[0].chunks.map((c) => c.records), [[0, 1], [2, 3], [4]]);
+    assert.ok(plans[0].chunks.every((c) => c.products.size <= 4));
   });
 
   it("rebuilds the part of a chunk above a high-water mark", () => {
     // prepare
     const txs = [1, 2, 3].map((q, i) => tx({ transactionId: `t${i}`, items: [line("P1", 1, q)], totalAmount: q }));
     const list = accepted(txs);
-    const plan = [...planItemUpdates(list, { buckets: 1, maxProductsPerUpdate: 100 }).values()][0]!;
+    const plan = [...planItemUpdates(list, { buckets: 1, maxProductsPerUpdate: 100 }).values()][0];
     // act
-    const rest = remainderAfter(plan.chunks[0]!, plan, list, sequenceKey("100"), 1)!;
-    const none = remainderAfter(plan.chunks[0]!, plan, list, sequenceKey("102"), 1);
+    const rest = remainderAfter(plan.chunks[0], plan, list, sequenceKey("100"), 1)!;
+    const none = remainderAfter(plan.chunks[0], plan, list, sequenceKey("102"), 1);
     // assess
     assert.equal(rest.products.get("P1")!.units, 5);
     assert.equal(rest.products.get("P1")!.orders, 2);

@@ -92,7 +92,7 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.equal(first.duplicates, 1);
     assert.equal(second.duplicates, 1);
     const aggregates = await scanAggregates(emu.dynamo!, d.config.table);
-    assert.equal(aggregates[0]!.units, 2);
+    assert.equal(aggregates[0].units, 2);
   });
 
   it("reports exactly the records behind a throttled item and applies them once on retry", async () => {
@@ -114,7 +114,7 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     const first = await processRecords(batch, { ...d, dynamo: flaky });
     const retry = await processRecords(batch.slice(1), { ...d, dynamo: flaky });
     // assess
-    assert.deepEqual(first.failedSequenceNumbers, [batch[1]!.sequenceNumber]);
+    assert.deepEqual(first.failedSequenceNumbers, [batch[1].sequenceNumber]);
     assert.deepEqual(retry.failedSequenceNumbers, []);
     const byProduct = Object.fromEntries((await scanAggregates(emu.dynamo!, d.config.table)).map((a) => [a.productId, a.units]));
     assert.deepEqual(byProduct, { P1: 2, P9: 5 });
@@ -158,7 +158,7 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     await processRecords(batch.slice(2), d);
     // assess
     const prefix = `quarantine/dt=2026-11-28/${shard}/`;
-    const seq = (i: number) => batch[i]!.sequenceNumber;
+    const seq = (i: number) => batch[i].sequenceNumber;
     assert.deepEqual(await keysUnder(prefix), [`${prefix}${seq(0)}-${seq(3)}.ndjson`, `${prefix}${seq(2)}-${seq(3)}.ndjson`]);
     const docs = await readQuarantined(emu.s3!, "quarantine", prefix);
     assert.deepEqual(docs.map((doc) => doc.source.sequenceNumber), [0, 1, 2, 3].map(seq));
@@ -184,11 +184,11 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     const first = await processRecords(batch, { ...d, s3: flakyS3 });
     const retry = await processRecords(batch.slice(1), { ...d, s3: flakyS3 });
     // assess
-    assert.deepEqual(first.failedSequenceNumbers, [batch[1]!.sequenceNumber, batch[3]!.sequenceNumber]);
+    assert.deepEqual(first.failedSequenceNumbers, [batch[1].sequenceNumber, batch[3].sequenceNumber]);
     assert.deepEqual(retry.failedSequenceNumbers, []);
     const prefix = `quarantine/dt=2026-11-28/${shard}/`;
     assert.deepEqual(await countQuarantined(emu.s3!, "quarantine", prefix), { "unknown-region": 2 });
-    assert.equal((await scanAggregates(emu.dynamo!, d.config.table))[0]!.units, 2);
+    assert.equal((await scanAggregates(emu.dynamo!, d.config.table))[0].units, 2);
   });
 
   it("splits a large batch's quarantine into deterministic parts", async () => {
@@ -204,7 +204,7 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     const keys = await keysUnder(`quarantine/dt=2026-11-28/${shard}/`);
     assert.deepEqual(keys, keysOnce);
     assert.ok(keys.length >= 4, keys.join(" "));
-    const stem = `quarantine/dt=2026-11-28/${shard}/${batch[0]!.sequenceNumber}-${batch[19]!.sequenceNumber}`;
+    const stem = `quarantine/dt=2026-11-28/${shard}/${batch[0].sequenceNumber}-${batch[19].sequenceNumber}`;
     assert.deepEqual([...keys].sort(), keys.map((_, i) => `${stem}-part${i + 1}.ndjson`).sort());
     assert.deepEqual(await countQuarantined(emu.s3!, "quarantine", `quarantine/dt=2026-11-28/${shard}/`), { "unknown-region": 20 });
   });
@@ -223,8 +223,8 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.equal(more.spikes.length, 0);
     const calls = events.commandCalls(PutEventsCommand);
     assert.equal(calls.length, 1);
-    assert.equal(calls[0]!.args[0].input.Entries![0]!.DetailType, "RetailSalesSpike");
-    assert.equal(calls[0]!.args[0].input.Entries![0]!.Source, "retail.platform");
+    assert.equal(calls[0].args[0].input.Entries![0].DetailType, "RetailSalesSpike");
+    assert.equal(calls[0].args[0].input.Entries![0].Source, "retail.platform");
   });
 
   it("releases the spike marker when the event cannot be sent, so a later batch alerts", async () => {
@@ -240,7 +240,7 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.deepEqual(failed.spikes, []);
     assert.deepEqual(failed.failedSequenceNumbers, []);
     assert.equal(retried.spikes.length, 1);
-    assert.equal(retried.spikes[0]!.units, 30);
+    assert.equal(retried.spikes[0].units, 30);
   });
 
   it("caps spike alerts per minute for the stack: exactly the cap is sent, the rest counted as SpikeAlertsSuppressed, a new minute counts anew", async () => {

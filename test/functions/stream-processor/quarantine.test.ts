@@ -22,9 +22,9 @@ describe("stream-processor/quarantine (pure)", () => {
     const objects = planQuarantineObjects("quarantine/", entries, HASH_KEY);
     // assess
     assert.equal(objects.length, 1);
-    assert.equal(objects[0]!.key, "quarantine/dt=2026-11-28/shardId-000000000001/495-1000.ndjson");
-    assert.ok(objects[0]!.body.endsWith("}\n"));
-    const docs = parseQuarantineObject(objects[0]!.body);
+    assert.equal(objects[0].key, "quarantine/dt=2026-11-28/shardId-000000000001/495-1000.ndjson");
+    assert.ok(objects[0].body.endsWith("}\n"));
+    const docs = parseQuarantineObject(objects[0].body);
     assert.deepEqual(docs.map((d) => [d.rule, d.source.sequenceNumber, d.source.partitionKey, d.source.arrivalTime]), [
       ["unknown-region", "495", "p495", "2026-11-28T23:59:59.000Z"],
       ["not-json", "1000", "p1000", "2026-11-29T00:00:01.000Z"],
@@ -44,7 +44,7 @@ describe("stream-processor/quarantine (pure)", () => {
     assert.ok(a.length >= 4);
     a.forEach((o, i) => assert.equal(o.key, `q/dt=2026-11-28/shardId-000000000001/100-200-part${i + 1}.ndjson`));
     for (const o of a.slice(0, -1)) assert.ok(Buffer.byteLength(o.body) <= 3 * 1024);
-    assert.equal(a[a.length - 1]!.entries.length, 1);
+    assert.equal(a[a.length - 1].entries.length, 1);
     assert.deepEqual(a.flatMap((o) => parseQuarantineObject(o.body).map((d) => d.source.sequenceNumber)), entries.map((e) => e.sequenceNumber));
     assert.deepEqual(a.flatMap((o) => o.entries), entries);
   });
@@ -58,17 +58,17 @@ describe("stream-processor/quarantine (pure)", () => {
     const [object] = planQuarantineObjects("q/", [entry("1", { rule: verdict.rule, message: verdict.message, data })], HASH_KEY);
     // assess
     const hashed = `${HASH_PREFIX}${hashEmail(HASH_KEY, "jane@example.com")}`;
-    assert.ok(!object!.body.includes("jane@example.com"));
-    const [doc] = parseQuarantineObject(object!.body);
-    assert.equal(Buffer.from(doc!.payloadBase64, "base64").toString("utf8"), hashed);
-    assert.ok(doc!.message.includes(hashed), doc!.message);
+    assert.ok(!object.body.includes("jane@example.com"));
+    const [doc] = parseQuarantineObject(object.body);
+    assert.equal(Buffer.from(doc.payloadBase64, "base64").toString("utf8"), hashed);
+    assert.ok(doc.message.includes(hashed), doc.message);
   });
 
   it("de-duplicates overlapping objects on (shardId, sequenceNumber), in shard and numeric sequence order", () => {
     // prepare: a whole batch, its bisected second half, and another shard with the same sequence numbers
-    const whole = planQuarantineObjects("q/", [entry("9"), entry("10"), entry("11")], HASH_KEY)[0]!.body;
-    const half = planQuarantineObjects("q/", [entry("10"), entry("11")], HASH_KEY)[0]!.body;
-    const other = planQuarantineObjects("q/", [entry("9", { shardId: "shardId-000000000002", rule: "not-json" })], HASH_KEY)[0]!.body;
+    const whole = planQuarantineObjects("q/", [entry("9"), entry("10"), entry("11")], HASH_KEY)[0].body;
+    const half = planQuarantineObjects("q/", [entry("10"), entry("11")], HASH_KEY)[0].body;
+    const other = planQuarantineObjects("q/", [entry("9", { shardId: "shardId-000000000002", rule: "not-json" })], HASH_KEY)[0].body;
     // act
     const docs = readQuarantine([half, other, whole, "\n"]);
     // assess

@@ -61,17 +61,17 @@ describe("stream-processor/detectSpikes with the per-minute alert cap (in-memory
     const dynamo = {
       send: async (cmd: unknown) => {
         if (cmd instanceof BatchGetItemCommand) {
-          const [table, req] = Object.entries(cmd.input.RequestItems!)[0]!;
+          const [table, req] = Object.entries(cmd.input.RequestItems!)[0];
           return { Responses: { [table]: req.Keys!.map((k) => ({ ...k, ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`u#P${i}`, { N: "1" }])) })) } };
         }
         if (cmd instanceof UpdateItemCommand) {
-          const key = `${cmd.input.Key!.pk!.S}|${cmd.input.Key!.sk!.S}`;
+          const key = `${cmd.input.Key!.pk.S}|${cmd.input.Key!.sk.S}`;
           const item = items.get(key);
           const fail = () => Promise.reject(new ConditionalCheckFailedException({ message: "condition", $metadata: {} }));
           if (key.startsWith("SPIKES#")) {
             slotRequests.push(key);
             const n = Number(item?.n?.N ?? 0);
-            if (item && n >= Number(cmd.input.ExpressionAttributeValues![":max"]!.N)) return fail();
+            if (item && n >= Number(cmd.input.ExpressionAttributeValues![":max"].N)) return fail();
             items.set(key, { n: { N: String(n + 1) } });
           } else {
             if (item) return fail();
@@ -85,13 +85,13 @@ describe("stream-processor/detectSpikes with the per-minute alert cap (in-memory
     const events = {
       send: async (cmd: unknown) => {
         if (!(cmd instanceof PutEventsCommand)) throw new Error("unexpected command");
-        sent.push(JSON.parse(cmd.input.Entries![0]!.Detail!).productId);
+        sent.push(JSON.parse(cmd.input.Entries![0].Detail!).productId);
         return { FailedEntryCount: 0 };
       },
     };
     const io: SpikeIo = {
-      dynamo: dynamo as unknown as SpikeIo["dynamo"],
-      events: events as unknown as SpikeIo["events"],
+      dynamo: dynamo,
+      events: events,
       table: "t",
       busName: "b",
       retentionDays: 2,
