@@ -28,7 +28,7 @@ function specifiers(file: string): string[] {
   const found: string[] = [];
   const visit = (node: ts.Node): void => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) found.push(node.moduleSpecifier.text);
-    if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]!) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require")))
+    if (ts.isCallExpression(node) && node.arguments.length === 1 && ts.isStringLiteral(node.arguments[0]) && (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require")))
       found.push(node.arguments[0].text);
     if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference) && ts.isStringLiteral(node.moduleReference.expression)) found.push(node.moduleReference.expression.text);
     ts.forEachChild(node, visit);
@@ -37,7 +37,7 @@ function specifiers(file: string): string[] {
   return found.filter((s) => s.startsWith("."));
 }
 
-const topOf = (file: string) => path.relative(ROOT, file).split(path.sep)[0]!;
+const topOf = (file: string) => path.relative(ROOT, file).split(path.sep)[0];
 
 /** Every edge `from -> to` between two different top-level folders, with the file that makes it. */
 function edges(): { from: string; to: string; file: string }[] {

@@ -49,7 +49,7 @@ describe("usage derivers", () => {
       for (const r of resources) {
         const d = derived.get(r.urn);
         assert.ok(d, `${r.type} derived nothing`);
-        const accepted = Object.keys(ESTIMATORS[r.type]!.usageKeys);
+        const accepted = Object.keys(ESTIMATORS[r.type].usageKeys);
         for (const key of [...Object.keys(d.expected), ...("usage" in d.ceiling ? Object.keys(d.ceiling.usage) : [])]) assert.ok(accepted.includes(key), `${r.type}: ${key}`);
       }
     });
@@ -66,7 +66,7 @@ describe("usage derivers", () => {
       near(d("jobs").expected.monthly_requests, 3 * MONTH_HOURS);
       // None expected in the DLQ; at most every message of the source queue.
       assert.equal(d("jobs-dlq").expected.monthly_requests, 0);
-      near(ceilingOf(d("jobs-dlq")).monthly_requests, ceilingOf(d("jobs")).monthly_requests!);
+      near(ceilingOf(d("jobs-dlq")).monthly_requests, ceilingOf(d("jobs")).monthly_requests);
     });
 
     it("a queue nothing in the stack writes to is unbounded", () => {
@@ -119,7 +119,7 @@ describe("usage derivers", () => {
       const schedule = res("aws:scheduler/schedule:Schedule", "daily", { scheduleExpression: "cron(0 6 * * ? *)", target: { arn: arn("lambda", "function", "pub") } });
       const d = derive([bus, fn, schedule]);
       near(d("events").expected.monthly_custom_events, MONTH_DAYS);
-      near(d("events").expected.monthly_custom_events, d("pub").expected.monthly_requests!);
+      near(d("events").expected.monthly_custom_events, d("pub").expected.monthly_requests);
     });
   });
 

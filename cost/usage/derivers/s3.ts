@@ -86,7 +86,7 @@ function transitionSteps(wr: S3Write, rule: Rule | undefined, expire: number): {
   const objectBytes = wr.objects.e > 0 ? wr.bytes.e / wr.objects.e : 0;
   const transitionsApply = objectBytes >= ASSUMPTIONS.minTransitionObjectBytes || numAt(rule, "filter.objectSizeGreaterThan") !== undefined;
   return (transitionsApply && Array.isArray(rule?.transitions) ? rule.transitions : [] as Rule[])
-    .map((t) => ({ days: Number(t.days ?? 0), cls: LIFECYCLE_CLASS[String(t.storageClass)] }))
+    .map((t: Rule) => ({ days: Number(t.days ?? 0), cls: LIFECYCLE_CLASS[String(t.storageClass)] }))
     .filter((t): t is { days: number; cls: S3Class } => t.cls !== undefined && t.days < expire)
     .sort((a, b) => a.days - b.days);
 }
