@@ -25,25 +25,6 @@ export interface EstimateOptions {
   usage?: UsageFile;
 }
 
-/** Props that change a resource's price: when a preview does not know them yet, it cannot be priced. */
-const PRICE_PROPS: Readonly<Record<string, readonly string[]>> = {
-  "aws:kinesis/stream:Stream": ["shardCount", "streamModeDetails", "retentionPeriod"],
-  "aws:lambda/function:Function": ["memorySize", "architectures", "reservedConcurrentExecutions", "timeout"],
-  "aws:dynamodb/table:Table": ["billingMode", "readCapacity", "writeCapacity", "pointInTimeRecovery", "onDemandThroughput", "ttl"],
-  "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": ["extendedS3Configuration.dataFormatConversionConfiguration", "extendedS3Configuration.dynamicPartitioningConfiguration"],
-  "aws:glue/job:Job": ["maxCapacity", "numberOfWorkers", "workerType", "timeout"],
-  "aws:athena/workgroup:Workgroup": ["configuration.bytesScannedCutoffPerQuery"],
-  "aws:redshiftserverless/workgroup:Workgroup": ["baseCapacity", "maxCapacity"],
-  "aws:sqs/queue:Queue": ["fifoQueue"],
-  "aws:sns/topicSubscription:TopicSubscription": ["protocol"],
-  "aws:sfn/stateMachine:StateMachine": ["type"],
-  "aws:scheduler/schedule:Schedule": ["scheduleExpression"],
-  "aws:cloudwatch/logGroup:LogGroup": ["retentionInDays"],
-  "aws:cloudwatch/metricAlarm:MetricAlarm": ["period", "metricQueries"],
-  "aws:quicksight/dataSet:DataSet": ["importMode"],
-  "aws:ec2/vpcEndpoint:VpcEndpoint": ["vpcEndpointType", "subnetIds"],
-};
-
 /** Reserved concurrency bounds a function's requests x duration by reserved x the month (expected and ceiling alike). */
 function capLambdaCeiling(props: Readonly<Record<string, unknown>>, usage: Usage): void {
   const reserved = typeof props.reservedConcurrentExecutions === "number" ? props.reservedConcurrentExecutions : undefined;
@@ -75,7 +56,7 @@ export function estimateStack(resources: readonly StackResource[], options: Esti
       unpriced.add(r.type);
       continue;
     }
-    const unknown = (PRICE_PROPS[r.type] ?? []).find((p) => containsUnknown(at(r.inputs, p)));
+    const unknown = (pricing.estimator.priceProps ?? []).find((p) => containsUnknown(at(r.inputs, p)));
     if (unknown !== undefined) {
       cannotPrice.push({ urn: r.urn, reason: `input ${unknown} is not known until the update runs (preview)` });
       continue;

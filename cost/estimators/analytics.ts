@@ -16,6 +16,7 @@ export function athenaBilledGbPerQuery(gb: number): number {
 }
 
 export const athenaWorkgroup: Estimator = {
+  priceProps: ["configuration.bytesScannedCutoffPerQuery"],
   usageKeys: {
     monthly_queries: "Queries a month.",
     data_scanned_gb_per_query: "Average GB scanned by one query (the 10 MB minimum applies per query).",
@@ -28,6 +29,7 @@ export const athenaWorkgroup: Estimator = {
 };
 
 export const redshiftServerlessWorkgroup: Estimator = {
+  priceProps: ["baseCapacity", "maxCapacity"],
   usageKeys: {
     monthly_rpu_hours: "RPU-hours a month (per second, 60-second minimum per query burst).",
   },

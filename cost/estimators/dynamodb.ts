@@ -11,6 +11,7 @@ export function isProvisionedTable(props: Props): boolean {
 }
 
 export const dynamodbTable: Estimator = {
+  priceProps: ["billingMode", "readCapacity", "writeCapacity", "pointInTimeRecovery", "onDemandThroughput", "ttl"],
   usageKeys: {
     monthly_write_request_units: "Write request units a month (on-demand).",
     monthly_read_request_units: "Read request units a month (on-demand).",

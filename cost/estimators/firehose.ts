@@ -24,6 +24,7 @@ export function hasDynamicPartitioning(props: Props): boolean {
 }
 
 export const firehoseDeliveryStream: Estimator = {
+  priceProps: ["extendedS3Configuration.dataFormatConversionConfiguration", "extendedS3Configuration.dynamicPartitioningConfiguration"],
   usageKeys: {
     monthly_data_ingested_gb: "GB ingested a month, already rounded up to 5 KB per record.",
     monthly_delivered_objects: "S3 objects delivered a month (billed only with dynamic partitioning).",

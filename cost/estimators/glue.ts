@@ -29,6 +29,7 @@ export function glueJobDpus(props: Props, workers?: number): number {
 }
 
 export const glueJob: Estimator = {
+  priceProps: ["maxCapacity", "numberOfWorkers", "workerType", "timeout"],
   usageKeys: {
     monthly_hours: "Hours the job runs a month (all runs together).",
     monthly_runs: "Runs a month (applies the 1-minute minimum per run).",

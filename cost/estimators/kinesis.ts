@@ -18,6 +18,7 @@ function extendedRetentionHours(props: Props): number {
 }
 
 export const kinesisStream: Estimator = {
+  priceProps: ["shardCount", "streamModeDetails", "retentionPeriod"],
   usageKeys: {
     monthly_provisioned_put_units: "PUT payload units a month (provisioned: each record counts one unit per started 25 KB).",
     monthly_on_demand_data_in_gb: "GB written a month (on-demand: each record rounded up to the next 1 KB).",

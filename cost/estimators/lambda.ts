@@ -15,6 +15,7 @@ export function isArm64(props: Props): boolean {
 }
 
 export const lambdaFunction: Estimator = {
+  priceProps: ["memorySize", "architectures", "reservedConcurrentExecutions", "timeout"],
   usageKeys: {
     monthly_requests: "Invocations a month.",
     request_duration_ms: "Average billed duration of one invocation, in ms.",

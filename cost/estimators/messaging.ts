@@ -11,6 +11,7 @@ export function chunks64k(sizeKb: number): number {
 }
 
 export const sqsQueue: Estimator = {
+  priceProps: ["fifoQueue"],
   usageKeys: {
     monthly_requests: "API requests a month (send, receive, delete...).",
     request_size_kb: "Average payload size in KB (each 64 KB chunk is one request; default 1).",
@@ -35,6 +36,7 @@ export const snsTopic: Estimator = {
 
 /** Deliveries are billed per subscription protocol; deliveries to SQS and Lambda are free. */
 export const snsTopicSubscription: Estimator = {
+  priceProps: ["protocol"],
   usageKeys: {
     monthly_requests: "Notifications delivered to this subscription a month.",
   },
@@ -57,6 +59,7 @@ export const eventBus: Estimator = {
 };
 
 export const schedulerSchedule: Estimator = {
+  priceProps: ["scheduleExpression"],
   usageKeys: {
     monthly_invocations: "Scheduled invocations a month (derived from scheduleExpression when absent).",
   },
@@ -66,6 +69,7 @@ export const schedulerSchedule: Estimator = {
 };
 
 export const stateMachine: Estimator = {
+  priceProps: ["type"],
   usageKeys: {
     monthly_transitions: "State transitions a month (Standard workflows).",
     monthly_requests: "Workflow requests a month (Express workflows).",

@@ -28,6 +28,7 @@ export const elasticIp: Estimator = {
 };
 
 export const vpcEndpoint: Estimator = {
+  priceProps: ["vpcEndpointType", "subnetIds"],
   usageKeys: {
     monthly_data_processed_gb: "GB processed by the endpoint a month (interface endpoints).",
   },

@@ -5,6 +5,7 @@
 import { Estimator, at, line, numAt, use } from "./types";
 
 export const logGroup: Estimator = {
+  priceProps: ["retentionInDays"],
   usageKeys: {
     monthly_data_ingested_gb: "GB of logs ingested a month.",
     storage_gb: "GB of logs stored (average over the month).",
@@ -23,6 +24,7 @@ export const logGroup: Estimator = {
  * A period under 60 s makes it a high-resolution alarm.
  */
 export const metricAlarm: Estimator = {
+  priceProps: ["period", "metricQueries"],
   usageKeys: {},
   price({ props, prices }) {
     const queries = at(props, "metricQueries");

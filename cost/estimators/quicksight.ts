@@ -18,6 +18,7 @@ export const quicksightDataSource: Estimator = {
 };
 
 export const quicksightDataSet: Estimator = {
+  priceProps: ["importMode"],
   usageKeys: {
     spice_gb: "SPICE capacity the data set uses, in GB (billed when importMode is SPICE).",
   },

@@ -17,6 +17,11 @@ export interface EstimatorInput {
 export interface Estimator {
   /** Usage keys accepted, each with its one-line meaning (docs/cost.md lists the same). */
   readonly usageKeys: Readonly<Record<string, string>>;
+  /**
+   * Props that change the price or the derived usage of a resource of this type (dotted paths):
+   * while a preview does not know one of them yet, the resource cannot be priced. None when absent.
+   */
+  readonly priceProps?: readonly string[];
   price(input: EstimatorInput): CostLine[];
 }
 
