@@ -1,18 +1,26 @@
 /**
- * The pipelines a stack can select with `platform:pipelines`, and how each is
- * built from the environment. Adding a pipeline means adding one entry here.
+ * The pipelines a stack can select with `platform:pipelines`: for each, the
+ * component and how it is built from the environment, its metadata (stages,
+ * latency; docs/pipelines.md is generated from it) and the rules `platform
+ * compare` scores it with. Adding a pipeline is one entry here, plus its kind
+ * in PIPELINE_KINDS (environments/schema.ts), which the config schema accepts:
+ * the registry is a `Record<PipelineKind, ...>`, so a kind without an entry, or
+ * an entry without a kind, does not compile.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Environment, PipelineKind } from "../environments";
-import { BATCH_ETL_METADATA, BatchEtlPipeline } from "./BatchEtlPipeline";
-import { DATALAKE_METADATA, DataLakePipeline } from "./DataLakePipeline";
+import { Environment, PIPELINE_KINDS, PipelineKind } from "../environments";
+import { BATCH_ETL_FIT, BATCH_ETL_METADATA, BatchEtlPipeline } from "./BatchEtlPipeline";
+import { DATALAKE_FIT, DATALAKE_METADATA, DataLakePipeline } from "./DataLakePipeline";
 import { PlatformCore } from "./PlatformCore";
-import { REALTIME_METADATA, RealtimeAnalyticsPipeline } from "./RealtimeAnalyticsPipeline";
-import { PipelineMetadata } from "./stages";
-import { STREAMING_WAREHOUSE_METADATA, StreamingWarehousePipeline } from "./StreamingWarehousePipeline";
+import { REALTIME_FIT, REALTIME_METADATA, RealtimeAnalyticsPipeline } from "./RealtimeAnalyticsPipeline";
+import { PipelineEnvironmentArgs } from "./shared/context";
+import { FitRule, PipelineMetadata } from "./stages";
+import { STREAMING_WAREHOUSE_FIT, STREAMING_WAREHOUSE_METADATA, StreamingWarehousePipeline } from "./StreamingWarehousePipeline";
 
-export interface PipelineDefinition {
-  readonly metadata: PipelineMetadata;
+export interface PipelineDefinition<K extends PipelineKind = PipelineKind> {
+  readonly metadata: PipelineMetadata<K>;
+  /** Why a workload profile favours this pipeline (latency is scored for all alike). */
+  readonly fit: readonly FitRule[];
   /** Declares the component for one environment; returns its stack outputs. */
   create(env: Environment, core: PlatformCore, opts: pulumi.ComponentResourceOptions): Record<string, pulumi.Output<unknown>>;
 }
@@ -23,7 +31,7 @@ export function catalogPrefix(env: Environment): string {
 }
 
 /** What every pipeline takes from the environment and the shared core. */
-function sharedArgs(env: Environment, core: PlatformCore) {
+function sharedArgs(env: Environment, core: PlatformCore): PipelineEnvironmentArgs {
   return {
     workload: env.workload,
     limits: env.limits,
@@ -35,9 +43,10 @@ function sharedArgs(env: Environment, core: PlatformCore) {
   };
 }
 
-export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
+export const PIPELINES: { readonly [K in PipelineKind]: PipelineDefinition<K> } = {
   realtime: {
     metadata: REALTIME_METADATA,
+    fit: REALTIME_FIT,
     create(env, core, opts) {
       const p = new RealtimeAnalyticsPipeline("realtime", {
         salesRegions: env.salesRegions,
@@ -52,6 +61,7 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
   },
   datalake: {
     metadata: DATALAKE_METADATA,
+    fit: DATALAKE_FIT,
     create(env, core, opts) {
       const p = new DataLakePipeline("datalake", {
         ...sharedArgs(env, core),
@@ -62,6 +72,7 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
   },
   "streaming-warehouse": {
     metadata: STREAMING_WAREHOUSE_METADATA,
+    fit: STREAMING_WAREHOUSE_FIT,
     create(env, core, opts) {
       const p = new StreamingWarehousePipeline("warehouse", {
         awsRegion: env.awsRegion,
@@ -75,6 +86,7 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
   },
   "batch-etl": {
     metadata: BATCH_ETL_METADATA,
+    fit: BATCH_ETL_FIT,
     create(env, core, opts) {
       const p = new BatchEtlPipeline("batch", {
         ...sharedArgs(env, core),
@@ -83,3 +95,6 @@ export const PIPELINES: Partial<Record<PipelineKind, PipelineDefinition>> = {
     },
   },
 };
+
+/** The registered pipelines, in PIPELINE_KINDS order (the order docs and `compare` show them in). */
+export const PIPELINE_DEFINITIONS: readonly PipelineDefinition[] = PIPELINE_KINDS.map((kind) => PIPELINES[kind]);

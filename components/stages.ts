@@ -1,9 +1,10 @@
 /**
  * Stage metadata every pipeline component declares: which AWS service does
- * which stage, and how fresh its answers are. The CLI's `compare` and
- * `diagram` commands and docs/pipelines.md are drawn from it.
+ * which stage, and how fresh its answers are; and the rules that say which
+ * workload profiles it fits. The CLI's `compare` and `diagram` commands and
+ * docs/pipelines.md are drawn from it.
  */
-import { PipelineKind } from "../environments";
+import { Needs, PipelineKind, Workload } from "../environments";
 
 export const STAGE_KINDS = ["acquire", "transform", "store", "analyse", "visualise"] as const;
 export type StageKind = (typeof STAGE_KINDS)[number];
@@ -22,8 +23,8 @@ export interface Stage {
   readonly resourceTypes: readonly string[];
 }
 
-export interface PipelineMetadata {
-  readonly kind: PipelineKind;
+export interface PipelineMetadata<K extends PipelineKind = PipelineKind> {
+  readonly kind: K;
   /** Component class name, e.g. "RealtimeAnalyticsPipeline". */
   readonly component: string;
   readonly title: string;
@@ -31,4 +32,21 @@ export interface PipelineMetadata {
   /** The nature of data it suits (real-time, large volume, complex multi-source...). */
   readonly useCase: string;
   readonly stages: readonly Stage[];
+}
+
+/** A workload profile: the numbers and what the data is used for. */
+export interface Profile {
+  readonly workload: Workload;
+  readonly needs: Needs;
+}
+
+/**
+ * One reason to prefer a pipeline for a profile: points added when `when`
+ * holds, with the sentence the user reads. Latency (a match, or too slow to be
+ * a candidate) is scored for every pipeline alike from its `latencyClass`.
+ */
+export interface FitRule {
+  readonly points: number;
+  readonly when: (profile: Profile) => boolean;
+  readonly why: (profile: Profile) => string;
 }

@@ -3,12 +3,14 @@
  * on one workload profile: stages and services, latency class, expected and
  * ceiling monthly cost (each pipeline synthesized alone in a copy of the base
  * environment, priced on the workload), and the one that fits, with why.
- * Pipelines not registered (yet) in components/registry.ts are listed as unavailable.
+ * Every pipeline kind has a registry entry (components/registry.ts, complete at
+ * compile time) with its rules; one the base config cannot synthesize is listed
+ * as unavailable, with why.
  */
 import * as path from "node:path";
 import { Command } from "commander";
 import { z } from "zod";
-import { Environment, PIPELINE_KINDS, Workload, WorkloadSchema } from "../../environments";
+import { Environment, PIPELINE_KINDS, PipelineKind, Workload, WorkloadSchema } from "../../environments";
 import type { LatencyClass, StageKind } from "../../components/stages";
 import { STAGE_KINDS } from "../../components/stages";
 import { loadEngines } from "../../platform/engines";
@@ -23,7 +25,7 @@ import { Assessment, BRIEF_NEEDS, Needs, NeedsSchema, recommend } from "../lib/r
 import { loadStacks, synthesize } from "../lib/stacks";
 
 export interface PipelineComparison {
-  kind: string;
+  kind: PipelineKind;
   available: boolean;
   /** Why it is unavailable. */
   reason?: string;
@@ -82,12 +84,7 @@ async function compare(io: CliIo, opts: { workload?: string; stack: string }): P
   const engines = loadEngines();
   const pipelines: PipelineComparison[] = [];
   for (const kind of PIPELINE_KINDS) {
-    const def = PIPELINES[kind];
-    if (!def) {
-      pipelines.push({ kind, available: false, reason: "not registered in components/registry.ts yet" });
-      continue;
-    }
-    const m = def.metadata;
+    const m = PIPELINES[kind].metadata;
     const described = { title: m.title, latencyClass: m.latencyClass, useCase: m.useCase, stages: m.stages.map((s) => ({ stage: s.stage, service: s.service, role: s.role })) };
     const env: Environment = { ...base, pipelines: [kind], workload };
     let resources;
@@ -114,7 +111,7 @@ async function compare(io: CliIo, opts: { workload?: string; stack: string }): P
 
   const candidates = pipelines
     .filter((p) => p.available)
-    .map((p) => ({ kind: p.kind, latencyClass: p.latencyClass!, expectedMonthlyUsd: p.expectedMonthlyUsd ?? 0, ceilingMonthlyUsd: p.ceilingMonthlyUsd ?? null }));
+    .map((p) => ({ kind: p.kind, latencyClass: p.latencyClass!, fit: PIPELINES[p.kind].fit, expectedMonthlyUsd: p.expectedMonthlyUsd ?? 0, ceilingMonthlyUsd: p.ceilingMonthlyUsd ?? null }));
   const rec = recommend(candidates, workload, needs);
   for (const a of rec?.assessments ?? []) {
     const p = pipelines.find((x) => x.kind === a.kind);

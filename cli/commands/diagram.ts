@@ -26,7 +26,7 @@ export function register(program: Command, io: CliIo): void {
       const resources = await synthesize(loaded.env);
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { PIPELINES } = require("../../components/registry") as typeof import("../../components/registry");
-      const metadata = new Map<string, PipelineMetadata | undefined>(loaded.env.pipelines.map((k) => [k, PIPELINES[k]?.metadata]));
+      const metadata = new Map<string, PipelineMetadata | undefined>(loaded.env.pipelines.map((k) => [k, PIPELINES[k].metadata]));
       const chart = mermaidFlowchart(loaded.env.stack, resources, metadata);
       io.out(opts.format === "markdown" ? `\`\`\`mermaid\n${chart}\n\`\`\`` : chart);
     });

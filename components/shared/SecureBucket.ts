@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Protection } from "../../environments";
 
 export interface LifecycleRule {
   /** Rule id, unique per bucket. */
@@ -140,4 +141,30 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     this.registerOutputs({ arn: this.arn, bucketName: this.bucketName });
   }
+}
+
+/** What every pipeline bucket takes from its environment: the platform key and the stack's protection. */
+export interface BucketDefaults {
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly protection: Pick<Protection, "bucketVersioning" | "forceDestroyBuckets">;
+}
+
+/**
+ * A pipeline's SecureBucket: versioned and force-destroyable as the stack's
+ * protection says. `forceDestroy` overrides it for buckets of derived data only
+ * (scripts, temp files, query results) that `pulumi destroy` may always empty.
+ */
+export function pipelineBucket(
+  name: string,
+  defaults: BucketDefaults,
+  lifecycle: readonly LifecycleRule[],
+  opts: pulumi.ComponentResourceOptions,
+  overrides: { readonly forceDestroy?: boolean } = {},
+): SecureBucket {
+  return new SecureBucket(name, {
+    kmsKeyArn: defaults.kmsKeyArn,
+    versioning: defaults.protection.bucketVersioning,
+    forceDestroy: overrides.forceDestroy ?? defaults.protection.forceDestroyBuckets,
+    lifecycle,
+  }, opts);
 }

@@ -42,3 +42,20 @@ export function recordTransformFunction(name: string, args: RecordTransformArgs,
     ],
   }, opts);
 }
+
+/** Firehose's processing configuration that runs a transformation function on 1 MB / 60 s sub-batches. */
+export function firehoseLambdaProcessing(transform: PlatformFunction) {
+  return {
+    enabled: true,
+    processors: [
+      {
+        type: "Lambda",
+        parameters: [
+          { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${transform.arn}:$LATEST` },
+          { parameterName: "BufferSizeInMBs", parameterValue: "1" },
+          { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
+        ],
+      },
+    ],
+  };
+}

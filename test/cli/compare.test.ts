@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { PIPELINES } from "../../components/registry";
-import { PIPELINE_KINDS } from "../../environments";
+import { PIPELINE_KINDS, PipelineKind } from "../../environments";
 import { BRIEF_NEEDS, Candidate, recommend } from "../../cli/lib/recommend";
 import { run, runJson, tempFile } from "./helpers";
 
@@ -29,8 +29,7 @@ describe("platform compare", () => {
     assert.equal(result.json.workload.averageTps, 5);
     assert.deepEqual(result.json.pipelines.map((p: any) => p.kind), [...PIPELINE_KINDS]);
     for (const p of result.json.pipelines) {
-      assert.equal(p.available, PIPELINES[p.kind as keyof typeof PIPELINES] !== undefined, `${p.kind}: ${p.reason ?? ""}`);
-      if (!p.available) continue;
+      assert.equal(p.available, true, `${p.kind}: ${p.reason ?? ""}`);
       assert.ok(["real-time", "near-real-time", "batch"].includes(p.latencyClass));
       assert.ok(p.stages.length >= 5 && p.stages.every((s: any) => typeof s.service === "string" && s.service !== ""));
       assert.equal(typeof p.expectedMonthlyUsd, "number");
@@ -53,29 +52,22 @@ describe("platform compare", () => {
     assert.equal(r.json.needsSource, "file");
     const realtime = r.json.pipelines.find((p: any) => p.kind === "realtime");
     assert.equal(realtime.fit.excluded, false, "faster than needed is never ruled out");
-    if (PIPELINES.datalake) {
-      assert.equal(r.json.recommendation.kind, "datalake");
-      assert.match(r.json.recommendation.reasons.join("; "), /ad hoc SQL exploration/);
-    }
+    assert.equal(r.json.recommendation.kind, "datalake");
+    assert.match(r.json.recommendation.reasons.join("; "), /ad hoc SQL exploration/);
   });
 
   it("prints a side-by-side Markdown table and the recommendation", async () => {
     const r = await run(["compare", "--format", "markdown"]);
-    assert.match(r.stdout, /\| {2}\| realtime \| datalake \| streaming-warehouse \| batch-etl \|/);
+    assert.match(r.stdout, /\|  \| realtime \| datalake \| streaming-warehouse \| batch-etl \|/);
     assert.match(r.stdout, /\| acquire \| Amazon Kinesis Data Streams \|/);
     assert.match(r.stdout, /\*\*Recommendation\*\*: realtime: /);
   });
 
-  it("lists a pipeline missing from the registry as unavailable instead of failing", async () => {
-    const saved = PIPELINES["batch-etl"];
-    delete PIPELINES["batch-etl"];
-    try {
-      const r = await runJson(["compare"]);
-      assert.equal(r.code, 0);
-      const p = r.json.pipelines.find((x: any) => x.kind === "batch-etl");
-      assert.deepEqual(p, { kind: "batch-etl", available: false, reason: "not registered in components/registry.ts yet" });
-    } finally {
-      if (saved) PIPELINES["batch-etl"] = saved;
+  it("holds one registry entry per pipeline kind, in PIPELINE_KINDS order, each with its own metadata and rules", () => {
+    assert.deepEqual(Object.keys(PIPELINES), [...PIPELINE_KINDS]);
+    for (const kind of PIPELINE_KINDS) {
+      assert.equal(PIPELINES[kind].metadata.kind, kind);
+      assert.ok(PIPELINES[kind].fit.length > 0, `${kind} has no recommendation rules: compare would score it on latency alone`);
     }
   });
 
@@ -101,12 +93,14 @@ describe("platform compare", () => {
 
 describe("recommend (rules)", () => {
   const w = { averageTps: 300, peakTps: 3000, peakHoursPerDay: 2, averageRecordBytes: 900, itemsPerTransaction: 2.5, hotRetentionDays: 7, historyRetentionDays: 730, queriesPerDay: 200, scannedGbPerQuery: 2, dashboardUsers: 25, dashboardAuthors: 3, batchFilesPerDay: 24, batchFileMb: 50 };
-  const all: Candidate[] = [
-    { kind: "realtime", latencyClass: "real-time", expectedMonthlyUsd: 2000, ceilingMonthlyUsd: 9000 },
-    { kind: "datalake", latencyClass: "batch", expectedMonthlyUsd: 50, ceilingMonthlyUsd: null },
-    { kind: "streaming-warehouse", latencyClass: "near-real-time", expectedMonthlyUsd: 900, ceilingMonthlyUsd: 3000 },
-    { kind: "batch-etl", latencyClass: "batch", expectedMonthlyUsd: 300, ceilingMonthlyUsd: 2000 },
-  ];
+  const candidate = (kind: PipelineKind, expectedMonthlyUsd: number, ceilingMonthlyUsd: number | null): Candidate => ({
+    kind,
+    latencyClass: PIPELINES[kind].metadata.latencyClass,
+    fit: PIPELINES[kind].fit,
+    expectedMonthlyUsd,
+    ceilingMonthlyUsd,
+  });
+  const all: Candidate[] = [candidate("realtime", 2000, 9000), candidate("datalake", 50, null), candidate("streaming-warehouse", 900, 3000), candidate("batch-etl", 300, 2000)];
 
   it("high TPS and answers within seconds: realtime", () => {
     const r = recommend(all, w, { latency: "seconds", sources: "events", analysis: "live" })!;
@@ -124,10 +118,7 @@ describe("recommend (rules)", () => {
     assert.equal(recommend(all, w, { latency: "minutes", sources: "events", analysis: "warehouse" })!.kind, "streaming-warehouse");
   });
   it("cost breaks a tie, and the reason says so", () => {
-    const twins: Candidate[] = [
-      { kind: "batch-etl", latencyClass: "batch", expectedMonthlyUsd: 300, ceilingMonthlyUsd: 2000 },
-      { kind: "datalake", latencyClass: "batch", expectedMonthlyUsd: 50, ceilingMonthlyUsd: 100 },
-    ];
+    const twins: Candidate[] = [candidate("batch-etl", 300, 2000), candidate("datalake", 50, 100)];
     const r = recommend(twins, w, { latency: "hours", sources: "files", analysis: "warehouse" })!;
     assert.equal(r.assessments[0].score, r.assessments[1].score);
     assert.equal(r.kind, "datalake");

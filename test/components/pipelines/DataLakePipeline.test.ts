@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { synthesizeStack, SynthResult } from "../../../platform/synth";
 import { DATALAKE_METADATA, resolveDataLakeSettings, DataLakePipelineArgs } from "../../../components/DataLakePipeline";
 import { CURATED_COLUMNS, LAKE_QUERIES, renderLakeQuery } from "../../../components/datalake/curated";
-import { glueFailurePattern, glueScheduleExpression, runsPerDayOf } from "../../../components/datalake/glue";
+import { glueFailurePattern, glueScheduleExpression, runsPerDayOf } from "../../../components/shared/glue";
 import { STAGE_KINDS } from "../../../components/stages";
 import * as fs from "node:fs";
 import {

@@ -6,7 +6,7 @@ import {
   StreamingWarehousePipelineArgs,
   resolveStreamingWarehouseSettings,
 } from "../../../components/StreamingWarehousePipeline";
-import { ServerlessWarehouseArgs, breachActionFor, resolveWarehouseSettings } from "../../../components/warehouse/ServerlessWarehouse";
+import { ServerlessWarehouseArgs, breachActionFor, resolveWarehouseSettings } from "../../../components/shared/ServerlessWarehouse";
 import { firehoseCidrsFor } from "../../../components/warehouse/firehoseCidrs";
 import { COPY_OPTIONS, HOURLY_REVENUE_SQL, SALES_EVENTS_COLUMNS, createTableSql } from "../../../components/warehouse/salesEvents";
 import { STAGE_KINDS } from "../../../components/stages";

@@ -1,8 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PIPELINES } from "../../../components/registry";
-import { PIPELINE_KINDS } from "../../../environments";
+import { PIPELINE_DEFINITIONS } from "../../../components/registry";
 import { PipelineMetadata } from "../../../components/stages";
 import { REPO_ROOT } from "./helpers";
 import { comparisonTable, generatedBlock, regenerate, stageTable } from "./pipelinesDoc";
@@ -10,7 +9,7 @@ import { comparisonTable, generatedBlock, regenerate, stageTable } from "./pipel
 const DOC = path.join(REPO_ROOT, "docs", "pipelines.md");
 
 describe("docs/pipelines.md", () => {
-  const metadata: PipelineMetadata[] = PIPELINE_KINDS.map((k) => PIPELINES[k]?.metadata).filter((m): m is PipelineMetadata => m !== undefined);
+  const metadata: PipelineMetadata[] = PIPELINE_DEFINITIONS.map((d) => d.metadata);
 
   before(() => {
     if (process.env["UPDATE_DOCS"] === "1") fs.writeFileSync(DOC, regenerate(fs.readFileSync(DOC, "utf8"), metadata));

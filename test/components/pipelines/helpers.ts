@@ -33,7 +33,7 @@ export function onePipeline(kind: PipelineKind): (env: Environment) => PlatformO
     const provider = new aws.Provider("aws", { region: env.awsRegion as aws.Region });
     const opts = { providers: { aws: provider } };
     const core = new PlatformCore("core", { alarmEmails: [], keyDeletionWindowDays: 7 }, opts);
-    return PIPELINES[kind]!.create(env, core, opts);
+    return PIPELINES[kind].create(env, core, opts);
   };
 }
 

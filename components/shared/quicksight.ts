@@ -1,5 +1,11 @@
 /**
- * QuickSight on a ServerlessWarehouse: a VPC connection in the warehouse's
+ * QuickSight for the pipelines (needs an account subscription; switched per
+ * environment with `quicksight.enabled`).
+ *
+ * On Athena (real-time history, data lake): an ATHENA data source on the
+ * pipeline's workgroup and one SPICE dataset on a catalog table.
+ *
+ * On a ServerlessWarehouse: a VPC connection in the warehouse's
  * private subnets (the warehouse admits the client security group), a REDSHIFT
  * data source that reads the AWS-managed admin secret (no password in config),
  * and one custom-SQL dataset. Used by P2 and P3 when `quicksight.enabled`.
@@ -8,13 +14,73 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { assumeRolePolicy, policyDocument } from "../shared/iam";
+import { assumeRolePolicy, policyDocument } from "./iam";
 import { ServerlessWarehouse } from "./ServerlessWarehouse";
+
+/** What the owning principal may do with a data source and a dataset. */
+const DATA_SOURCE_ACTIONS = ["quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource"];
+const DATA_SET_ACTIONS = ["quicksight:DescribeDataSet", "quicksight:DescribeDataSetPermissions", "quicksight:PassDataSet", "quicksight:DescribeIngestion", "quicksight:ListIngestions"];
+
+/** QuickSight input column type of a Glue column type. Pure. */
+export function quicksightType(glueType: string): "STRING" | "INTEGER" | "DECIMAL" | "DATETIME" {
+  if (glueType.startsWith("decimal") || glueType === "double" || glueType === "float") return "DECIMAL";
+  if (glueType === "int" || glueType === "bigint" || glueType === "smallint") return "INTEGER";
+  if (glueType === "timestamp" || glueType === "date") return "DATETIME";
+  return "STRING";
+}
+
+export interface AthenaDashboardArgs {
+  readonly accountId: pulumi.Input<string>;
+  /** QuickSight user or group ARN that owns the data source and dataset. */
+  readonly principalArn: pulumi.Input<string>;
+  readonly workgroupName: pulumi.Input<string>;
+  readonly database: pulumi.Input<string>;
+  readonly table: pulumi.Input<string>;
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly dataSourceName: string;
+  readonly dataSetName: string;
+  /** Suffix of the dataset id and its physical table map id, e.g. "sales". */
+  readonly dataSetKey: string;
+}
+
+/** An ATHENA data source (`<name>-quicksight-source`) and a SPICE dataset (`<name>-quicksight-dataset`) on one table. */
+export function athenaDashboardSource(name: string, args: AthenaDashboardArgs, opts: pulumi.CustomResourceOptions): aws.quicksight.DataSet {
+  const id = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
+  const principal = args.principalArn;
+  const dataSource = new aws.quicksight.DataSource(`${name}-quicksight-source`, {
+    dataSourceId: `${id}-athena`,
+    awsAccountId: args.accountId,
+    name: args.dataSourceName,
+    type: "ATHENA",
+    parameters: { athena: { workGroup: args.workgroupName } },
+    sslProperties: { disableSsl: false },
+    permissions: [{ principal, actions: DATA_SOURCE_ACTIONS }],
+  }, opts);
+  return new aws.quicksight.DataSet(`${name}-quicksight-dataset`, {
+    dataSetId: `${id}-${args.dataSetKey}`,
+    awsAccountId: args.accountId,
+    name: args.dataSetName,
+    importMode: "SPICE",
+    physicalTableMaps: [
+      {
+        physicalTableMapId: args.dataSetKey,
+        relationalTable: {
+          dataSourceArn: dataSource.arn,
+          catalog: "AwsDataCatalog",
+          schema: args.database,
+          name: args.table,
+          inputColumns: args.columns.map((c) => ({ name: c.name, type: quicksightType(c.type) })),
+        },
+      },
+    ],
+    permissions: [{ principal, actions: DATA_SET_ACTIONS }],
+  }, opts);
+}
 
 export interface WarehouseDashboardArgs {
   readonly warehouse: ServerlessWarehouse;
   /** QuickSight user or group ARN that owns the data source and dataset. */
-  readonly principalArn: string;
+  readonly principalArn: pulumi.Input<string>;
   readonly dataSourceName: string;
   readonly dataSetName: string;
   /** Redshift SQL of the dataset (tested with the parser). */
@@ -63,7 +129,7 @@ export function warehouseDashboardSource(name: string, args: WarehouseDashboardA
     credentials: { secretArn: args.warehouse.adminSecretArn },
     vpcConnectionProperties: { vpcConnectionArn: vpcConnection.arn },
     sslProperties: { disableSsl: false },
-    permissions: [{ principal, actions: ["quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource"] }],
+    permissions: [{ principal, actions: DATA_SOURCE_ACTIONS }],
   }, opts);
   return new aws.quicksight.DataSet(`${name}-quicksight-dataset`, {
     dataSetId: `${id}-dataset`,
@@ -76,6 +142,6 @@ export function warehouseDashboardSource(name: string, args: WarehouseDashboardA
         customSql: { dataSourceArn: dataSource.arn, name: "warehouse_sql", sqlQuery: args.sql, columns: args.columns.map((c) => ({ ...c })) },
       },
     ],
-    permissions: [{ principal, actions: ["quicksight:DescribeDataSet", "quicksight:DescribeDataSetPermissions", "quicksight:PassDataSet", "quicksight:DescribeIngestion", "quicksight:ListIngestions"] }],
+    permissions: [{ principal, actions: DATA_SET_ACTIONS }],
   }, opts);
 }

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Limits } from "../../environments";
-import { assumeRolePolicy, policyDocument, Statement } from "../shared/iam";
+import { assumeRolePolicy, policyDocument, Statement } from "./iam";
 
 /** The Glue version every job runs (Spark 3.5, Python 3.11). */
 export const GLUE_VERSION = "5.0";
@@ -148,4 +148,70 @@ export function glueFailureAlerts(
   }, opts);
   new aws.cloudwatch.EventTarget(`${name}-topic`, { rule: rule.name, arn: alertTopicArn }, opts);
   return rule;
+}
+
+export interface GlueScriptJobArgs {
+  readonly description: string;
+  /** Description of the job's role. */
+  readonly roleDescription: string;
+  /** Local path of the PySpark script, uploaded to `scripts/<file name>` of the artifacts bucket. */
+  readonly scriptPath: string;
+  readonly artifactsBucketName: pulumi.Input<string>;
+  readonly capacity: GlueCapacity;
+  readonly securityConfigurationName: pulumi.Input<string>;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly logRetentionDays: number;
+  /** e.g. s3://<artifacts>/tmp/ */
+  readonly tempDir: pulumi.Input<string>;
+  /** The role's statements: its data, plus {@link glueRuntimeStatements}. */
+  readonly statements: readonly Statement[];
+  /** Job arguments besides {@link glueDefaultArguments}. */
+  readonly arguments: Record<string, pulumi.Input<string>>;
+  /** Glue connections the job runs in (JDBC sources). */
+  readonly connections?: readonly pulumi.Input<string>[];
+}
+
+/**
+ * A bounded PySpark job: its script as an encrypted S3 object, its log group,
+ * its own least-privilege role, a fixed worker count, a timeout, no retries and
+ * one run at a time. Resources are named `<name>-script`, `<name>-logs`,
+ * `<name>-role` and `<name>`.
+ */
+export function glueScriptJob(name: string, args: GlueScriptJobArgs, opts: pulumi.CustomResourceOptions): aws.glue.Job {
+  const file = args.scriptPath.split(/[\\/]/).pop()!;
+  const script = new aws.s3.BucketObjectv2(`${name}-script`, {
+    bucket: args.artifactsBucketName,
+    key: `scripts/${file}`,
+    source: new pulumi.asset.FileAsset(args.scriptPath),
+    contentType: "text/x-python",
+    serverSideEncryption: "aws:kms",
+    kmsKeyId: args.kmsKeyArn,
+  }, opts);
+  const logs = glueLogGroup(name, args.logRetentionDays, args.kmsKeyArn, opts);
+  const role = glueRole(`${name}-role`, args.roleDescription, args.statements, opts);
+  return new aws.glue.Job(name, {
+    description: args.description,
+    roleArn: role.arn,
+    glueVersion: GLUE_VERSION,
+    command: { name: "glueetl", pythonVersion: "3", scriptLocation: pulumi.interpolate`s3://${script.bucket}/${script.key}` },
+    workerType: args.capacity.workerType,
+    numberOfWorkers: args.capacity.numberOfWorkers,
+    timeout: args.capacity.timeoutMinutes,
+    maxRetries: 0,
+    executionProperty: { maxConcurrentRuns: 1 },
+    securityConfiguration: args.securityConfigurationName,
+    ...(args.connections && args.connections.length > 0 ? { connections: [...args.connections] } : {}),
+    defaultArguments: { ...glueDefaultArguments(logs.name, args.tempDir), ...args.arguments },
+  }, opts);
+}
+
+/** A catalog table's storage descriptor for Parquet files under one location (Hive's Parquet formats and SerDe). */
+export function parquetStorage(location: pulumi.Input<string>, columns: readonly { readonly name: string; readonly type: string; readonly comment?: string }[]) {
+  return {
+    location,
+    inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+    outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+    serDeInfo: { serializationLibrary: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", parameters: { "serialization.format": "1" } },
+    columns: columns.map((c) => ({ name: c.name, type: c.type, ...(c.comment !== undefined ? { comment: c.comment } : {}) })),
+  };
 }
