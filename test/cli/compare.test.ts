@@ -58,7 +58,7 @@ describe("platform compare", () => {
 
   it("prints a side-by-side Markdown table and the recommendation", async () => {
     const r = await run(["compare", "--format", "markdown"]);
-    assert.match(r.stdout, /\|  \| realtime \| datalake \| streaming-warehouse \| batch-etl \|/);
+    assert.match(r.stdout, /\| {2}\| realtime \| datalake \| streaming-warehouse \| batch-etl \|/);
     assert.match(r.stdout, /\| acquire \| Amazon Kinesis Data Streams \|/);
     assert.match(r.stdout, /\*\*Recommendation\*\*: realtime: /);
   });

@@ -1,8 +1,7 @@
 /**
  * The shape of components/: thin constructors and small stage builders (no
  * function, method or constructor over 100 lines, measured by the TypeScript
- * parser), and imports that point one way (model/ and environments/ only,
- * never platform/ or cli/).
+ * parser). Import boundaries are test/architecture/layers.test.ts's.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -47,16 +46,5 @@ describe("components/ shape", () => {
     const tooLong = files.flatMap(functionLengths).filter((f) => f.lines > MAX_FUNCTION_LINES);
     // assess
     assert.deepEqual(tooLong, []);
-  });
-
-  it("imports model/ and environments/ but never platform/ or cli/", () => {
-    const offending = files.flatMap((file) => {
-      const text = fs.readFileSync(file, "utf8");
-      return [...text.matchAll(/from\s+"(\.[^"]*)"/g)]
-        .map((m) => path.relative(REPO_ROOT, path.resolve(path.dirname(file), m[1]!)))
-        .filter((target) => /^(platform|cli)(\/|$)/.test(target))
-        .map((target) => `${path.relative(REPO_ROOT, file)} -> ${target}`);
-    });
-    assert.deepEqual(offending, []);
   });
 });
