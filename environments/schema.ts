@@ -213,6 +213,30 @@ export const QuickSightSchema = z.strictObject({
   refreshIntervalHours: intBetween(1, 24).default(24),
 });
 
+/** How strict the guardrails are; it sets every policy's enforcement level (docs/policies.md). */
+export const GUARDRAIL_TIERS = ["production", "development"] as const;
+export type GuardrailTier = (typeof GUARDRAIL_TIERS)[number];
+export const ENFORCEMENT_LEVELS = ["advisory", "mandatory", "remediate", "disabled"] as const;
+
+const policyName = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, { error: "must be a policy name such as s3-versioning" });
+const enforcementLevel = z.enum(ENFORCEMENT_LEVELS, { error: `must be one of ${ENFORCEMENT_LEVELS.join(", ")}` });
+
+/**
+ * `platform:guardrails`: the environment's tier and per-policy overrides, an
+ * enforcement level or an object of the policy's options (with an optional
+ * `enforcementLevel`). The policy pack checks the names and options.
+ */
+export const GuardrailsSchema = z.strictObject({
+  /** Absent: production. A stack file that names no tier is judged strictly. */
+  tier: z.enum(GUARDRAIL_TIERS, { error: `must be one of ${GUARDRAIL_TIERS.join(", ")}` }).default("production"),
+  policies: z
+    .record(policyName, z.union([enforcementLevel, z.looseObject({ enforcementLevel: enforcementLevel.optional() })], { error: `must be an enforcement level (${ENFORCEMENT_LEVELS.join(", ")}) or an object of the policy's options` }), {
+      error: "must be a map of policy names",
+    })
+    .default({}),
+});
+export type Guardrails = z.infer<typeof GuardrailsSchema>;
+
 const isoCurrency = z.string().regex(/^[A-Z]{3}$/, { error: "must be an ISO 4217 code such as EUR" });
 const salesRegion = z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/, { error: "must be an upper-case region code such as EMEA" });
 
@@ -230,6 +254,7 @@ export const PlatformConfigSchema = z.strictObject({
   operations: OperationsSchema,
   spikes: SpikesSchema,
   quicksight: QuickSightSchema.default({ enabled: false, refreshIntervalHours: 24 }),
+  guardrails: GuardrailsSchema.default({ tier: "production", policies: {} }),
 });
 
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;

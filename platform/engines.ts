@@ -6,7 +6,8 @@
  */
 import type { StackCost, UsageFile } from "../cost";
 import type { PolicyPackConfig, PolicyReport } from "../policies/offline";
-import { Limits, Workload } from "../environments";
+import type { GuardrailSource, StackGuardrails } from "../policies/stackFile";
+import { Environment, Limits, Workload } from "../environments";
 import { StackResource } from "../model/resources";
 
 export type CostItem = StackCost["items"][number];
@@ -14,6 +15,7 @@ export type StackCostResult = StackCost;
 export type PolicyViolation = PolicyReport["violations"][number];
 export type PolicyFinding = PolicyReport["cannotVerify"][number];
 export type PolicyResult = PolicyReport;
+export type { GuardrailSource };
 
 export interface CostContext {
   region: string;
@@ -30,6 +32,10 @@ export interface PolicyEngine {
   evaluatePolicies(resources: readonly StackResource[], opts: { config?: PolicyPackConfig; costContext?: CostContext }): PolicyResult;
   /** Reads and validates a policy pack config file; throws a one-line error (exit code 2). */
   loadPolicyConfig(file: string): PolicyPackConfig;
+  /** The guardrails a stack file describes (tier, limits, overrides); throws a one-line ConfigError. */
+  guardrailsOfEnvironment(env: Environment): StackGuardrails;
+  /** The documented strict defaults, for a stack with no stack file. */
+  strictDefaults(stack: string): StackGuardrails;
 }
 
 export interface Engines {
@@ -47,10 +53,14 @@ export function loadEngines(): Engines {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const cost = require("../cost") as typeof import("../cost");
     const policy = require("../policies/offline") as typeof import("../policies/offline");
+    const stackFile = require("../policies/stackFile") as typeof import("../policies/stackFile");
     /* eslint-enable @typescript-eslint/no-require-imports */
     cached = {
       cost: { estimateStack: (resources, ctx) => cost.estimateStack(resources, ctx) },
-      policy: { evaluatePolicies: (resources, opts) => policy.evaluatePolicies(resources, opts), loadPolicyConfig: (file) => policy.loadPolicyConfig(file) },
+      policy: { evaluatePolicies: (resources, opts) => policy.evaluatePolicies(resources, opts), loadPolicyConfig: (file) => policy.loadPolicyConfig(file),
+        guardrailsOfEnvironment: (env) => stackFile.guardrailsOfEnvironment(env),
+        strictDefaults: (stack) => stackFile.strictDefaults(stack),
+      },
     };
   }
   return cached;

@@ -7,7 +7,7 @@
 import { Limits, Workload } from "../environments";
 import type { PolicyPackConfig } from "../policies/offline";
 import type { UsageFile } from "../cost";
-import { CostItem, Engines, PolicyFinding, PolicyViolation } from "./engines";
+import { CostItem, Engines, GuardrailSource, PolicyFinding, PolicyViolation } from "./engines";
 import { budgetOfStack } from "../model/budget";
 import { StackResource } from "../model/resources";
 import { BUDGET_TYPE, STACK_ROOT_TYPE } from "../model/types";
@@ -25,6 +25,8 @@ export interface PlanInput {
   readonly usage?: UsageFile;
   /** Parsed policy pack config (undefined: the pack's defaults). */
   readonly policyConfig?: PolicyPackConfig;
+  /** Where the guardrails (levels, limits) came from, for the report. */
+  readonly guardrails?: GuardrailSource;
   /** Wins over everything (e.g. `check --budget`). */
   readonly budgetOverrideUsd?: number;
   /** Used when the stack has no AWS Budget resource (e.g. the environment's budget). */
@@ -78,6 +80,8 @@ export interface StackPlan {
     cannotVerify: PolicyFinding[];
     /** False when the plan was made without the policy pack (nothing was checked). */
     engineAvailable: boolean;
+    /** The stack file and tier the verdicts were judged with, or the strict defaults (null: unknown). */
+    guardrails: GuardrailSource | null;
   };
   /** Number of mandatory violations: the stack fails when above 0. */
   mandatoryViolations: number;
@@ -147,7 +151,7 @@ export function planStack(input: PlanInput, engines: Engines): StackPlan {
       cannotPrice: stackCost.cannotPrice,
       engineAvailable: engines.cost !== undefined,
     },
-    policy: { violations, cannotVerify: report.cannotVerify, engineAvailable: engines.policy !== undefined },
+    policy: { violations, cannotVerify: report.cannotVerify, engineAvailable: engines.policy !== undefined, guardrails: input.guardrails ?? null },
     mandatoryViolations: violations.filter((v) => v.level === "mandatory").length,
   };
 }

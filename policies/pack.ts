@@ -14,8 +14,12 @@ export type GuardrailPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
 export const PACK_NAME = "retail-guardrails";
 
-/** Policies without a level of their own, and not named in the config, run at this level. */
-export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "advisory";
+/**
+ * Policies without a level of their own, and not named in the config, run at
+ * this level: mandatory, so nothing is lax by omission. A stack's tier
+ * (./guardrails.ts) sets the real level of each policy.
+ */
+export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
 export const ALL_POLICIES: readonly GuardrailPolicy[] = [
   ...costPolicies,

@@ -16,7 +16,7 @@ import { DocumentKind, parseDocument, readJsonDocument } from "../lib/documents"
 import { Format } from "../lib/format";
 import { formatOption, parseRegion, parseUsd } from "../lib/options";
 import { renderReport } from "../lib/render";
-import { defaultPolicyConfigFile, readPolicyConfig } from "../lib/stacks";
+import { readPolicyConfig } from "../lib/stacks";
 
 export const DEFAULT_REGION = "us-east-1";
 
@@ -27,6 +27,7 @@ interface CheckOptions {
   budget?: number;
   region?: string;
   policyConfig?: string;
+  strictDefaults?: boolean;
   format: Format;
 }
 
@@ -36,10 +37,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .description("Price and policy-check a real `pulumi preview --json` or `pulumi stack export` document of any AWS stack")
     .addOption(new Option("--preview <file>", "a `pulumi preview --json` document, or - for stdin").conflicts("state"))
     .addOption(new Option("--state <file>", "a `pulumi stack export` document"))
-    .option("--env <name>", "environment (stack) name; default: the stack name in the URNs")
+    .option("--env <name>", "the stack file (Pulumi.<name>.yaml) whose guardrails apply; default: the stack named in the URNs, else strict defaults")
+    .option("--strict-defaults", "with an --env that has no stack file here: judge with the documented strict defaults (production tier)")
     .option("--budget <usd>", "monthly budget in USD (wins over the stack's AWS Budget resource)", parseUsd)
-    .option("--region <region>", `AWS region for prices; default: the aws provider's region, else ${DEFAULT_REGION}`, parseRegion)
-    .option("--policy-config <file>", "policy pack config; default: policies/config/<env>.json when it exists")
+    .option("--region <region>", `AWS region for prices when the document names none (its aws provider, then config["aws:region"]); else the stack file's, else ${DEFAULT_REGION}`, parseRegion)
+    .option("--policy-config <file>", "a CrossGuard policy pack config that replaces the stack file's guardrails (levels and options)")
     .addOption(formatOption())
     .addHelpText("after", "\nExit codes: 0 no mandatory violation, 1 a mandatory policy violation, 2 bad input.")
     .action((opts: CheckOptions) => {
@@ -48,22 +50,37 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (kind === "state" && opts.state === "-" && !io.stdin) throw new CliError("stdin: cannot be read here");
       const { name, doc } = readJsonDocument((kind === "preview" ? opts.preview : opts.state)!, io);
       const resources = parseDocument(kind, name, doc);
-      const plan = checkResources(resources, opts, io);
+      const documentRegion = configRegion(doc);
+      const plan = checkResources(resources, { ...opts, ...(documentRegion ? { documentRegion } : {}) }, io);
       if (plan.mandatoryViolations > 0) setExit(1);
       io.out(renderReport({ stacks: [plan], errors: [] }, opts.format));
     });
 }
 
-/** Plans parsed resources with the env, region, budget and policy config the flags and the document give. */
-export function checkResources(resources: StackResource[], opts: Omit<CheckOptions, "format" | "preview" | "state">, io: CliIo): StackPlan {
+/** What `check` reads besides the resources: the flags and the document's own config. */
+export interface CheckContext extends Omit<CheckOptions, "format" | "preview" | "state"> {
+  /** `config["aws:region"]` of a preview document, when it has one. */
+  documentRegion?: string;
+}
+
+/**
+ * Plans parsed resources. The guardrails are those of the stack file named by
+ * --env (or by the URNs' stack); a stack with no stack file here gets the strict
+ * defaults, and the report says which applied. --env naming no stack file is an
+ * error unless --strict-defaults. The region: the document's aws provider, then
+ * its `config["aws:region"]`, then --region, then the stack file.
+ */
+export function checkResources(resources: StackResource[], opts: CheckContext, io: CliIo): StackPlan {
   const engines = loadEngines();
   const stack = opts.env ?? mostCommonStack(resources) ?? "unknown";
   const env = localEnvironment(io, stack);
-  const region = opts.region ?? providerRegion(resources) ?? env?.awsRegion ?? DEFAULT_REGION;
-  const policyFile = opts.policyConfig !== undefined ? path.resolve(io.cwd, opts.policyConfig) : defaultPolicyConfigFile(io.cwd, stack);
-  if (opts.policyConfig !== undefined && !fs.existsSync(policyFile!)) throw new CliError(`${opts.policyConfig}: cannot be read (no such file)`);
+  if (opts.env !== undefined && !env && !opts.strictDefaults) throw new CliError(`--env ${opts.env}: no Pulumi.${opts.env}.yaml here; name a stack file, or pass --strict-defaults to judge with the documented strict defaults`);
+  const region = providerRegion(resources) ?? opts.documentRegion ?? opts.region ?? env?.awsRegion ?? DEFAULT_REGION;
+  const guardrails = engines.policy ? (env ? engines.policy.guardrailsOfEnvironment(env) : engines.policy.strictDefaults(stack)) : undefined;
+  const policyFile = opts.policyConfig !== undefined ? path.resolve(io.cwd, opts.policyConfig) : undefined;
+  if (policyFile !== undefined && !fs.existsSync(policyFile)) throw new CliError(`${opts.policyConfig}: cannot be read (no such file)`);
   if (policyFile !== undefined && !engines.policy) throw new CliError("--policy-config needs the offline policy pack (policies/offline), which is not in this checkout");
-  const policyConfig = policyFile !== undefined ? readPolicyConfig(engines, policyFile) : undefined;
+  const policyConfig = policyFile !== undefined ? readPolicyConfig(engines, policyFile) : guardrails?.config;
   return planStack(
     {
       stack,
@@ -72,6 +89,7 @@ export function checkResources(resources: StackResource[], opts: Omit<CheckOptio
       ...(env ? { workload: env.workload, limits: env.limits, budgetFallbackUsd: env.budget.monthlyUsd } : {}),
       ...(opts.budget !== undefined ? { budgetOverrideUsd: opts.budget } : {}),
       ...(policyConfig !== undefined ? { policyConfig } : {}),
+      ...(guardrails ? { guardrails: policyFile !== undefined ? { ...guardrails.source, summary: `${opts.policyConfig} (--policy-config)` } : guardrails.source } : {}),
     },
     engines,
   );
@@ -86,12 +104,20 @@ function mostCommonStack(resources: readonly StackResource[]): string | undefine
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
 }
 
+/** A preview's `config["aws:region"]`, when it is a region. */
+export function configRegion(doc: unknown): string | undefined {
+  const region = (doc as { config?: Record<string, unknown> } | null)?.config?.["aws:region"];
+  return typeof region === "string" && REGION_PATTERN.test(region) ? region : undefined;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+
 /** The default aws provider's region, when known (not a preview unknown). */
 export function providerRegion(resources: readonly StackResource[]): string | undefined {
   const providers = resources.filter((r) => r.type === "pulumi:providers:aws").sort((a, b) => Number(b.name.startsWith("default")) - Number(a.name.startsWith("default")) || a.urn.localeCompare(b.urn));
   for (const p of providers) {
     const region = p.inputs["region"] ?? p.outputs?.["region"];
-    if (typeof region === "string" && region !== UNKNOWN && /^[a-z]{2}(-gov)?-[a-z]+-\d$/.test(region)) return region;
+    if (typeof region === "string" && region !== UNKNOWN && REGION_PATTERN.test(region)) return region;
   }
   return undefined;
 }

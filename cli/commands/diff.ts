@@ -10,7 +10,6 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { Command } from "commander";
 import { Environment, listStackFiles } from "../../environments";
-import type { PolicyPackConfig } from "../../policies/offline";
 import { loadEngines } from "../../platform/engines";
 import { planStack } from "../../platform/plan";
 import { StackResource } from "../../model/resources";
@@ -20,7 +19,8 @@ import { Format } from "../lib/format";
 import { resolveCommit, withWorktree } from "../lib/git";
 import { formatOption } from "../lib/options";
 import { PlanOrError, StackDiff, diffLine, diffStack } from "../lib/planDiff";
-import { defaultPolicyConfigFile, loadStacks, planEnvironment, readPolicyConfig } from "../lib/stacks";
+import { loadStacks, planEnvironment, stackGuardrails } from "../lib/stacks";
+import type { StackGuardrails } from "../../policies/stackFile";
 
 interface WorkerStack {
   stack: string;
@@ -63,16 +63,15 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             plans.set(s.stack, { error: s.error ?? "could not be synthesized" });
             continue;
           }
-          const configFile = defaultPolicyConfigFile(dir, s.stack);
-          let policyConfig: PolicyPackConfig | undefined;
+          let guardrails: StackGuardrails | undefined;
           try {
-            policyConfig = configFile ? readPolicyConfig(engines, configFile) : undefined;
+            guardrails = stackGuardrails(engines, s.env);
           } catch {
-            policyConfig = undefined; // the base's policy config no longer parses: the pack's defaults apply
+            guardrails = engines.policy?.strictDefaults(s.stack); // the base's guardrails no longer resolve: strict defaults apply
           }
           plans.set(s.stack, {
             plan: planStack(
-              { stack: s.stack, region: s.env.awsRegion, resources: s.resources, workload: s.env.workload, limits: s.env.limits, budgetFallbackUsd: s.env.budget.monthlyUsd, ...(policyConfig !== undefined ? { policyConfig } : {}) },
+              { stack: s.stack, region: s.env.awsRegion, resources: s.resources, workload: s.env.workload, limits: s.env.limits, budgetFallbackUsd: s.env.budget.monthlyUsd, ...(guardrails ? { policyConfig: guardrails.config, guardrails: guardrails.source } : {}) },
               engines,
             ),
           });

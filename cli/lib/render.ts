@@ -64,7 +64,7 @@ function stackTable(plan: StackPlan): string {
   }
   if (c.engineAvailable && c.unpriced.length) out.push(`    unpriced types: ${c.unpriced.join(", ")}`);
   for (const x of c.cannotPrice) out.push(`    cannot price ${resourceLabel(plan, x.urn)}: ${x.reason}`);
-  out.push("  policy verdicts:");
+  out.push(`  policy verdicts${plan.policy.guardrails ? ` (guardrails: ${plan.policy.guardrails.summary})` : ""}:`);
   for (const level of ["mandatory", "advisory"] as const) {
     const vs = plan.policy.violations.filter((v) => v.level === level);
     out.push(`    ${level} (${vs.length})${vs.length ? ":" : ""}`);
@@ -98,6 +98,7 @@ function stackMarkdown(plan: StackPlan): string {
   out.push(...markdownTable(["Type", "Count"], plan.types.map((t) => [`\`${t.type}\``, `${t.count}`])));
   out.push("", "</details>", "");
   const vs = plan.policy.violations;
+  if (plan.policy.guardrails) out.push(`Guardrails: ${plan.policy.guardrails.summary}.`, "");
   if (vs.length === 0) out.push("No policy violations.");
   else out.push(...markdownTable(["Level", "Policy", "Resource", "Message"], vs.map((v) => [v.level, v.policy, resourceLabel(plan, v.urn), v.message])));
   if (plan.policy.cannotVerify.length) {

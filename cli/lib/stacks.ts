@@ -4,10 +4,10 @@
  * twice), and plan with the stack's policy config. I/O lives here; the plan
  * logic is platform/plan.ts.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { ConfigError, Environment, listStackFiles, loadStackFile, readProjectName } from "../../environments";
 import type { PolicyPackConfig } from "../../policies/offline";
+import type { StackGuardrails } from "../../policies/stackFile";
 import { Engines, loadEngines } from "../../platform/engines";
 import { StackPlan, planStack } from "../../platform/plan";
 import { StackResource } from "../../model/resources";
@@ -82,17 +82,15 @@ export function readPolicyConfig(engines: Engines, file: string): PolicyPackConf
   }
 }
 
-/** `policies/config/<stack>.json` when it exists. */
-export function defaultPolicyConfigFile(cwd: string, stack: string): string | undefined {
-  const file = path.join(cwd, "policies", "config", `${stack}.json`);
-  return fs.existsSync(file) ? file : undefined;
+/** The guardrails (levels, limits) of a stack file, as the policy pack resolves them; undefined without the pack. */
+export function stackGuardrails(engines: Engines, env: Environment): StackGuardrails | undefined {
+  return engines.policy?.guardrailsOfEnvironment(env);
 }
 
-/** Plans one of the project's stacks: synth + cost + policy, with the env's budget as fallback. */
-export async function planEnvironment(cwd: string, env: Environment, engines: Engines = loadEngines()): Promise<StackPlan> {
+/** Plans one of the project's stacks: synth + cost + policy (judged by its own stack file), with the env's budget as fallback. */
+export async function planEnvironment(_cwd: string, env: Environment, engines: Engines = loadEngines()): Promise<StackPlan> {
+  const guardrails = stackGuardrails(engines, env);
   const resources = await synthesize(env);
-  const configFile = defaultPolicyConfigFile(cwd, env.stack);
-  const policyConfig = configFile ? readPolicyConfig(engines, configFile) : undefined;
   return planStack(
     {
       stack: env.stack,
@@ -101,7 +99,7 @@ export async function planEnvironment(cwd: string, env: Environment, engines: En
       workload: env.workload,
       limits: env.limits,
       budgetFallbackUsd: env.budget.monthlyUsd,
-      ...(policyConfig !== undefined ? { policyConfig } : {}),
+      ...(guardrails ? { policyConfig: guardrails.config, guardrails: guardrails.source } : {}),
     },
     engines,
   );

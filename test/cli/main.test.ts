@@ -45,12 +45,13 @@ describe("platform check: budget and policy config sources", () => {
     assert.equal(s.cost.expectedPercentOfBudget, null);
   });
 
-  it("uses the project's policies/config/<env>.json and stack file when the env is one of ours", async () => {
+  it("uses the project's stack file (budget, workload, guardrails) when the env is one of ours", async () => {
     const r = await runJson(["check", "--preview", path.join(FIXTURES, "preview-staging.json"), "--env", "prod"]);
     const s = r.json.stacks[0];
     assert.equal(s.stack, "prod");
     assert.equal(s.region, "eu-west-1", "the document's provider region still wins over the stack file's");
     assert.equal(s.cost.budgetSource, "budget-resource");
+    assert.equal(s.policy.guardrails.summary, "Pulumi.prod.yaml, production tier");
   });
 
   it("rejects a policy config that is not JSON with one line and exit 2", async () => {

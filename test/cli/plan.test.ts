@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { REPO, devYaml, run, runJson, tempProject } from "./helpers";
+import { copyProject } from "../helpers/stacks";
 
 describe("platform plan", () => {
   let all: { code: number; json: any; stderr: string };
@@ -55,7 +56,7 @@ describe("platform plan", () => {
     assert.match(r.stdout, /resources by type:/);
     assert.match(r.stdout, /budget \$150\.00 \(the stack's AWS Budget\)/);
     assert.match(r.stdout, /expected\s+\$[\d,.]+\s+\[[#-]{20}\]!?\s+[\d.]+% of budget/);
-    assert.match(r.stdout, /policy verdicts:\n\s+mandatory \(\d+\)/);
+    assert.match(r.stdout, /policy verdicts \(guardrails: Pulumi\.\w+\.yaml, (production|development) tier\):\n\s+mandatory \(\d+\)/);
     assert.doesNotMatch(r.stdout, /stack prod/);
   });
 
@@ -67,9 +68,9 @@ describe("platform plan", () => {
   });
 
   it("rejects an unknown stack with one line and exit 2", async () => {
-    const r = await run(["plan", "--stack", "staging"]);
+    const r = await run(["plan", "--stack", `nope-${process.pid}`]);
     assert.equal(r.code, 2);
-    assert.equal(r.stderr.trim(), "platform: unknown stack staging (stacks: dev, prod, or all)");
+    assert.match(r.stderr.trim(), /^platform: unknown stack nope-\d+ \(stacks: .*, or all\)$/);
     assert.equal(r.stdout, "");
   });
 
@@ -109,5 +110,26 @@ describe("platform plan: a config the program rejects", () => {
     assert.equal(r.stderr.trim().split("\n").length, 1);
     assert.deepEqual(r.json.stacks.map((s: any) => s.stack), ["dev"]);
     assert.equal(r.json.errors[0].stack, "tight");
+  });
+});
+
+describe("platform plan: a new environment is one stack file, judged strictly by its own figures", () => {
+  it("a copy of prod with a $50 budget and PITR off fails: mandatory budget and PITR violations, nothing from other limits", async function () {
+    this.timeout(300_000);
+    const dir = copyProject({ "Pulumi.staging.yaml": (doc) => {
+      const config = doc["config"] as Record<string, Record<string, unknown>>;
+      config["platform:budget"]["monthlyUsd"] = 50;
+      config["platform:protection"]["pointInTimeRecovery"] = false;
+      delete config["platform:guardrails"];
+    } }, "Pulumi.prod.yaml");
+    const r = await run(["plan", "--stack", "staging", "--format", "json"], dir);
+    assert.equal(r.code, 1, r.stderr);
+    const s = JSON.parse(r.stdout).stacks[0];
+    const mandatory = new Set(s.policy.violations.filter((v: { level: string }) => v.level === "mandatory").map((v: { policy: string }) => v.policy));
+    assert.ok(mandatory.has("budget-expected-cost"), [...mandatory].join());
+    assert.ok(mandatory.has("dynamodb-point-in-time-recovery"), [...mandatory].join());
+    const bounds = ["kinesis-stream-bounded", "lambda-concurrency-bounded", "lambda-event-source-bounded", "dynamodb-throughput-bounded", "athena-workgroup-bounded", "glue-job-bounded", "redshift-serverless-bounded"];
+    assert.deepEqual(s.policy.violations.filter((v: { policy: string }) => bounds.includes(v.policy)), []);
+    assert.equal(s.policy.guardrails.summary, "Pulumi.staging.yaml, production tier");
   });
 });

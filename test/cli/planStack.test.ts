@@ -88,6 +88,8 @@ describe("platform/plan (pure)", () => {
             cannotVerify: [],
           }),
           loadPolicyConfig: () => ({}),
+          guardrailsOfEnvironment: () => { throw new Error("not used"); },
+          strictDefaults: () => { throw new Error("not used"); },
         },
       },
     );
@@ -121,7 +123,7 @@ describe("cli/lib/planDiff (pure)", () => {
         pipelines: [],
         types: [],
         cost: { expectedMonthlyUsd: expected, ceilingMonthlyUsd: ceiling, ceilingUnbounded: ceiling === null, budgetMonthlyUsd: 2500, budgetSource: "budget-resource", expectedPercentOfBudget: null, ceilingPercentOfBudget: null, items: [], unpriced: [], cannotPrice: [], engineAvailable: true },
-        policy: { violations, cannotVerify: [], engineAvailable: true },
+        policy: { violations, cannotVerify: [], engineAvailable: true, guardrails: null },
         mandatoryViolations: violations.filter((v) => v.level === "mandatory").length,
       } satisfies StackPlan,
     });

@@ -54,7 +54,8 @@ describe("GitHub workflows", () => {
       const pulumi = preview.steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
       assert.equal(pulumi?.with?.["command"], "preview");
       assert.equal(pulumi?.with?.["policyPacks"], "policies");
-      assert.equal(pulumi?.with?.["policyPackConfigs"], "policies/config/${{ matrix.stack }}.json");
+      // The pack reads each stack's guardrails from its stack file: no per-environment config to pass or keep in sync.
+      assert.equal(pulumi?.with?.["policyPackConfigs"], undefined);
     });
   });
 
@@ -71,7 +72,7 @@ describe("GitHub workflows", () => {
         const up = jobs[job].steps.find((s) => s.uses?.startsWith("pulumi/actions@"));
         assert.equal(up?.with?.["command"], "up");
         assert.match(String(up?.with?.["stack-name"]), new RegExp(`'${stack}'`));
-        assert.equal(up?.with?.["policyPackConfigs"], `policies/config/${stack}.json`);
+        assert.equal(up?.with?.["policyPackConfigs"], undefined);
         assert.ok(jobs[job].steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")));
       }
     });

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
-import { parse as parseYaml } from "yaml";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 /** Loading this repository's stack files and synthesizing them, shared by tests. */
 import * as path from "node:path";
 import { Environment, loadStackFile, readProjectName } from "../../environments";
@@ -46,4 +47,21 @@ export function policyOf(r: StackResource, key = "policy"): { Statement: { Sid?:
 /** Deep-clones a raw stack config so a test can break one key. */
 export function rawConfig(stack: string): Record<string, unknown> {
   return (parseYaml(readFileSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config: Record<string, unknown> }).config;
+}
+
+/**
+ * A throw-away project folder: the repository's Pulumi.yaml plus stack files
+ * made from `source` (a stack file of the repository), each edited by its
+ * function. Tests that need a stack file of their own use it, never the
+ * repository's folder, so no test depends on which stack files a team adds.
+ */
+export function copyProject(files: Record<string, (doc: Record<string, unknown>) => void>, source: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), "platform-project-"));
+  copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+  for (const [name, edit] of Object.entries(files)) {
+    const doc = parseYaml(readFileSync(path.join(REPO_ROOT, source), "utf8")) as Record<string, unknown>;
+    edit(doc);
+    writeFileSync(path.join(dir, name), stringifyYaml(doc));
+  }
+  return dir;
 }

@@ -9,12 +9,15 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadStackFile } from "../../environments";
-import { providerUrnOf, StackResource } from "../../model/resources";
+import { providerUrnOf, StackResource, stackOfUrn } from "../../model/resources";
 import { readResourceDocument } from "../../model/sources";
 import { synthesizeStack } from "../../platform/synth";
 import { CANNOT_VERIFY_PREFIX } from "../../policies/common";
 import { ALL_POLICIES, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/pack";
-import { evaluatePolicies, loadPolicyConfig, PolicyPackConfig, POLICY_NAMES, resolvePolicyConfig } from "../../policies/offline";
+import { evaluatePolicies, PolicyPackConfig, POLICY_NAMES, resolvePolicyConfig } from "../../policies/offline";
+import { GuardrailPolicy } from "../../policies/pack";
+import { fromStackFile, GuardrailsByStack, guardrailsOfEnvironment, StackFileGuardrails, strictDefaults } from "../../policies/stackFile";
+import { copyProject } from "../helpers/stacks";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const protoutil = require("@pulumi/policy/protoutil") as { mapEnforcementLevel(l: string): number; convertEnforcementLevel(n: number): string };
@@ -27,7 +30,7 @@ type Handler = (call: unknown, cb: (err: unknown, resp?: unknown) => void) => Pr
  * The analyzer service exactly as `serve()` registers it for the CLI, captured
  * by intercepting grpc's addService; bindAsync is stubbed so no port opens.
  */
-function analyzerService(): Record<"analyze" | "analyzeStack" | "configure", Handler> {
+function analyzerService(policies: readonly GuardrailPolicy[] = ALL_POLICIES): Record<"analyze" | "analyzeStack" | "configure", Handler> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const grpc = require(require.resolve("@grpc/grpc-js", { paths: [path.dirname(require.resolve("@pulumi/policy/server"))] })) as { Server: { prototype: Record<string, unknown> } };
   const proto = grpc.Server.prototype;
@@ -39,7 +42,7 @@ function analyzerService(): Record<"analyze" | "analyzeStack" | "configure", Han
   proto["bindAsync"] = () => undefined;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    (require("@pulumi/policy/server") as { serve: (...a: unknown[]) => void }).serve(PACK_NAME, "0.1.0", PACK_ENFORCEMENT_LEVEL, { policies: ALL_POLICIES }, undefined);
+    (require("@pulumi/policy/server") as { serve: (...a: unknown[]) => void }).serve(PACK_NAME, "0.1.0", PACK_ENFORCEMENT_LEVEL, { policies: [...policies] }, undefined);
   } finally {
     proto["addService"] = addService;
     proto["bindAsync"] = bindAsync;
@@ -47,6 +50,19 @@ function analyzerService(): Record<"analyze" | "analyzeStack" | "configure", Han
   return captured as Record<"analyze" | "analyzeStack" | "configure", Handler>;
 }
 let service: ReturnType<typeof analyzerService> | undefined;
+
+/** The project folder whose stack files the served pack reads; a test points it elsewhere. */
+let projectDir = ROOT;
+const byDir = new Map<string, StackFileGuardrails>();
+const guardrailsHere: GuardrailsByStack = {
+  forStack: (stack) => {
+    let g = byDir.get(projectDir);
+    if (!g) byDir.set(projectDir, (g = new StackFileGuardrails(projectDir)));
+    return g.forStack(stack);
+  },
+};
+/** The pack exactly as policies/index.ts builds it (only one pack may be served per process). */
+const SERVED_PACK: readonly GuardrailPolicy[] = ALL_POLICIES.map((p) => fromStackFile(p, guardrailsHere));
 const NOW = new Date("2026-11-28T12:00:00Z");
 
 interface Diagnostic {
@@ -92,13 +108,14 @@ const call = <T>(fn: Handler, request: unknown): Promise<T> =>
 type Entry = string;
 
 /** Runs the pack through CrossGuard's analyzer functions: Analyze per resource, then AnalyzeStack. */
-async function crossGuard(resources: readonly StackResource[], config: PolicyPackConfig): Promise<{ violations: Entry[]; cannotVerify: Entry[] }> {
-  // What the CLI sends in Configure: every policy with its level and options (defaults applied).
-  const resolved = resolvePolicyConfig(config);
+async function crossGuard(resources: readonly StackResource[], config: PolicyPackConfig | undefined): Promise<{ violations: Entry[]; cannotVerify: Entry[] }> {
+  // What the CLI sends in Configure: every policy with its level and options (defaults applied);
+  // without --policy-pack-config, an empty map.
+  const resolved = config === undefined ? [] : resolvePolicyConfig(config);
   const map = new Map(
     resolved.map((r) => [r.policy.name, { getProperties: () => struct(r.options), getEnforcementlevel: () => protoutil.mapEnforcementLevel(r.level) }]),
   );
-  service ??= analyzerService();
+  service ??= analyzerService(SERVED_PACK);
   await call(service.configure, { getPolicyconfigMap: () => map });
   const { analyze, analyzeStack } = service;
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
@@ -151,28 +168,62 @@ describe("parity with CrossGuard's analyzer (@pulumi/policy server)", function (
     global.Date = realNow;
   });
 
-  const cases: [string, () => Promise<{ resources: StackResource[]; config: PolicyPackConfig }>][] = [
-    ["the dev stack", async () => ({ resources: (await synthesizeStack(loadStackFile(path.join(ROOT, "Pulumi.dev.yaml"), "retail-data-platform"))).resources, config: loadPolicyConfig(path.join(ROOT, "policies/config/dev.json")) })],
-    ["the prod stack", async () => ({ resources: (await synthesizeStack(loadStackFile(path.join(ROOT, "Pulumi.prod.yaml"), "retail-data-platform"))).resources, config: loadPolicyConfig(path.join(ROOT, "policies/config/prod.json")) })],
-    [
-      "the misconfigured stack",
-      async () => ({
-        resources: (JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/policies/misconfigured-stack.json"), "utf8")) as { resources: StackResource[] }).resources,
-        config: loadPolicyConfig(path.join(ROOT, "policies/config/dev.json")),
-      }),
-    ],
-    ["a preview with unknowns", async () => ({ resources: readResourceDocument(path.join(ROOT, "test/fixtures/policies/preview.json")), config: loadPolicyConfig(path.join(ROOT, "policies/config/dev.json")) })],
-  ];
+  const synth = async (stack: string) => (await synthesizeStack(loadStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "retail-data-platform"))).resources;
+  const fixture = (name: string) => (JSON.parse(fs.readFileSync(path.join(ROOT, "test/fixtures/policies", name), "utf8")) as { resources: StackResource[] }).resources;
+  /** The guardrails offline plan applies to these resources: their stack's file, else strict defaults. */
+  const offlineConfig = (resources: readonly StackResource[]) => guardrailsHere.forStack(resources.map((r) => stackOfUrn(r.urn)).find((x) => x !== undefined) ?? "unknown").config;
 
-  for (const [what, load] of cases) {
-    it(`reports the same for ${what}`, async () => {
-      const { resources, config } = await load();
-      const expected = await crossGuard(resources, config);
-      const actual = offline(resources, config);
-      assert.deepEqual(actual.violations, expected.violations);
-      assert.deepEqual(actual.cannotVerify, expected.cannotVerify);
-      if (what === "the misconfigured stack") assert.deepEqual([...new Set(expected.violations.map((v) => v.split(" ")[0]))].sort(), [...POLICY_NAMES].sort());
-      if (what === "a preview with unknowns") assert.ok(expected.cannotVerify.length >= 2, expected.cannotVerify.join("\n"));
+  afterEach(() => {
+    projectDir = ROOT;
+  });
+
+  describe("without a policy config file: the pack reads each stack's own stack file", () => {
+    for (const stack of ["dev", "prod"]) {
+      it(`judges ${stack} as Pulumi.${stack}.yaml says, as plan does`, async () => {
+        const resources = await synth(stack);
+        const expected = await crossGuard(resources, undefined);
+        const actual = offline(resources, guardrailsOfEnvironment(loadStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "retail-data-platform")).config);
+        assert.deepEqual(expected.violations, actual.violations);
+        assert.deepEqual(expected.cannotVerify, actual.cannotVerify);
+      });
+    }
+
+    it("judges a new stack file (a copy of prod: $50 budget, PITR off) strictly, with its own limits", async () => {
+      const dir = copyProject({ "Pulumi.staging.yaml": (doc) => {
+        const config = doc["config"] as Record<string, Record<string, unknown>>;
+        config["platform:budget"]["monthlyUsd"] = 50;
+        config["platform:protection"]["pointInTimeRecovery"] = false;
+        delete config["platform:guardrails"];
+      } }, "Pulumi.prod.yaml");
+      const env = loadStackFile(path.join(dir, "Pulumi.staging.yaml"), "retail-data-platform");
+      const resources = (await synthesizeStack(env)).resources;
+      projectDir = dir;
+      const expected = await crossGuard(resources, undefined);
+      const actual = offline(resources, guardrailsOfEnvironment(env).config);
+      assert.deepEqual(expected.violations, actual.violations);
+      const mandatory = [...new Set(expected.violations.filter((v) => v.split(" ")[1] === "mandatory").map((v) => v.split(" ")[0]))].sort();
+      assert.deepEqual(mandatory, ["budget-ceiling-cost", "budget-expected-cost", "dynamodb-point-in-time-recovery"]);
+      for (const bound of ["kinesis-stream-bounded", "lambda-concurrency-bounded", "athena-workgroup-bounded", "dynamodb-throughput-bounded"]) {
+        assert.ok(!expected.violations.some((v) => v.startsWith(`${bound} `)), `${bound} judged by limits other than the stack's own:\n${expected.violations.join("\n")}`);
+      }
     });
-  }
+
+    it("judges a stack with no stack file by the strict defaults, mandatory", async () => {
+      const resources = fixture("misconfigured-stack.json");
+      const expected = await crossGuard(resources, undefined);
+      const actual = offline(resources, strictDefaults("misconfigured").config);
+      assert.deepEqual(expected.violations, actual.violations);
+      assert.ok(expected.violations.some((v) => v.startsWith("s3-versioning mandatory ")), "versioning is mandatory under strict defaults");
+      assert.deepEqual([...new Set(expected.violations.map((v) => v.split(" ")[0]))].sort(), [...POLICY_NAMES].sort(), "every policy trips on the misconfigured stack");
+    });
+
+    it("reports preview unknowns as cannot verify, the same way", async () => {
+      const resources = readResourceDocument(path.join(ROOT, "test/fixtures/policies/preview.json"));
+      const expected = await crossGuard(resources, undefined);
+      const actual = offline(resources, offlineConfig(resources));
+      assert.deepEqual(expected.violations, actual.violations);
+      assert.deepEqual(expected.cannotVerify, actual.cannotVerify);
+      assert.ok(expected.cannotVerify.length >= 2, expected.cannotVerify.join("\n"));
+    });
+  });
 });
