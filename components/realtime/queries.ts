@@ -2,13 +2,23 @@
  * The regular reports, as Athena (Trino) SQL. Each query first keeps one row
  * per transaction_id, so producer duplicates count once in the history.
  * `{db}` and `{table}` are replaced with the Glue names at deploy time.
+ *
+ * Unnesting `items` (an array of structs): Trino, the engine of Athena v3,
+ * expands each struct into one column per field, so the alias list names every
+ * field, in the order the Glue type declares them (ITEM_FIELDS).
  */
+import { HISTORY_COLUMNS } from "./historySchema";
 export interface ReportQuery {
   /** Stable name (also the Athena named query's name suffix). */
   readonly id: string;
   readonly description: string;
   readonly sql: string;
 }
+
+const ITEMS_TYPE = HISTORY_COLUMNS.find((c) => c.name === "items")!.type;
+/** The struct fields of `items`, in declaration order (the UNNEST alias list). */
+export const ITEM_FIELDS: readonly string[] = /^array<struct<(.*)>>$/.exec(ITEMS_TYPE)![1]!.split(",").map((f) => f.split(":")[0]!);
+const UNNEST_ITEMS = `CROSS JOIN UNNEST(d.items) AS item(${ITEM_FIELDS.join(", ")})`;
 
 const DEDUPLICATED = `WITH deduplicated AS (
   SELECT *
@@ -30,7 +40,7 @@ SELECT item.product_id, item.category, d.currency,
        round(sum(item.quantity * item.unit_price), 2) AS revenue,
        count(DISTINCT d.transaction_id) AS orders
 FROM deduplicated d
-CROSS JOIN UNNEST(d.items) AS u(item)
+${UNNEST_ITEMS}
 WHERE from_iso8601_timestamp(d.occurred_at) >= current_timestamp - INTERVAL '1' DAY
 GROUP BY item.product_id, item.category, d.currency
 ORDER BY units DESC
@@ -59,7 +69,7 @@ per_period AS (
          sum(item.quantity) AS units,
          sum(item.quantity * item.unit_price) AS revenue
   FROM deduplicated d
-  CROSS JOIN UNNEST(d.items) AS u(item)
+  ${UNNEST_ITEMS}
   WHERE from_iso8601_timestamp(d.occurred_at) >= current_timestamp - INTERVAL '14' DAY
   GROUP BY 1, 2
 )

@@ -134,7 +134,23 @@ export function summarize(report: Report, location: string): { subject: string; 
   };
 }
 
-/** Runs every query, stores the report, publishes the summary. Fails (for a retry) if any query failed. */
+/** A report with a query that did not succeed: thrown after the report is stored and the summary sent. */
+export class ReportQueryFailedError extends ReportError {
+  public constructor(
+    public readonly report: Report,
+    public readonly key: string,
+  ) {
+    const failed = report.queries.filter((q) => q.state !== "SUCCEEDED");
+    super(`${failed.length} of ${report.queries.length} report queries did not succeed: ${failed.map((q) => `${q.name} ${q.state} (${q.error ?? "no reason given"})`).join("; ")}`);
+    this.name = "ReportQueryFailedError";
+  }
+}
+
+/**
+ * Runs every query, stores the report, publishes the summary. Then, if any
+ * query ended FAILED, CANCELLED or past the deadline, throws: the invocation
+ * fails, so the function's Errors metric (and the report-errors alarm) sees it.
+ */
 export async function runReport(io: ReportIo, settings: ReportSettings, at: Date): Promise<{ report: Report; key: string }> {
   const queries: QueryReport[] = [];
   for (const id of settings.namedQueryIds) queries.push(await runQuery(io, settings, id));
@@ -143,5 +159,6 @@ export async function runReport(io: ReportIo, settings: ReportSettings, at: Date
   await io.s3.send(new PutObjectCommand({ Bucket: settings.bucket, Key: key, Body: JSON.stringify(report, null, 2), ContentType: "application/json" }));
   const { subject, message } = summarize(report, `s3://${settings.bucket}/${key}`);
   await io.sns.send(new PublishCommand({ TopicArn: settings.topicArn, Subject: subject, Message: message }));
+  if (queries.some((q) => q.state !== "SUCCEEDED")) throw new ReportQueryFailedError(report, key);
   return { report, key };
 }

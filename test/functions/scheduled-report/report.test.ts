@@ -5,7 +5,7 @@ import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
-import { reportKey, runReport } from "../../../functions/scheduled-report/report";
+import { ReportQueryFailedError, reportKey, runReport } from "../../../functions/scheduled-report/report";
 
 describe("scheduled-report/runReport", function () {
   this.timeout(20_000);
@@ -30,7 +30,7 @@ describe("scheduled-report/runReport", function () {
     sns.reset();
   });
 
-  it("runs each named query, writes the report to S3 and publishes a short summary", async () => {
+  it("runs each named query, writes the report to S3, publishes a short summary, then fails the invocation for the failed query", async () => {
     // prepare: one query succeeds after a RUNNING poll, one fails
     athena.on(GetNamedQueryCommand, { NamedQueryId: "q1" }).resolves({ NamedQuery: { Name: "top-products", QueryString: "SELECT 1", Database: "retail" } });
     athena.on(GetNamedQueryCommand, { NamedQueryId: "q2" }).resolves({ NamedQuery: { Name: "daily-revenue", QueryString: "SELECT 2", Database: "retail" } });
@@ -52,8 +52,14 @@ describe("scheduled-report/runReport", function () {
     const settings = { workgroup: "retail", database: "retail", namedQueryIds: ["q1", "q2"], bucket: "reports", prefix: "reports/", topicArn: "arn:aws:sns:eu-west-3:1:reports" };
     const sleeps: number[] = [];
     // act
-    const { report, key } = await runReport({ athena: new AthenaClient(creds), s3: emu.s3!, sns: new SNSClient(creds), sleep: async (ms) => void sleeps.push(ms) }, settings, at);
+    const failure = await runReport({ athena: new AthenaClient(creds), s3: emu.s3!, sns: new SNSClient(creds), sleep: async (ms) => void sleeps.push(ms) }, settings, at).then(
+      () => assert.fail("a FAILED query must fail the invocation"),
+      (err: unknown) => err,
+    );
     // assess
+    assert.ok(failure instanceof ReportQueryFailedError);
+    assert.equal(failure.message, "1 of 2 report queries did not succeed: daily-revenue FAILED (TABLE_NOT_FOUND)");
+    const { report, key } = failure;
     assert.equal(key, "reports/dt=2026-11-28/report-2026-11-28T06-00-00-000Z.json");
     assert.equal(key, reportKey("reports/", at.toISOString()));
     assert.deepEqual(report.queries.map((q) => [q.name, q.state, q.rows]), [["top-products", "SUCCEEDED", [{ product_id: "P00001", units: "42" }]], ["daily-revenue", "FAILED", []]]);
@@ -67,5 +73,33 @@ describe("scheduled-report/runReport", function () {
     assert.ok(published.Message!.includes('- top-products: 1 rows; first: {"product_id":"P00001","units":"42"}'));
     assert.ok(published.Message!.includes("- daily-revenue: FAILED (TABLE_NOT_FOUND)"));
     assert.ok(published.Message!.includes(`s3://reports/${key}`));
+  });
+
+  function oneQuery(state: "SUCCEEDED" | "CANCELLED", reason?: string): void {
+    athena.on(GetNamedQueryCommand).resolves({ NamedQuery: { Name: "top-products", QueryString: "SELECT 1", Database: "retail" } });
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: "e1" });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: state, StateChangeReason: reason } } });
+    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: "n", Type: "bigint" }] }, Rows: [{ Data: [{ VarCharValue: "n" }] }, { Data: [{ VarCharValue: "1" }] }] } });
+    sns.on(PublishCommand).resolves({ MessageId: "m1" });
+  }
+  const settings = { workgroup: "retail", database: "retail", namedQueryIds: ["q1"], bucket: "reports", prefix: "reports/", topicArn: "arn:aws:sns:eu-west-3:1:reports" };
+
+  it("a CANCELLED query (e.g. past the workgroup's bytes-scanned cutoff) fails the invocation too, after the summary is sent", async () => {
+    // prepare
+    oneQuery("CANCELLED", "Query exhausted resources or was cancelled");
+    // act
+    const run = runReport({ athena: new AthenaClient(creds), s3: emu.s3!, sns: new SNSClient(creds) }, settings, new Date("2026-11-28T07:00:00Z"));
+    // assess
+    await assert.rejects(run, (err: unknown) => err instanceof ReportQueryFailedError && /top-products CANCELLED \(Query exhausted/.test(err.message));
+    assert.equal(sns.commandCalls(PublishCommand).length, 1);
+  });
+
+  it("all queries SUCCEEDED: the invocation succeeds with the report", async () => {
+    // prepare
+    oneQuery("SUCCEEDED");
+    // act
+    const { report } = await runReport({ athena: new AthenaClient(creds), s3: emu.s3!, sns: new SNSClient(creds) }, settings, new Date("2026-11-28T08:00:00Z"));
+    // assess
+    assert.deepEqual(report.queries.map((q) => [q.state, q.rows]), [["SUCCEEDED", [{ n: "1" }]]]);
   });
 });
