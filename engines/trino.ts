@@ -167,6 +167,26 @@ export async function startTrino(options: StartOptions = {}): Promise<TrinoServe
     kill();
     throw err;
   }
+  return serverAt(url, workDir, async () => {
+    process.removeListener("exit", kill);
+    if (child.exitCode === null) {
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // The metastore and table metadata are throwaway; the data files belong to the caller.
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+}
+
+/** A Trino server someone else started (e.g. PLATFORM_TRINO_URL); stop() leaves it running. */
+export function connectTrino(url: string): TrinoServer {
+  return serverAt(url.replace(/\/$/, ""), "", async () => undefined);
+}
+
+function serverAt(url: string, workDir: string, stop: () => Promise<void>): TrinoServer {
   const client = Trino.create({ server: url, catalog: "hive", source: "retail-data-platform" });
 
   const query = async (sql: string, schema?: string): Promise<QueryResultRows> => {
@@ -191,17 +211,6 @@ export async function startTrino(options: StartOptions = {}): Promise<TrinoServe
       await query(createExternalTableSql(t));
       if (t.partitionKeys?.length) await query(syncPartitionsSql(t.schema, t.table), t.schema);
     },
-    async stop(): Promise<void> {
-      process.removeListener("exit", kill);
-      if (child.exitCode === null) {
-        const exited = new Promise<void>((r) => child.once("exit", () => r()));
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      // The metastore and table metadata are throwaway; the data files belong to the caller.
-      fs.rmSync(workDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }

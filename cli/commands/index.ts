@@ -6,3 +6,4 @@ export * as diff from "./diff";
 export * as compare from "./compare";
 export * as diagram from "./diagram";
 export * as cost from "./cost";
+export * as query from "./query";

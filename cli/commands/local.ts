@@ -1,9 +1,11 @@
 /**
  * `platform local [--stack <name>] [--input FILE.ndjson] [--export FILE.json]
- * [--rate N --duration S] [--faults]`: runs the real stream processor against
+ * [--history DIR] [--rate N --duration S] [--faults]`: runs the real stream processor against
  * embedded emulators (kinesalite, dynalite, s3rver) started on loopback, with a
  * Lambda-like poller. With --input it processes a file of transactions (one
- * JSON per line); without, it generates traffic with a sale spike.
+ * JSON per line); without, it generates traffic with a sale spike. --history
+ * also passes each input record through the real Firehose transformation and
+ * writes the Parquet history under DIR/dt=YYYY-MM-DD/ as Firehose would.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,11 +15,13 @@ import { readFileOr } from "../../model/files";
 import { DEFAULT_FAULTS, LocalInput, Progress, runLocalPipeline } from "../../functions/local/pipeline";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
+import { writeLocalHistory } from "../lib/history";
 
 interface LocalOptions {
   stack: string;
   input?: string;
   export?: string;
+  history?: string;
   rate: string;
   duration: string;
   faults?: boolean;
@@ -31,6 +35,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option("--stack <name>", "the stack whose config to use (Pulumi.<name>.yaml)", "dev")
     .option("--input <file>", "process this file of transactions, one JSON object per line")
     .option("--export <file>", "when done, write the final state (counts and aggregates) to this JSON file")
+    .option("--history <dir>", "with --input: also write the Firehose history (Parquet, dt=YYYY-MM-DD/) under this folder, for platform query")
     .option("--rate <n>", "generated transactions per second (without --input)", "200")
     .option("--duration <seconds>", "how long to generate traffic (without --input)", "30")
     .option("--faults", "inject DynamoDB throttling, crashes after committed writes and redelivered batches")
@@ -43,6 +48,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (!fs.existsSync(file)) throw new CliError(`unknown stack ${JSON.stringify(opts.stack)}: ${path.basename(file)} not found in ${io.cwd}`);
       const environment = loadStackFile(file, readProjectName(io.cwd));
       const seed = positiveNumber("--seed", opts.seed, true, true);
+      if (opts.history && !opts.input) throw new CliError("--history needs --input (the records Firehose would deliver)");
       let input: LocalInput;
       if (opts.input) {
         const bytes = readFileOr(path.resolve(io.cwd, opts.input), `--input ${opts.input}`, (message) => new CliError(message));
@@ -67,6 +73,11 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (opts.export) {
         fs.writeFileSync(path.resolve(io.cwd, opts.export), `${JSON.stringify(result, null, 2)}\n`);
         io.out(`exported to ${opts.export}`);
+      }
+      if (opts.history && input.kind === "lines") {
+        const delivery = await writeLocalHistory(path.resolve(io.cwd, opts.history), input.lines, environment);
+        const failed = Object.values(delivery.failed).reduce((s, n) => s + (n ?? 0), 0);
+        io.out(`history: ${delivery.delivered} rows in ${delivery.objects.length} Parquet objects under ${opts.history}, ${failed} records failed the transform`);
       }
       setExit(0);
     });

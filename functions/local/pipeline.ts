@@ -67,7 +67,8 @@ export interface LocalRunOptions {
 const TABLE = "aggregates";
 const QUARANTINE_BUCKET = "quarantine";
 const STREAM = "transactions";
-const LOCAL_HASH_KEY = "local-only-email-hash-key-not-a-secret";
+/** The e-mail hash key of local runs (never a deployed secret). */
+export const LOCAL_HASH_KEY = "local-only-email-hash-key-not-a-secret";
 /** Generated traffic: event-time minutes per wall-clock minute. */
 export const SPEEDUP = 12;
 

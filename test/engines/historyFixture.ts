@@ -21,15 +21,15 @@ export interface HistoryInput {
   readonly invalid: number;
 }
 
-/** `count` purchases over the last 14 days; ~6% sent twice; two records of every invalid kind. */
-export function generateHistory(nowMs: number, count = 1500, seed = 7): HistoryInput {
+/** `count` purchases over the last `spanDays` (up to 14); ~6% sent twice; two records of every invalid kind. */
+export function generateHistory(nowMs: number, count = 1500, seed = 7, spanDays = 13.9): HistoryInput {
   const gen = new TrafficGenerator({ seed, products: 6, zipfExponent: 1.1, regions: REGIONS, currencies: CURRENCIES });
   const r = gen.rng;
   const valid: HistoryInput["valid"] = [];
   const records: ArrivingRecord[] = [];
   const edges = [DAY, 7 * DAY, 14 * DAY];
   for (let i = 0; i < count; i++) {
-    let age = 60_000 + r() * (13.9 * DAY);
+    let age = 60_000 + r() * (spanDays * DAY);
     // Keep 30 minutes away from every window edge, so query time and test time agree.
     if (edges.some((e) => Math.abs(age - e) < 30 * 60_000)) age += 60 * 60_000;
     const occurred = nowMs - age;
