@@ -8,15 +8,41 @@ import * as path from "node:path";
 import { startTrino, TrinoServer } from "../../engines/trino";
 
 let server: Promise<TrinoServer> | undefined;
+let users = 0;
+let idleStop: NodeJS.Timeout | undefined;
 
-/** The shared server; a missing engine fails the calling suite with one line naming it. */
+/**
+ * The shared server; a missing engine fails the calling suite with one line
+ * naming it. Each suite that takes it gives it back with releaseTrino() in its
+ * `after`: the engine suites run one after another, so the server stops when
+ * the last lets go instead of idling through the rest of the run.
+ */
 export function sharedTrino(): Promise<TrinoServer> {
+  users++;
+  if (idleStop) clearTimeout(idleStop);
+  idleStop = undefined;
   server ??= startTrino();
   return server;
 }
 
+export function releaseTrino(): void {
+  users = Math.max(0, users - 1);
+  if (users > 0 || !server) return;
+  idleStop = setTimeout(() => void stopShared(), 3000);
+  idleStop.unref();
+}
+
+async function stopShared(): Promise<void> {
+  if (!server) return;
+  const s = server;
+  server = undefined;
+  await (await s.catch(() => undefined))?.stop();
+}
+
 /** Trino's start takes tens of seconds on 2 busy cores. */
 export const TRINO_START_TIMEOUT_MS = 240_000;
+/** A Spark suite runs its jobs in one JVM; tens of seconds idle, minutes on a loaded machine. */
+export const SPARK_TIMEOUT_MS = 900_000;
 
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `retail-${prefix}-`));
@@ -24,10 +50,8 @@ export function tempDir(prefix: string): string {
 
 export const mochaHooks = {
   async afterAll(): Promise<void> {
-    if (!server) return;
-    const s = server;
-    server = undefined;
-    await (await s.catch(() => undefined))?.stop();
+    if (idleStop) clearTimeout(idleStop);
+    await stopShared();
   },
 };
 

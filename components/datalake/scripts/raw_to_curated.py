@@ -61,8 +61,9 @@ def broken_rule():
         F.when(F.col("transaction_id").isNull() | (F.col("transaction_id") == ""), F.lit("transaction_id missing"))
         .when(F.col("occurred_at").isNull(), F.lit("occurred_at is not a timestamp"))
         .when(F.col("customer_id").isNull() | (F.col("customer_id") == ""), F.lit("customer_id missing"))
-        .when(~F.col("customer_country").rlike("^[A-Z]{2}$"), F.lit("customer_country is not ISO 3166-1 alpha-2"))
-        .when(~F.col("currency").rlike("^[A-Z]{3}$"), F.lit("currency is not ISO 4217"))
+        # A missing value makes rlike null, which no `when` matches: coalesce, or it would pass as valid.
+        .when(~F.coalesce(F.col("customer_country").rlike("^[A-Z]{2}$"), F.lit(False)), F.lit("customer_country is not ISO 3166-1 alpha-2"))
+        .when(~F.coalesce(F.col("currency").rlike("^[A-Z]{3}$"), F.lit(False)), F.lit("currency is not ISO 4217"))
         .when(F.col("unit_price").isNull() | (F.col("unit_price") <= 0), F.lit("unit_price must be above 0"))
         .when(F.col("quantity").isNull() | (F.col("quantity") < 1) | (F.col("quantity") > 1000), F.lit("quantity must be 1..1000"))
         .otherwise(F.lit(None))

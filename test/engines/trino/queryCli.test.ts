@@ -10,7 +10,7 @@ import { main } from "../../../cli/main";
 import { memoryIo } from "../../../cli/io";
 import { QUERY_SCHEMA, QUERYABLE_TABLES } from "../../../cli/lib/queryTables";
 import { REPORT_QUERIES, renderQuery } from "../../../components/realtime/queries";
-import { assertSameRows, sharedTrino, tempDir, TRINO_START_TIMEOUT_MS } from "../helpers";
+import { assertSameRows, releaseTrino, sharedTrino, tempDir, TRINO_START_TIMEOUT_MS } from "../helpers";
 import { generateHistory, HistoryInput, regionTotalsTruth, revenueByRegionTruth, topProductsTruth, trendTruth } from "../historyFixture";
 
 const REPO = path.join(__dirname, "..", "..", "..");
@@ -46,6 +46,7 @@ describe("engines/trino: platform local --history, then platform query", functio
     assert.match(local.stdout, new RegExp(`history: ${input.valid.length} rows in \\d+ Parquet objects`));
   });
   after(() => {
+    releaseTrino();
     delete process.env["PLATFORM_TRINO_URL"];
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -12,7 +12,7 @@ import { REPORT_QUERIES, renderQuery } from "../../../components/realtime/querie
 import { writeParquetFiles } from "../../../engines/parquet";
 import { TrinoQueryError, TrinoServer } from "../../../engines/trino";
 import { deliverHistory } from "../../../functions/local/history";
-import { assertSameRows, sharedTrino, tempDir, TRINO_START_TIMEOUT_MS } from "../helpers";
+import { assertSameRows, releaseTrino, sharedTrino, tempDir, TRINO_START_TIMEOUT_MS } from "../helpers";
 import { CURRENCIES, generateHistory, HistoryInput, MAX_RECORD_BYTES, REGIONS, revenueByRegionTruth, topProductsTruth, trendTruth } from "../historyFixture";
 
 /** The top-products report as it shipped before the fix (kept verbatim: Trino must reject it). */
@@ -59,7 +59,10 @@ describe("engines/trino: real-time history and reports", function () {
     writeParquetFiles(HISTORY_COLUMNS, delivery.objects.map((o) => ({ path: path.join(dir, o.key), rows: o.rows })));
     await trino.createTable({ schema: "retail", table: "transactions", columns: HISTORY_COLUMNS, partitionKeys: [HISTORY_PARTITION], directory: dir });
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    releaseTrino();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it("the Glue table's columns and partition key are what Trino reads from the Parquet files", async () => {
     const { rows } = await trino.query(`SELECT column_name, data_type FROM hive.information_schema.columns WHERE table_schema = 'retail' AND table_name = 'transactions' ORDER BY ordinal_position`);
