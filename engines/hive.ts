@@ -47,17 +47,17 @@ function splitTopLevel(text: string): string[] {
 export function trinoType(hiveType: string): string {
   const t = hiveType.trim();
   const lower = t.toLowerCase();
-  if (SCALARS[lower]) return SCALARS[lower]!;
+  if (SCALARS[lower]) return SCALARS[lower];
   if (/^(decimal|varchar|char)\(\d+(,\s*\d+)?\)$/.test(lower)) return lower.replace(/\s+/g, "");
   const nested = /^(array|struct|map)<(.*)>$/s.exec(t);
   if (!nested) throw new Error(`unsupported Hive type ${JSON.stringify(hiveType)}`);
   const [, kind, inner] = nested;
-  if (kind === "array") return `array(${trinoType(inner!)})`;
+  if (kind === "array") return `array(${trinoType(inner)})`;
   if (kind === "map") {
-    const [k, v] = splitTopLevel(inner!);
-    return `map(${trinoType(k!)}, ${trinoType(v!)})`;
+    const [k, v] = splitTopLevel(inner);
+    return `map(${trinoType(k)}, ${trinoType(v)})`;
   }
-  const fields = splitTopLevel(inner!).map((f) => {
+  const fields = splitTopLevel(inner).map((f) => {
     const colon = f.indexOf(":");
     if (colon < 1) throw new Error(`struct field without a name in ${JSON.stringify(hiveType)}`);
     return `${quoteIdent(f.slice(0, colon).trim())} ${trinoType(f.slice(colon + 1))}`;
@@ -69,7 +69,7 @@ export function trinoType(hiveType: string): string {
 export function structFieldNames(hiveType: string): string[] {
   const m = /^(?:array<)?struct<(.*)>>?$/s.exec(hiveType.trim());
   if (!m) throw new Error(`not a struct type: ${hiveType}`);
-  return splitTopLevel(m[1]!).map((f) => f.slice(0, f.indexOf(":")).trim());
+  return splitTopLevel(m[1]).map((f) => f.slice(0, f.indexOf(":")).trim());
 }
 
 export function quoteIdent(name: string): string {

@@ -77,7 +77,7 @@ async function expectedSha1(url: string): Promise<string> {
   try {
     const res = await fetch(`${url}.sha1`);
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    return (await res.text()).trim().split(/\s+/)[0]!.toLowerCase();
+    return (await res.text()).trim().split(/\s+/)[0].toLowerCase();
   } catch (err) {
     throw new EngineSetupError(`cannot download ${url}.sha1: ${(err as Error).message}`);
   }

@@ -123,7 +123,7 @@ function lastLogLine(workDir: string): string {
     const all = fs.readFileSync(file, "utf8").split("\n");
     const numbered = all.filter((l) => /^\d+\) /.test(l));
     const lines = numbered.length ? numbered : all.filter((l) => /ERROR|Exception|Error:/.test(l));
-    if (lines.length) return `${lines[lines.length - 1]!.trim().slice(0, 300)} (log: ${file})`;
+    if (lines.length) return `${lines[lines.length - 1].trim().slice(0, 300)} (log: ${file})`;
   }
   return "no log";
 }
@@ -183,7 +183,7 @@ export async function startTrino(options: StartOptions = {}): Promise<TrinoServe
 
 /** A Trino server someone else started (e.g. PLATFORM_TRINO_URL); stop() leaves it running. */
 export function connectTrino(url: string): TrinoServer {
-  return serverAt(url.replace(/\/$/, ""), "", async () => undefined);
+  return serverAt(url.replace(/\/$/, ""), "", () => Promise.resolve());
 }
 
 function serverAt(url: string, workDir: string, stop: () => Promise<void>): TrinoServer {

@@ -32,7 +32,7 @@ function optionsSchema(cwd: string) {
       ctx.addIssue({ code: "custom", message: `--table ${spec}: must be NAME=DIR` });
       return z.NEVER;
     }
-    if (!QUERYABLE_TABLES[m[1]!]) {
+    if (!QUERYABLE_TABLES[m[1]]) {
       ctx.addIssue({ code: "custom", message: `--table ${spec}: unknown table ${m[1]} (known: ${Object.keys(QUERYABLE_TABLES).join(", ")})` });
       return z.NEVER;
     }
@@ -41,7 +41,7 @@ function optionsSchema(cwd: string) {
       ctx.addIssue({ code: "custom", message: `--table ${spec}: directory not found` });
       return z.NEVER;
     }
-    return { name: m[1]!, directory: dir.data };
+    return { name: m[1], directory: dir.data };
   });
   return z
     .object({
@@ -57,14 +57,14 @@ type QueryOptions = z.output<ReturnType<typeof optionsSchema>>;
 
 export function parseQueryOptions(raw: unknown, cwd: string): QueryOptions {
   const parsed = optionsSchema(cwd).safeParse(raw);
-  if (!parsed.success) throw new CliError(parsed.error.issues[0]!.message);
+  if (!parsed.success) throw new CliError(parsed.error.issues[0].message);
   return parsed.data;
 }
 
-/** Trino's JSON values as they print: nested rows and arrays as JSON. */
+/** Trino's JSON values as they print: strings as they are, numbers, rows and arrays as JSON. */
 function cell(value: unknown): string {
   if (value === null || value === undefined) return "NULL";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 export function renderResult(result: QueryResultRows, format: "table" | "json"): string {
@@ -92,7 +92,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       try {
         const tables = [...(opts.history ? [{ name: "history", directory: opts.history }] : []), ...opts.table];
         for (const t of tables) {
-          const def = QUERYABLE_TABLES[t.name]!;
+          const def = QUERYABLE_TABLES[t.name];
           await trino.createTable({ schema: QUERY_SCHEMA, table: t.name, columns: def.columns, partitionKeys: def.partitionKeys, directory: t.directory });
         }
         const result = await trino.query(opts.sql, QUERY_SCHEMA).catch((err: unknown) => {

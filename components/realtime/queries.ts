@@ -17,7 +17,7 @@ export interface ReportQuery {
 
 const ITEMS_TYPE = HISTORY_COLUMNS.find((c) => c.name === "items")!.type;
 /** The struct fields of `items`, in declaration order (the UNNEST alias list). */
-export const ITEM_FIELDS: readonly string[] = /^array<struct<(.*)>>$/.exec(ITEMS_TYPE)![1]!.split(",").map((f) => f.split(":")[0]!);
+export const ITEM_FIELDS: readonly string[] = /^array<struct<(.*)>>$/.exec(ITEMS_TYPE)![1].split(",").map((f) => f.split(":")[0]);
 const UNNEST_ITEMS = `CROSS JOIN UNNEST(d.items) AS item(${ITEM_FIELDS.join(", ")})`;
 
 const DEDUPLICATED = `WITH deduplicated AS (

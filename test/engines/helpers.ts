@@ -65,8 +65,8 @@ export function assertSameRows(actual: readonly Record<string, unknown>[], expec
   const e = [...expected].sort((x, y) => key(x).localeCompare(key(y)));
   if (a.length !== e.length) throw new Error(`expected ${e.length} rows, got ${a.length}: ${JSON.stringify(a.slice(0, 3))}...`);
   a.forEach((row, i) => {
-    const want = e[i]!;
-    if (Object.keys(row).sort().join() !== Object.keys(want).sort().join()) throw new Error(`columns ${Object.keys(row)} != ${Object.keys(want)}`);
+    const want = e[i];
+    if (Object.keys(row).sort().join() !== Object.keys(want).sort().join()) throw new Error(`columns ${Object.keys(row).join()} != ${Object.keys(want).join()}`);
     for (const [k, v] of Object.entries(want)) {
       const got = row[k];
       const same = typeof v === "number" && got !== null && !Number.isNaN(Number(got)) ? Math.abs(Number(got) - v) <= tolerance : got === v;

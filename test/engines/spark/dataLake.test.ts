@@ -61,15 +61,15 @@ function curatedTruth(lines: readonly Line[]): Record<string, unknown>[] {
         transaction_id: id,
         occurred_at: `${at}`,
         customer_id: customer,
-        customer_country: country!.toUpperCase(),
-        region: region!.toUpperCase(),
-        currency: currency!.toUpperCase(),
+        customer_country: country.toUpperCase(),
+        region: region.toUpperCase(),
+        currency: currency.toUpperCase(),
         product_id: product,
         category,
         unit_price: Number(price),
         quantity: Number(qty),
         line_amount: cents / 100,
-        dt: at!.slice(0, 10),
+        dt: at.slice(0, 10),
       };
     });
 }
@@ -106,7 +106,7 @@ describe("engines/spark: P1 raw_to_curated.py on local Spark", function () {
     fs.writeFileSync(path.join(raw, "export-2.csv"), [HEADER, ...second.map((l) => l.csv)].join("\n"));
     const { REJECTED_PATH: _omitted, ...missingArg } = args;
     // act: the second night, then a run without one of its arguments
-    outcomes = [run1!, ...runGlueScripts([{ script: SCRIPT, args, env }, { script: SCRIPT, args: missingArg, env }])];
+    outcomes = [run1, ...runGlueScripts([{ script: SCRIPT, args, env }, { script: SCRIPT, args: missingArg, env }])];
   });
   after(() => {
     releaseTrino();
@@ -124,12 +124,12 @@ describe("engines/spark: P1 raw_to_curated.py on local Spark", function () {
     assert.deepEqual(schema.map(([n]) => n), [...CURATED_COLUMNS.map((c) => c.name), "dt"]);
     assert.deepEqual(Object.fromEntries(schema.filter(([n]) => ["unit_price", "quantity", "line_amount"].includes(n))), { unit_price: "decimal128(12, 2)", quantity: "int32", line_amount: "decimal128(14, 2)" });
     const partitions = fs.readdirSync(`${dir}/curated/sales`).filter((d) => d.startsWith("dt="));
-    assert.deepEqual(partitions.sort(), [...new Set(curatedTruth([...first, ...second]).map((r) => `dt=${r["dt"]}`))].sort());
+    assert.deepEqual(partitions.sort(), [...new Set(curatedTruth([...first, ...second]).map((r) => `dt=${String(r["dt"])}`))].sort());
   });
 
   it("every bad line is set aside once with the rule it breaks", () => {
     const rejected = readJsonLines(`${dir}/raw/rejected`);
-    const got = rejected.map((r) => `${r["transaction_id"] ?? ""}|${r["rejection_reason"]}`).sort();
+    const got = rejected.map((r) => `${(r["transaction_id"] as string | undefined) ?? ""}|${r["rejection_reason"] as string}`).sort();
     const want = [...first, ...second].filter((l) => l.rule).map((l) => `${l.csv.split(",")[0]}|${l.rule}`).sort();
     assert.deepEqual(got, want);
   });
@@ -142,13 +142,13 @@ describe("engines/spark: P1 raw_to_curated.py on local Spark", function () {
     const trino = await sharedTrino();
     await trino.createTable({ schema: "lake", table: "sales", columns: CURATED_COLUMNS, partitionKeys: [CURATED_PARTITION], directory: `${dir}/curated/sales` });
     // The queries look back from current_date; the truth uses the same cut-off.
-    const today = (await trino.query("SELECT CAST(current_date AS varchar) AS d")).rows[0]!["d"] as string;
+    const today = (await trino.query("SELECT CAST(current_date AS varchar) AS d")).rows[0]["d"] as string;
     const truth = curatedTruth([...first, ...second]);
     const since = (days: number) => new Date(Date.parse(today) - days * DAY).toISOString().slice(0, 10);
     const daily = await trino.query(renderLakeQuery(LAKE_QUERIES.find((q) => q.id === "lake-daily-revenue")!, "lake", "sales"));
     const groups = new Map<string, { dt: string; region: string; currency: string; cents: number; orders: Set<unknown>; units: number }>();
     for (const r of truth.filter((r) => (r["dt"] as string) >= since(30))) {
-      const k = `${r["dt"]}|${r["region"]}|${r["currency"]}`;
+      const k = [r["dt"], r["region"], r["currency"]].map(String).join("|");
       const g = groups.get(k) ?? { dt: r["dt"] as string, region: r["region"] as string, currency: r["currency"] as string, cents: 0, orders: new Set(), units: 0 };
       g.cents += Math.round((r["line_amount"] as number) * 100);
       g.orders.add(r["transaction_id"]);

@@ -54,7 +54,7 @@ describe("engines/trino: platform local --history, then platform query", functio
   it("writes Firehose's layout: dt=YYYY-MM-DD/<stream>-1-<time>-<uuid>.parquet", () => {
     const days = fs.readdirSync(history);
     assert.deepEqual(days, [`dt=${today}`]);
-    for (const f of fs.readdirSync(path.join(history, days[0]!))) assert.match(f, /^dev-history-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/);
+    for (const f of fs.readdirSync(path.join(history, days[0]))) assert.match(f, /^dev-history-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.parquet$/);
   });
 
   it("the done-when query (--format json) equals the truth of the input, duplicates included", async () => {
@@ -72,7 +72,7 @@ describe("engines/trino: platform local --history, then platform query", functio
     for (const q of REPORT_QUERIES) {
       const r = await platform(["query", "--history", history, "--sql", renderQuery(q, QUERY_SCHEMA, "history"), "--format", "json"]);
       assert.equal(r.code, 0, r.stderr);
-      const [expected, keys] = truth[q.id]!;
+      const [expected, keys] = truth[q.id];
       assertSameRows(JSON.parse(r.stdout) as Record<string, unknown>[], expected(), keys);
     }
   });
