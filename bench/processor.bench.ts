@@ -1,9 +1,14 @@
 /**
  * Stream processor benchmarks:
- * - processor.records_per_second_per_core: decode (base64 Kinesis data), validate,
- *   de-duplicate and aggregate 10,000-record batches on one thread, median of 18
- *   batches, in a fresh Node process with the recommended NODE_OPTIONS
- *   (`.default_node_flags`: the same without them);
+ * - processor.parse_bound_ratio: the processor's records/s over the parse bound's
+ *   (base64 decode, UTF-8 decode and JSON.parse of each record, nothing else) on
+ *   the same 10,000-record batches, in the same process, in interleaved rounds:
+ *   a ratio the machine's load cancels out of. 1 would mean validation,
+ *   de-duplication and aggregation cost nothing on top of parsing;
+ * - processor.records_per_second_per_core and .parse_bound_records_per_second:
+ *   the absolute rates behind it (decode, validate, de-duplicate and aggregate
+ *   10,000-record batches on one thread, median of 18 batches), in a fresh Node
+ *   process with the recommended NODE_OPTIONS (`.default_node_flags`: the same without them);
  * - processor.wru_per_1000_transactions: write request units DynamoDB (dynalite)
  *   reports through ReturnConsumedCapacity for the aggregate updates and spike
  *   markers, per 1,000 valid transactions, on the standard workload: 10,000-record
@@ -41,8 +46,10 @@ function config(buckets: number): ProcessorConfig {
   };
 }
 
+type LambdaRecord = Parameters<typeof fromLambdaRecord>[0];
+
 /** Lambda Kinesis event records of `count` transactions starting at `startMs` (3,000/s). */
-function lambdaRecords(gen: TrafficGenerator, count: number, startMs: number, firstSeq: number) {
+function lambdaRecords(gen: TrafficGenerator, count: number, startMs: number, firstSeq: number): LambdaRecord[] {
   return Array.from({ length: count }, (_, i) => {
     const tx = gen.transaction(startMs + Math.floor((i * 1000) / TPS));
     const seq = String(firstSeq + i);
@@ -53,30 +60,60 @@ function lambdaRecords(gen: TrafficGenerator, count: number, startMs: number, fi
   });
 }
 
-export async function recordsPerSecond(): Promise<number> {
+/** Rates of the processor and of its parse bound, from interleaved rounds on the same batches. */
+export interface ProcessorRates {
+  /** Decode, validate, de-duplicate and aggregate (median of the batches' rates). */
+  readonly processor: number;
+  /** Base64 decode, UTF-8 decode and JSON.parse of each record, nothing else: the bound. */
+  readonly parseBound: number;
+}
+
+const textDecoder = new TextDecoder();
+
+/** The least any processor must do with a batch: decode each record and parse its JSON. */
+function parseOnly(batch: readonly LambdaRecord[]): number {
+  let fields = 0;
+  for (const r of batch) {
+    const json = JSON.parse(textDecoder.decode(fromLambdaRecord(r).data)) as Record<string, unknown>;
+    if (json["transactionId"] !== undefined) fields++;
+  }
+  return fields;
+}
+
+export async function recordsPerSecond(): Promise<ProcessorRates> {
   const gen = new TrafficGenerator({ seed: 1, products: 2000, zipfExponent: 1.1, regions: REGIONS, currencies: CURRENCIES });
   const start = Date.now() - 3_600_000;
   const batches = Array.from({ length: 6 }, (_, b) => lambdaRecords(gen, BATCH, start + b * 3_400, 1_000_000 + b * BATCH));
   const cfg = config(16);
   const ctx = { regions: cfg.regions, currencies: cfg.currencies, maxRecordBytes: cfg.maxRecordBytes, nowMs: Date.now() };
-  const run = (batch: (typeof batches)[number]) => {
+  const process1 = (batch: readonly LambdaRecord[]) => {
     const records = batch.map(fromLambdaRecord);
     const planner = new ItemPlanner({ buckets: cfg.productBuckets, maxProductsPerUpdate: DEFAULT_MAX_PRODUCTS_PER_UPDATE });
     classifyRecords(records, ctx, new RecentIds(0), planner);
     return planner.plans.size;
   };
-  for (const b of batches.slice(0, 2)) run(b); // warm-up
-  const rates: number[] = [];
+  const rate = (fn: () => unknown) => {
+    const t = process.hrtime.bigint();
+    fn();
+    return BATCH / (Number(process.hrtime.bigint() - t) / 1e9);
+  };
+  for (const b of batches.slice(0, 2)) {
+    rate(() => parseOnly(b)); // warm-up
+    rate(() => process1(b));
+  }
+  const processor: number[] = [];
+  const parseBound: number[] = [];
+  // Interleaved: each batch parsed, then processed, so both see the same machine load.
   for (let round = 0; round < 3; round++) {
     for (const b of batches) {
-      const t = process.hrtime.bigint();
-      run(b);
-      rates.push(BATCH / (Number(process.hrtime.bigint() - t) / 1e9));
+      parseBound.push(rate(() => parseOnly(b)));
+      processor.push(rate(() => process1(b)));
     }
   }
-  rates.sort((a, b) => a - b);
-  return Math.round(rates[Math.floor(rates.length / 2)]);
+  return { processor: Math.round(medianOf(processor)), parseBound: Math.round(medianOf(parseBound)) };
 }
+
+const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** WRU per 1,000 valid transactions, measured from dynalite's ConsumedCapacity. */
 export async function wruPer1000(buckets: number, batches = 30): Promise<{ wru: number; valid: number }> {
@@ -118,25 +155,30 @@ export async function wruPer1000(buckets: number, batches = 30): Promise<{ wru: 
 export const RECOMMENDED_NODE_OPTIONS = "--max-semi-space-size=32";
 
 /** Runs {@link recordsPerSecond} in a fresh Node process with `nodeFlags` (one core, nothing else in its heap). */
-function recordsPerSecondIn(nodeFlags: string[]): number {
+function recordsPerSecondIn(nodeFlags: string[]): ProcessorRates {
   const out = execFileSync(process.execPath, [...nodeFlags, "--require", require.resolve("tsx/cjs"), __filename, "--records-per-second"], {
     encoding: "utf8",
     env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
   });
-  return Number(/^rps=(\d+)$/m.exec(out)?.[1] ?? Number.NaN);
+  const rates = /^rates=(\{.*\})$/m.exec(out)?.[1];
+  if (!rates) throw new Error(`the records-per-second child printed no rates: ${out.slice(0, 200)}`);
+  return JSON.parse(rates) as ProcessorRates;
 }
 
 export async function run(): Promise<Metric[]> {
-  const rps = recordsPerSecondIn([RECOMMENDED_NODE_OPTIONS]);
-  const rpsDefault = recordsPerSecondIn([]);
+  const rates = recordsPerSecondIn([RECOMMENDED_NODE_OPTIONS]);
+  const ratesDefault = recordsPerSecondIn([]);
   const { wru } = await wruPer1000(16);
   return [
-    { metric: "processor.records_per_second_per_core", value: rps, unit: "records/s" },
-    { metric: "processor.records_per_second_per_core.default_node_flags", value: rpsDefault, unit: "records/s" },
+    { metric: "processor.parse_bound_ratio", value: Math.round((rates.processor / rates.parseBound) * 1000) / 1000, unit: "ratio" },
+    { metric: "processor.records_per_second_per_core", value: rates.processor, unit: "records/s" },
+    { metric: "processor.parse_bound_records_per_second", value: rates.parseBound, unit: "records/s" },
+    { metric: "processor.parse_bound_ratio.default_node_flags", value: Math.round((ratesDefault.processor / ratesDefault.parseBound) * 1000) / 1000, unit: "ratio" },
+    { metric: "processor.records_per_second_per_core.default_node_flags", value: ratesDefault.processor, unit: "records/s" },
     { metric: "processor.wru_per_1000_transactions", value: wru, unit: "WRU/1000 transactions" },
   ];
 }
 
 if (require.main === module && process.argv.includes("--records-per-second")) {
-  void recordsPerSecond().then((rps) => process.stdout.write(`rps=${rps}\n`));
+  void recordsPerSecond().then((rates) => process.stdout.write(`rates=${JSON.stringify(rates)}\n`));
 }

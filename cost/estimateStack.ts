@@ -33,7 +33,31 @@ function capLambdaCeiling(props: Readonly<Record<string, unknown>>, usage: Usage
   usage.monthly_requests = Math.min(usage.monthly_requests, (reserved * SECONDS_PER_MONTH * 1000) / duration);
 }
 
+/**
+ * Prices `resources`. The plan and each cost policy price the same stack in one
+ * check: the last answer is kept and returned, frozen, while the resources
+ * (the same objects, in the same order) and the options are the same.
+ */
 export function estimateStack(resources: readonly StackResource[], options: EstimateOptions): StackCost {
+  const key = JSON.stringify(options);
+  const last = lastEstimate;
+  if (last && last.key === key && last.resources.length === resources.length && last.resources.every((r, i) => r === resources[i])) return last.cost;
+  const cost = deepFreeze(priceStack(resources, options));
+  lastEstimate = { resources: [...resources], key, cost };
+  return cost;
+}
+
+let lastEstimate: { readonly resources: readonly StackResource[]; readonly key: string; readonly cost: StackCost } | undefined;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+function priceStack(resources: readonly StackResource[], options: EstimateOptions): StackCost {
   const prices = priceBook(options.region);
   const graph = new ResourceGraph(resources);
   const derived = deriveUsage(graph, { workload: options.workload, limits: options.limits });

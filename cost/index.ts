@@ -6,6 +6,8 @@
  */
 export { priceResource, pricingOf, usageKeysOf } from "./priceResource";
 export { estimateStack } from "./estimateStack";
+export { boundsAtPeak, flatAtPeak, monthlyTransactions, scaleTraffic, usdPerMillionTransactions } from "./unitCost";
+export type { BoundUse } from "./unitCost";
 export type { EstimateOptions } from "./estimateStack";
 export { loadUsageFile, parseUsageFile } from "./usage/file";
 export { deriveUsage, ASSUMPTIONS } from "./usage/derive";

@@ -71,7 +71,64 @@ export function jsonOrObject(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Lookups over one stack view, built once per view (a policy asks them once per
+ * resource: scanning the stack each time made checks quadratic in its size).
+ */
+interface StackIndex {
+  /** Each resource's position in the view, to return lookups in stack order. */
+  readonly position: Map<PolicyResource, number>;
+  readonly byType: Map<string, PolicyResource[]>;
+  /** URN -> the resources that depend on it. */
+  readonly dependents: Map<string, PolicyResource[]>;
+  /** "<type>\n<key>" -> resources of that type by the string value of input `key`, and by their property dependencies on it. */
+  readonly byInput: Map<string, InputIndex>;
+}
+
+interface InputIndex {
+  readonly values: Map<string, PolicyResource[]>;
+  readonly propertyDependents: Map<string, PolicyResource[]>;
+}
+
+const indexes = new WeakMap<readonly PolicyResource[], StackIndex>();
+
+function indexOf(resources: readonly PolicyResource[]): StackIndex {
+  let index = indexes.get(resources);
+  if (index) return index;
+  index = { position: new Map(), byType: new Map(), dependents: new Map(), byInput: new Map() };
+  for (const [i, r] of resources.entries()) {
+    index.position.set(r, i);
+    pushTo(index.byType, r.type, r);
+    for (const d of new Set(r.dependencies.map((x) => x.urn))) pushTo(index.dependents, d, r);
+  }
+  indexes.set(resources, index);
+  return index;
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** Resources of `type` by the string value of their input at `path` and by the URNs of its property dependencies. */
+function byInput(index: StackIndex, type: string, ...path: string[]): InputIndex {
+  const id = `${type}\n${path.join(".")}`;
+  let found = index.byInput.get(id);
+  if (found) return found;
+  found = { values: new Map(), propertyDependents: new Map() };
+  for (const r of index.byType.get(type) ?? []) {
+    const v = peek(r.props, ...path);
+    if (typeof v === "string") pushTo(found.values, v, r);
+    if (path.length === 1) for (const d of r.propertyDependencies[path[0]] ?? []) pushTo(found.propertyDependents, d.urn, r);
+  }
+  index.byInput.set(id, found);
+  return found;
+}
+
 export function resourcesOfType(resources: readonly PolicyResource[], ...types: string[]): PolicyResource[] {
+  const { byType } = indexOf(resources);
+  if (types.length === 1) return [...(byType.get(types[0]) ?? [])];
   return resources.filter((r) => types.includes(r.type));
 }
 
@@ -115,9 +172,38 @@ export function refersTo(child: PolicyResource, target: PolicyResource, key?: st
   return false;
 }
 
-/** Resources of `types` that refer to `target`. */
+/**
+ * Resources of `types` that refer to `target` (as {@link refersTo}), in stack
+ * order. The candidates come from the view's index: those depending on
+ * `target` and those whose input `key` holds one of its names; each is then
+ * confirmed with refersTo.
+ */
 export function referrers(resources: readonly PolicyResource[], target: PolicyResource, types: readonly string[], key?: string): PolicyResource[] {
-  return resources.filter((r) => types.includes(r.type) && refersTo(r, target, key));
+  const index = indexOf(resources);
+  const candidates = new Set<PolicyResource>(index.dependents.get(target.urn) ?? []);
+  if (key !== undefined) {
+    for (const type of types) {
+      const { values, propertyDependents } = byInput(index, type, key);
+      for (const id of identifiersOf(target)) for (const r of values.get(id) ?? []) candidates.add(r);
+      for (const r of propertyDependents.get(target.urn) ?? []) candidates.add(r);
+    }
+  }
+  return inStackOrder(index, [...candidates].filter((r) => types.includes(r.type) && refersTo(r, target, key)));
+}
+
+function inStackOrder(index: StackIndex, list: PolicyResource[]): PolicyResource[] {
+  return list.sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
+}
+
+/**
+ * Resources of `type` that depend on `target` or whose input at `path` is the
+ * string `value` (when given), in stack order, from the view's index.
+ */
+export function dependentsOrNamed(resources: readonly PolicyResource[], target: PolicyResource, type: string, path: readonly string[], value: unknown): PolicyResource[] {
+  const index = indexOf(resources);
+  const found = new Set((index.dependents.get(target.urn) ?? []).filter((r) => r.type === type));
+  if (typeof value === "string") for (const r of byInput(index, type, ...path).values.get(value) ?? []) found.add(r);
+  return inStackOrder(index, [...found]);
 }
 
 /** Converts a CrossGuard resource back into the shared StackResource shape (the cost engine reads it). */

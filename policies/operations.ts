@@ -4,7 +4,7 @@
  * stream's iterator age and each function's errors, wired to an action.
  */
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { checkEach, peek, resourcesOfType } from "./common";
+import { checkEach, dependentsOrNamed, peek, resourcesOfType } from "./common";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -32,11 +32,12 @@ export const logGroupRetention: StackValidationPolicy = {
       else if (days < cfg.minRetentionDays || days > cfg.maxRetentionDays) report(`Log group ${g.name} retentionInDays must be from ${cfg.minRetentionDays} to ${cfg.maxRetentionDays} (got ${days}).`, g.urn);
     });
     const groupNames = new Set(groups.map((g) => peek(g.props, "name")).filter((n): n is string => typeof n === "string"));
+    const unnamedGroups = new Set(groups.filter((g) => peek(g.props, "name") === undefined).map((g) => g.urn));
     checkEach(resourcesOfType(args.resources, "aws:lambda/function:Function"), report, (fn) => {
       const configured = peek(fn.props, "loggingConfig", "logGroup");
       const name = peek(fn.props, "name");
       const target = typeof configured === "string" ? configured : typeof name === "string" ? `/aws/lambda/${name}` : undefined;
-      const managed = target !== undefined && (groupNames.has(target) || groups.some((g) => fn.dependencies.some((d) => d.urn === g.urn) && peek(g.props, "name") === undefined));
+      const managed = target !== undefined && (groupNames.has(target) || fn.dependencies.some((d) => unnamedGroups.has(d.urn)));
       if (!managed) report(`Lambda function ${fn.name} must log to a log group this stack manages (loggingConfig.logGroup naming an aws.cloudwatch.LogGroup with a retention).`, fn.urn);
     });
   },
@@ -44,11 +45,9 @@ export const logGroupRetention: StackValidationPolicy = {
 
 /** Alarms on `namespace`/`metricName` that watch `target` (by dependency or by dimension value) and notify someone. */
 function alarmsOn(resources: readonly PolicyResource[], target: PolicyResource, namespace: string, metricName: string, dimension: string): PolicyResource[] {
-  return resourcesOfType(resources, ALARM).filter((a) => {
-    if (peek(a.props, "namespace") !== namespace || peek(a.props, "metricName") !== metricName) return false;
-    const value = peek(a.props, "dimensions", dimension);
-    return a.dependencies.some((d) => d.urn === target.urn) || (value !== undefined && value === peek(target.props, "name"));
-  });
+  return dependentsOrNamed(resources, target, ALARM, ["dimensions", dimension], peek(target.props, "name")).filter(
+    (a) => peek(a.props, "namespace") === namespace && peek(a.props, "metricName") === metricName,
+  );
 }
 
 const hasActions = (a: PolicyResource) => {

@@ -14,11 +14,15 @@ export class ResourceGraph {
   public readonly resources: readonly StackResource[];
   private readonly byId = new Map<string, StackResource[]>();
   private readonly byType = new Map<string, StackResource[]>();
+  private readonly byUrn = new Map<string, StackResource>();
+  /** resolve()'s answers per reference and type filter: the usage formulas ask the same question once per candidate pair. */
+  private readonly resolved = new Map<string, Map<string, StackResource | undefined>>();
 
   public constructor(resources: readonly StackResource[]) {
     this.resources = resources.filter((r) => r.custom);
     for (const r of this.resources) {
       push(this.byType, r.type, r);
+      this.byUrn.set(r.urn, r);
       const ids = new Set<string>([r.name, r.urn]);
       for (const source of [r.inputs, r.outputs ?? {}]) {
         for (const key of IDENTITY_KEYS) {
@@ -38,6 +42,16 @@ export class ResourceGraph {
   /** The resource a reference string points at, restricted to `types` when given. */
   public resolve(ref: unknown, ...types: string[]): StackResource | undefined {
     if (typeof ref !== "string" || ref === "" || ref === UNKNOWN) return undefined;
+    const filter = types.length === 1 ? types[0] : types.join("\n");
+    let answers = this.resolved.get(ref);
+    if (!answers) this.resolved.set(ref, (answers = new Map<string, StackResource | undefined>()));
+    if (answers.has(filter)) return answers.get(filter);
+    const hit = this.lookup(ref, types);
+    answers.set(filter, hit);
+    return hit;
+  }
+
+  private lookup(ref: string, types: readonly string[]): StackResource | undefined {
     for (const candidate of candidates(ref)) {
       const hit = (this.byId.get(candidate) ?? []).find((r) => types.length === 0 || types.includes(r.type));
       if (hit) return hit;
@@ -63,8 +77,14 @@ export class ResourceGraph {
   public resolveFrom(from: StackResource, ref: unknown, ...types: string[]): StackResource | undefined {
     const hit = this.resolve(ref, ...types);
     if (hit || ref === undefined || !containsUnknown(ref)) return hit;
-    const deps = this.resources.filter((r) => from.dependencies.includes(r.urn) && (types.length === 0 || types.includes(r.type)));
-    return deps.length === 1 ? deps[0] : undefined;
+    // Dependencies in stack order, each once (as the resources are), looked up by URN.
+    const deps = new Set<StackResource>();
+    for (const urn of from.dependencies) {
+      const r = this.byUrn.get(urn);
+      if (r && (types.length === 0 || types.includes(r.type))) deps.add(r);
+    }
+    if (deps.size !== 1) return undefined;
+    return [...deps][0];
   }
 }
 

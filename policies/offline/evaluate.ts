@@ -4,7 +4,8 @@
  * - resource policies see each resource's inputs as `props`, behind the same
  *   unknown-checking proxy, with `isType`/`asType` so `validateResourceOfType` filters;
  * - stack policies see every resource, with `parent`, `dependencies`,
- *   `propertyDependencies` and `provider` resolved to objects;
+ *   `propertyDependencies` and `provider` resolved to objects (one view
+ *   shared by the stack policies, where CrossGuard builds one per policy);
  * - levels: the policy's own config, then `all`, then the policy's level, then the pack's;
  * - `getConfig()` returns the config merged over the configSchema defaults;
  * - a rule that reads a preview unknown is neither a pass nor a violation: it is
@@ -92,12 +93,18 @@ const clone = <T>(v: T): T => structuredClone(v);
 // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment
 const checkingProxy: (props: Record<string, unknown>) => Record<string, unknown> = unknownCheckingProxy;
 
-/** The provider a resource uses, as CrossGuard hands it over. */
-function providerOf(r: StackResource, byUrn: ReadonlyMap<string, StackResource>): PolicyProviderResource | undefined {
+/**
+ * The provider a resource uses, as CrossGuard hands it over. One object per
+ * provider and stack view (`providers`): a stack has a few providers and
+ * thousands of resources using them.
+ */
+function providerOf(r: StackResource, byUrn: ReadonlyMap<string, StackResource>, providers: Map<string, PolicyProviderResource>): PolicyProviderResource | undefined {
   const urn = providerUrnOf(r.provider);
   const p = urn ? byUrn.get(urn) : undefined;
   if (!p) return undefined;
-  return { type: p.type, props: checkingProxy(clone(p.inputs)), urn: p.urn, name: p.name };
+  let view = providers.get(p.urn);
+  if (!view) providers.set(p.urn, (view = { type: p.type, props: checkingProxy(clone(p.inputs)), urn: p.urn, name: p.name }));
+  return view;
 }
 
 const noOpts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
@@ -107,9 +114,13 @@ const noOpts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts:
  * policies alike: its own copy of the inputs (reading a preview unknown throws,
  * so the rule reports "cannot verify"), its options and its provider.
  */
-function resourceView(r: StackResource, byUrn: ReadonlyMap<string, StackResource>): Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "isType" | "asType" | "provider"> {
+function resourceView(
+  r: StackResource,
+  byUrn: ReadonlyMap<string, StackResource>,
+  providers: Map<string, PolicyProviderResource> = new Map(),
+): Pick<PolicyResource, "type" | "props" | "urn" | "name" | "opts" | "isType" | "asType" | "provider"> {
   const props = checkingProxy(clone(r.inputs));
-  const provider = providerOf(r, byUrn);
+  const provider = providerOf(r, byUrn, providers);
   return {
     type: r.type,
     props,
@@ -125,8 +136,9 @@ function resourceView(r: StackResource, byUrn: ReadonlyMap<string, StackResource
 /** Builds CrossGuard's stack view: every resource, parents and dependencies as objects. */
 function stackView(resources: readonly StackResource[], byUrn: ReadonlyMap<string, StackResource>): PolicyResource[] {
   const views = new Map<string, PolicyResource>();
+  const providers = new Map<string, PolicyProviderResource>();
   for (const r of resources) {
-    const view: PolicyResource = { ...resourceView(r, byUrn), dependencies: [], propertyDependencies: {} };
+    const view: PolicyResource = { ...resourceView(r, byUrn, providers), dependencies: [], propertyDependencies: {} };
     Object.defineProperty(view, STACK_RESOURCE, { value: r, enumerable: false });
     views.set(r.urn, view);
   }
@@ -149,6 +161,10 @@ export function evaluatePolicies(resources: readonly StackResource[], options: E
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const report: PolicyReport = { violations: [], cannotVerify: [] };
   const cost = options.costContext;
+  // One stack view for every stack policy. CrossGuard builds one per policy, so a
+  // policy cannot see another's writes; ours never write to what they are handed,
+  // and a view per policy made a 10,000-resource check spend seconds on copies.
+  let sharedStackView: PolicyResource[] | undefined;
 
   return withClock(options.now, () => {
     for (const { policy, level, options: configured } of resolved) {
@@ -187,11 +203,12 @@ export function evaluatePolicies(resources: readonly StackResource[], options: E
 
       if ("validateResource" in policy && policy.validateResource) {
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+        const providers = new Map<string, PolicyProviderResource>();
         for (const r of resources) {
           for (const validation of validations) {
             const only = pulumiTypeOf(validation);
             if (only && only !== r.type) continue;
-            const view = resourceView(r, byUrn);
+            const view = resourceView(r, byUrn, providers);
             // Same function; the two arg types only type asType's result differently.
             const asType = view.asType as unknown as ResourceValidationArgs["asType"];
             const args: ResourceValidationArgs = { ...view, asType, stackTags: new Map(), getConfig, notApplicable };
@@ -201,7 +218,7 @@ export function evaluatePolicies(resources: readonly StackResource[], options: E
       } else if ("validateStack" in policy) {
         const only = pulumiTypeOf(policy.validateStack);
         if (only && !resources.some((r) => r.type === only)) continue;
-        const args: StackValidationArgs = { resources: stackView(resources, byUrn), stackTags: new Map(), getConfig, notApplicable };
+        const args: StackValidationArgs = { resources: (sharedStackView ??= stackView(resources, byUrn)), stackTags: new Map(), getConfig, notApplicable };
         run(null, () => policy.validateStack(args, reporter(null)));
       }
     }
