@@ -17,12 +17,15 @@ export class ResourceGraph {
   private readonly byUrn = new Map<string, StackResource>();
   /** resolve()'s answers per reference and type filter: the usage formulas ask the same question once per candidate pair. */
   private readonly resolved = new Map<string, Map<string, StackResource | undefined>>();
+  private readonly memos = new Map<string, unknown>();
+  private readonly position = new Map<StackResource, number>();
 
   public constructor(resources: readonly StackResource[]) {
     this.resources = resources.filter((r) => r.custom);
-    for (const r of this.resources) {
+    for (const [i, r] of this.resources.entries()) {
       push(this.byType, r.type, r);
       this.byUrn.set(r.urn, r);
+      this.position.set(r, i);
       const ids = new Set<string>([r.name, r.urn]);
       for (const source of [r.inputs, r.outputs ?? {}]) {
         for (const key of IDENTITY_KEYS) {
@@ -71,6 +74,44 @@ export class ResourceGraph {
   public links(from: StackResource, ref: unknown, target: StackResource): boolean {
     if (this.refersTo(ref, target)) return true;
     return ref !== undefined && containsUnknown(ref) && from.dependencies.includes(target.urn);
+  }
+
+  /**
+   * The resources of `type` (or types) with a reference that {@link links} to `target`,
+   * in stack order: `ofType(type).filter((r) => refs(r).some((ref) => links(r, ref, target)))`.
+   * Answered from an index built once per (type, `key`, target type), so asking
+   * it for every target of a type stays linear in the stack; `key` names what
+   * `refs` reads and must differ between different `refs`.
+   */
+  public linking(type: string | readonly string[], key: string, refs: (r: StackResource) => readonly unknown[], target: StackResource): readonly StackResource[] {
+    const types = typeof type === "string" ? [type] : type;
+    const index = this.memo(`linking\n${types.join(",")}\n${key}\n${target.type}`, () => {
+      const byTarget = new Map<string, StackResource[]>();
+      for (const r of this.ofType(...types)) {
+        const hits = new Set<string>();
+        for (const ref of refs(r)) {
+          const hit = this.resolve(ref, target.type);
+          if (hit) hits.add(hit.urn);
+          if (ref !== undefined && containsUnknown(ref)) for (const d of r.dependencies) hits.add(d);
+        }
+        for (const urn of hits) push(byTarget, urn, r);
+      }
+      return byTarget;
+    });
+    return index.get(target.urn) ?? [];
+  }
+
+  /** A value built once per graph under `key`: the indexes the derivers keep over the stack. */
+  public memo<V>(key: string, build: () => V): V {
+    if (this.memos.has(key)) return this.memos.get(key) as V;
+    const value = build();
+    this.memos.set(key, value);
+    return value;
+  }
+
+  /** `list` (resources of this graph) sorted in stack order. */
+  public inStackOrder(list: StackResource[]): StackResource[] {
+    return list.sort((a, b) => (this.position.get(a) ?? 0) - (this.position.get(b) ?? 0));
   }
 
   /** Like {@link resolve} for a reference held by `from`; an unknown reference resolves to `from`'s only dependency of those types. */

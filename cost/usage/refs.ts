@@ -11,20 +11,34 @@ export interface EnvWriter {
   readonly vars: Record<string, unknown>;
 }
 
-/** Lambda functions whose environment variables name the resource (the first such variable of each). */
+/**
+ * Lambda functions whose environment variables name the resource (the first
+ * such variable of each), in stack order. Indexed once per target type: the
+ * derivers ask it for every table, bucket, topic, queue, bus and workgroup.
+ */
 export function envWriters(g: ResourceGraph, r: StackResource): EnvWriter[] {
-  const out: EnvWriter[] = [];
-  for (const fn of g.ofType(T.lambda)) {
-    const vars = at(fn.inputs, "environment.variables");
-    if (!vars || typeof vars !== "object") continue;
-    for (const [k, v] of Object.entries(vars as Record<string, unknown>)) {
-      if (g.refersTo(v, r) || (containsUnknown(v) && fn.dependencies.includes(r.urn))) {
-        out.push({ fn, variable: k, vars: vars as Record<string, unknown> });
-        break;
+  const index = g.memo(`envWriters\n${r.type}`, () => {
+    const byTarget = new Map<string, EnvWriter[]>();
+    for (const fn of g.ofType(T.lambda)) {
+      const vars = at(fn.inputs, "environment.variables");
+      if (!vars || typeof vars !== "object") continue;
+      const named = new Set<string>();
+      const add = (urn: string, variable: string) => {
+        if (named.has(urn)) return;
+        named.add(urn);
+        const list = byTarget.get(urn) ?? [];
+        list.push({ fn, variable, vars: vars as Record<string, unknown> });
+        byTarget.set(urn, list);
+      };
+      for (const [k, v] of Object.entries(vars as Record<string, unknown>)) {
+        const hit = g.resolve(v, r.type);
+        if (hit) add(hit.urn, k);
+        if (containsUnknown(v)) for (const d of fn.dependencies) add(d, k);
       }
     }
-  }
-  return out;
+    return byTarget;
+  });
+  return [...(index.get(r.urn) ?? [])];
 }
 
 /** A JSON object from text (a policy, a pattern, a state machine definition), or undefined. */

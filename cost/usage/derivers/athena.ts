@@ -16,7 +16,7 @@ import type { Deriver } from "./types";
 export function athenaQueries(ctx: UsageContext, wg: StackResource): Amount {
   const w = ctx.workload;
   const analysts = w ? w.queriesPerDay * DAYS_PER_MONTH : 0;
-  const named = ctx.graph.ofType(T.namedQuery).filter((q) => ctx.graph.links(q, q.inputs.workgroup, wg)).length;
+  const named = ctx.graph.linking(T.namedQuery, "workgroup", (q) => [q.inputs.workgroup], wg).length;
   const reports = envWriters(ctx.graph, wg).reduce((acc, { fn }) => acc + ctx.lambda(fn).invocations.e * Math.max(1, named), 0);
   return fixed(analysts + reports);
 }

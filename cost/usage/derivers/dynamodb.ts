@@ -127,10 +127,10 @@ function tableStorage(ctx: UsageContext, t: StackResource, load: TableLoad): Tab
 function provisionedCapacity(ctx: UsageContext, t: StackResource, dim: "Write" | "Read", unitsMonth: number): Amount {
   const g = ctx.graph;
   const dimension = `dynamodb:table:${dim}CapacityUnits`;
-  const target = g.ofType(T.scalingTarget).find((x) => g.links(x, x.inputs.resourceId, t) && strAt(x.inputs, "scalableDimension") === dimension);
+  const target = g.linking(T.scalingTarget, "resourceId", (x) => [x.inputs.resourceId], t).find((x) => strAt(x.inputs, "scalableDimension") === dimension);
   const prop = numAt(t.inputs, `${dim.toLowerCase()}Capacity`) ?? 0;
   if (!target) return amount(prop, prop);
-  const policy = g.ofType(T.scalingPolicy).find((p) => g.links(p, p.inputs.resourceId, t) && strAt(p.inputs, "scalableDimension") === dimension);
+  const policy = g.linking(T.scalingPolicy, "resourceId", (x) => [x.inputs.resourceId], t).find((p) => strAt(p.inputs, "scalableDimension") === dimension);
   const limits = ctx.limits?.dynamodb;
   const util = (numAt(policy?.inputs, "targetTrackingScalingPolicyConfiguration.targetValue") ?? (limits?.billingMode === "provisioned" ? limits.targetUtilization : 70)) / 100;
   const min = numAt(target.inputs, "minCapacity") ?? prop;

@@ -26,16 +26,15 @@ export function glueRuns(ctx: UsageContext, r: StackResource, seen = new Set<str
   const g = ctx.graph;
   const key = r.type === T.crawler ? "crawlerName" : "jobName";
   let runs = monthlyRuns(strAt(r.inputs, "schedule"));
-  for (const t of g.ofType(T.trigger)) {
-    const actions = Array.isArray(t.inputs.actions) ? (t.inputs.actions as Record<string, unknown>[]) : [];
-    if (!actions.some((a) => g.links(t, a[key], r))) continue;
+  const actionsOf = (t: StackResource) => (Array.isArray(t.inputs.actions) ? (t.inputs.actions as Record<string, unknown>[]) : []);
+  for (const t of g.linking(T.trigger, `actions.${key}`, (x) => actionsOf(x).map((a) => a[key]), r)) {
     runs = (runs ?? 0) + triggerRuns(ctx, t, seen);
   }
   // Jobs a state machine starts (`JobName` in its definition) run once per execution.
   if (r.type === T.glueJob) {
-    for (const sm of g.ofType(T.sfn)) {
-      const names = jobNames(safeJson(strAt(sm.inputs, "definition") ?? ""));
-      if (names.some((n) => g.refersTo(n, r))) runs = (runs ?? 0) + ctx.scheduledRuns(sm);
+    const names = (sm: StackResource) => jobNames(safeJson(strAt(sm.inputs, "definition") ?? ""));
+    for (const sm of g.linking(T.sfn, "definition.JobName", names, r)) {
+      if (names(sm).some((n) => g.refersTo(n, r))) runs = (runs ?? 0) + ctx.scheduledRuns(sm);
     }
   }
   return runs;

@@ -46,8 +46,8 @@ function maxShards(ctx: UsageContext, s: StackResource): number {
 /** Standard consumers reading a stream: event source mappings and Firehose sources. */
 function consumers(ctx: UsageContext, s: StackResource): number {
   const g = ctx.graph;
-  const esms = g.ofType(T.esm).filter((m) => g.links(m, m.inputs.eventSourceArn, s)).length;
-  const hoses = g.ofType(T.firehose).filter((f) => g.links(f, at(f.inputs, "kinesisSourceConfiguration.kinesisStreamArn"), s)).length;
+  const esms = g.linking(T.esm, "eventSourceArn", (m) => [m.inputs.eventSourceArn], s).length;
+  const hoses = g.linking(T.firehose, "kinesisSourceConfiguration.kinesisStreamArn", (f) => [at(f.inputs, "kinesisSourceConfiguration.kinesisStreamArn")], s).length;
   return esms + hoses;
 }
 

@@ -49,7 +49,7 @@ export function lambdaFlow(ctx: UsageContext, fn: StackResource): LambdaFlow {
 function streamParts(ctx: UsageContext, fn: StackResource, sources: StreamSource[]): FlowPart[] {
   const g = ctx.graph;
   const parts: FlowPart[] = [];
-  for (const m of g.ofType(T.esm).filter((m) => g.links(m, m.inputs.functionName, fn))) {
+  for (const m of g.linking(T.esm, "functionName", (x) => [x.inputs.functionName], fn)) {
     const s = g.resolveFrom(m, m.inputs.eventSourceArn, T.stream);
     if (!s) continue;
     const flow = ctx.stream(s);
@@ -70,15 +70,24 @@ function streamParts(ctx: UsageContext, fn: StackResource, sources: StreamSource
   return parts;
 }
 
+type FirehoseProcessor = Record<string, unknown>;
+
+function processorsOf(h: StackResource): FirehoseProcessor[] {
+  const processors = at(h.inputs, "extendedS3Configuration.processingConfiguration.processors") ?? at(h.inputs, "redshiftConfiguration.processingConfiguration.processors");
+  return Array.isArray(processors) ? (processors as FirehoseProcessor[]) : [];
+}
+
+function paramOf(p: FirehoseProcessor, name: string): string | undefined {
+  const params = Array.isArray(p.parameters) ? (p.parameters as { parameterName?: string; parameterValue?: string }[]) : [];
+  return params.find((x) => x.parameterName === name)?.parameterValue;
+}
+
 /** Firehose data transformation: one invocation per processor buffer (size or interval, whichever first). */
 function firehoseParts(ctx: UsageContext, fn: StackResource): FlowPart[] {
   const parts: FlowPart[] = [];
-  for (const h of ctx.graph.ofType(T.firehose)) {
-    const processors = at(h.inputs, "extendedS3Configuration.processingConfiguration.processors") ?? at(h.inputs, "redshiftConfiguration.processingConfiguration.processors");
-    if (!Array.isArray(processors)) continue;
-    for (const p of processors as Record<string, unknown>[]) {
-      const params = Array.isArray(p.parameters) ? (p.parameters as { parameterName?: string; parameterValue?: string }[]) : [];
-      const param = (n: string) => params.find((x) => x.parameterName === n)?.parameterValue;
+  for (const h of ctx.graph.linking(T.firehose, "processors.LambdaArn", (x) => processorsOf(x).map((p) => paramOf(p, "LambdaArn")), fn)) {
+    for (const p of processorsOf(h)) {
+      const param = (n: string) => paramOf(p, n);
       if (!ctx.graph.links(h, param("LambdaArn"), fn)) continue;
       const src = ctx.firehoseSource(h);
       const bufferBytes = Number(param("BufferSizeInMBs") ?? 1) * MB;
@@ -97,11 +106,15 @@ function triggerParts(ctx: UsageContext, fn: StackResource): FlowPart[] {
   const parts: FlowPart[] = [];
   const scheduled = ctx.scheduledRuns(fn);
   if (scheduled > 0) parts.push({ invocations: fixed(scheduled), records: ZERO, recordBytes: 0 });
-  for (const sub of g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "lambda" && g.links(x, x.inputs.endpoint, fn))) {
+  for (const sub of g.linking(T.subscription, "endpoint", (x) => [x.inputs.endpoint], fn).filter((x) => strAt(x.inputs, "protocol") === "lambda")) {
     const topic = g.resolveFrom(sub, sub.inputs.topic, T.topic);
     if (topic) parts.push({ invocations: ctx.topicPublishes(topic), records: ZERO, recordBytes: 0 });
   }
-  for (const n of g.ofType(T.notification)) {
+  const notificationFunctions = (n: StackResource) => {
+    const fns = at(n.inputs, "lambdaFunctions");
+    return Array.isArray(fns) ? fns.map((x) => (x as Record<string, unknown>).lambdaFunctionArn) : [];
+  };
+  for (const n of g.linking(T.notification, "lambdaFunctions.lambdaFunctionArn", notificationFunctions, fn)) {
     const fns = at(n.inputs, "lambdaFunctions");
     if (Array.isArray(fns) && fns.some((x) => g.links(n, (x as Record<string, unknown>).lambdaFunctionArn, fn))) {
       const files = (ctx.workload?.batchFilesPerDay ?? 0) * DAYS_PER_MONTH;

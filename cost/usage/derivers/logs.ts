@@ -22,21 +22,30 @@ function writers(ctx: UsageContext, lg: StackResource): Amount[] {
 /** Functions logging to it explicitly (loggingConfig.logGroup) or by the default name /aws/lambda/<function>. */
 function functionWriters(ctx: UsageContext, lg: StackResource): Amount[] {
   const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
-  const out: Amount[] = [];
-  for (const fn of ctx.graph.ofType(T.lambda)) {
-    const explicit = ctx.graph.links(fn, at(fn.inputs, "loggingConfig.logGroup"), lg);
-    const fnName = strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name;
-    const implicit = at(fn.inputs, "loggingConfig.logGroup") === undefined && name === `/aws/lambda/${fnName}`;
-    if (explicit || implicit) out.push(times(ctx.lambda(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
-  }
-  return out;
+  const g = ctx.graph;
+  const explicit = g.linking(T.lambda, "loggingConfig.logGroup", (fn) => [at(fn.inputs, "loggingConfig.logGroup")], lg);
+  const implicit = name === undefined ? [] : (defaultLogGroups(ctx).get(name) ?? []);
+  const fns = g.inStackOrder([...new Set([...explicit, ...implicit])]);
+  return fns.map((fn) => times(ctx.lambda(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
+}
+
+/** Functions without loggingConfig.logGroup by the group they log to: /aws/lambda/<function name>. */
+function defaultLogGroups(ctx: UsageContext): Map<string, StackResource[]> {
+  return ctx.graph.memo("defaultLogGroups", () => {
+    const byName = new Map<string, StackResource[]>();
+    for (const fn of ctx.graph.ofType(T.lambda)) {
+      if (at(fn.inputs, "loggingConfig.logGroup") !== undefined) continue;
+      const group = `/aws/lambda/${strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name}`;
+      byName.set(group, [...(byName.get(group) ?? []), fn]);
+    }
+    return byName;
+  });
 }
 
 /** Glue jobs' continuous logging: bytes per minute of run time. */
 function glueWriters(ctx: UsageContext, lg: StackResource): Amount[] {
   const out: Amount[] = [];
-  for (const job of ctx.graph.ofType(T.glueJob)) {
-    if (!ctx.graph.links(job, at(job.inputs, "defaultArguments.--continuous-log-logGroup"), lg)) continue;
+  for (const job of ctx.graph.linking(T.glueJob, "defaultArguments.--continuous-log-logGroup", (x) => [at(x.inputs, "defaultArguments.--continuous-log-logGroup")], lg)) {
     const d = toDerived(glueJobUsage(ctx, job));
     const hours = d.expected.monthly_hours ?? 0;
     const ceilingHours = "usage" in d.ceiling ? (d.ceiling.usage.monthly_hours ?? hours) : null;
@@ -49,16 +58,19 @@ function glueWriters(ctx: UsageContext, lg: StackResource): Amount[] {
 /** Firehose delivery errors: logged per failed delivery (one per buffer flush at most); none expected. */
 function firehoseWriters(ctx: UsageContext, lg: StackResource): Amount[] {
   const out: Amount[] = [];
-  for (const h of ctx.graph.ofType(T.firehose)) {
-    const logName =
-      at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
-      at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
-      at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName");
-    if (!ctx.graph.links(h, logName, lg)) continue;
+  for (const h of ctx.graph.linking(T.firehose, "cloudwatchLoggingOptions.logGroupName", (x) => [firehoseLogGroup(x)], lg)) {
     const flushes = ctx.firehoseObjects(h);
     out.push(amount(0, flushes.c === null ? null : (flushes.c * ASSUMPTIONS.logBytesPerDeliveryError) / GB, flushes.why));
   }
   return out;
+}
+
+function firehoseLogGroup(h: StackResource): unknown {
+  return (
+    at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
+    at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
+    at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName")
+  );
 }
 
 export const logGroup: Deriver = {

@@ -24,24 +24,31 @@ const NO_TOPIC = "its topic is not in the stack";
 export function queueMessages(ctx: UsageContext, q: StackResource): Amount {
   const g = ctx.graph;
   const producers: Amount[] = [];
-  for (const m of g.ofType(T.esm)) {
-    if (!g.links(m, at(m.inputs, "destinationConfig.onFailure.destinationArn"), q)) continue;
+  for (const m of g.linking(T.esm, "destinationConfig.onFailure.destinationArn", (x) => [at(x.inputs, "destinationConfig.onFailure.destinationArn")], q)) {
     const fn = g.resolveFrom(m, m.inputs.functionName, T.lambda);
     // Failed batches are exceptions: none expected; at most one per invocation.
     producers.push(fn ? amount(0, ctx.lambda(fn).invocations.c, ctx.lambda(fn).invocations.why) : unbounded(0, "its function is not in the stack"));
   }
-  for (const other of g.ofType(T.queue)) {
-    const redrive = other.inputs.redrivePolicy;
-    const dlq = typeof redrive === "string" ? safeJson(redrive)?.deadLetterTargetArn : undefined;
-    if (other !== q && g.links(other, dlq, q)) producers.push(amount(0, ctx.queueMessages(other).c, ctx.queueMessages(other).why));
+  for (const other of g.linking(T.queue, "redrivePolicy.deadLetterTargetArn", (x) => [deadLetterTarget(x)], q)) {
+    if (other !== q) producers.push(amount(0, ctx.queueMessages(other).c, ctx.queueMessages(other).why));
   }
-  for (const sub of g.ofType(T.subscription).filter((x) => strAt(x.inputs, "protocol") === "sqs" && g.links(x, x.inputs.endpoint, q))) {
+  for (const sub of g.linking(T.subscription, "endpoint", (x) => [x.inputs.endpoint], q).filter((x) => strAt(x.inputs, "protocol") === "sqs")) {
     const topic = g.resolveFrom(sub, sub.inputs.topic, T.topic);
     producers.push(topic ? ctx.topicPublishes(topic) : unbounded(0, NO_TOPIC));
   }
   for (const { fn } of envWriters(g, q)) producers.push(ctx.lambda(fn).invocations);
   return producers.length > 0 ? sumAll(producers) : unbounded(0, NO_PRODUCER);
 }
+
+function deadLetterTarget(queue: StackResource): unknown {
+  const redrive = queue.inputs.redrivePolicy;
+  return typeof redrive === "string" ? safeJson(redrive)?.deadLetterTargetArn : undefined;
+}
+
+const ALARM_ACTIONS = ["alarmActions", "okActions", "insufficientDataActions"] as const;
+const alarmActions = (a: StackResource): unknown[] => ALARM_ACTIONS.flatMap((k) => (Array.isArray(a.inputs[k]) ? (a.inputs[k] as unknown[]) : []));
+const budgetTopics = (b: StackResource): unknown[] =>
+  (Array.isArray(b.inputs.notifications) ? (b.inputs.notifications as Record<string, unknown>[]) : []).flatMap((x) => (Array.isArray(x.subscriberSnsTopicArns) ? (x.subscriberSnsTopicArns as unknown[]) : []));
 
 export function topicPublishes(ctx: UsageContext, topic: StackResource): Amount {
   const producers = [...alarmPublishes(ctx, topic), ...rulePublishes(ctx, topic), ...budgetPublishes(ctx, topic)];
@@ -52,9 +59,7 @@ export function topicPublishes(ctx: UsageContext, topic: StackResource): Amount 
 /** Alarms notifying the topic: an ALARM and an OK a month expected; at most one per evaluation window. */
 function alarmPublishes(ctx: UsageContext, topic: StackResource): Amount[] {
   const out: Amount[] = [];
-  for (const a of ctx.graph.ofType(T.alarm)) {
-    const actions = ["alarmActions", "okActions", "insufficientDataActions"].flatMap((k) => (Array.isArray(a.inputs[k]) ? (a.inputs[k] as unknown[]) : []));
-    if (!actions.some((x) => ctx.graph.links(a, x, topic))) continue;
+  for (const a of ctx.graph.linking(T.alarm, "actions", alarmActions, topic)) {
     const period = (numAt(a.inputs, "period") ?? 60) * (numAt(a.inputs, "evaluationPeriods") ?? 1);
     out.push(amount(ASSUMPTIONS.alarmNotificationsPerMonth, SECONDS_PER_MONTH / period));
   }
@@ -65,8 +70,7 @@ function alarmPublishes(ctx: UsageContext, topic: StackResource): Amount[] {
 function rulePublishes(ctx: UsageContext, topic: StackResource): Amount[] {
   const g = ctx.graph;
   const out: Amount[] = [];
-  for (const t of g.ofType(T.target)) {
-    if (!g.links(t, t.inputs.arn, topic)) continue;
+  for (const t of g.linking(T.target, "arn", (x) => [x.inputs.arn], topic)) {
     const bus = g.resolveFrom(t, t.inputs.eventBusName, T.bus);
     const rule = g.resolveFrom(t, t.inputs.rule, T.rule);
     const scheduled = rule ? monthlyRuns(strAt(rule.inputs, "scheduleExpression")) : undefined;
@@ -93,7 +97,7 @@ function stateChangeEvents(ctx: UsageContext, sources: readonly unknown[]): Amou
 /** Budgets notifying the topic: none expected, at most one per notification a month. */
 function budgetPublishes(ctx: UsageContext, topic: StackResource): Amount[] {
   const out: Amount[] = [];
-  for (const b of ctx.graph.ofType(T.budget)) {
+  for (const b of ctx.graph.linking(T.budget, "notifications.subscriberSnsTopicArns", budgetTopics, topic)) {
     const notes = Array.isArray(b.inputs.notifications) ? (b.inputs.notifications as Record<string, unknown>[]) : [];
     const n = notes.filter((x) => Array.isArray(x.subscriberSnsTopicArns) && (x.subscriberSnsTopicArns as unknown[]).some((y) => ctx.graph.links(b, y, topic))).length;
     if (n > 0) out.push(amount(0, n));

@@ -24,8 +24,7 @@ function limitHours(l: StackResource): number | undefined {
 
 function ceilingHours(ctx: UsageContext, wg: StackResource, max: number): number {
   let ceiling = max * HOURS_PER_MONTH;
-  for (const l of ctx.graph.ofType(T.rsUsageLimit)) {
-    if (!ctx.graph.links(l, l.inputs.resourceArn, wg)) continue;
+  for (const l of ctx.graph.linking(T.rsUsageLimit, "resourceArn", (x) => [x.inputs.resourceArn], wg)) {
     const perMonth = limitHours(l);
     if (perMonth !== undefined) ceiling = Math.min(ceiling, perMonth);
   }

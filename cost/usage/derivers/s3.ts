@@ -21,8 +21,7 @@ type Rule = Record<string, unknown>;
 /** Enabled lifecycle rules of the bucket: its lifecycle configurations, then its inline rules. */
 function lifecycleRules(ctx: UsageContext, b: StackResource): Rule[] {
   const rules: Rule[] = [];
-  for (const lc of ctx.graph.ofType(...T.lifecycle)) {
-    if (!ctx.graph.links(lc, lc.inputs.bucket, b)) continue;
+  for (const lc of ctx.graph.linking(T.lifecycle, "bucket", (x) => [x.inputs.bucket], b)) {
     const rs = lc.inputs.rules;
     if (Array.isArray(rs)) rules.push(...(rs as Rule[]).filter((r) => (r.status ?? "Enabled") === "Enabled"));
   }

@@ -41,9 +41,8 @@ function keyPrefix(url: string): string {
 
 function firehoseDeliveries(ctx: UsageContext, b: StackResource): S3Write[] {
   const writes: S3Write[] = [];
-  for (const h of ctx.graph.ofType(T.firehose)) {
-    const arn = at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
-    if (!ctx.graph.links(h, arn, b)) continue;
+  const bucketArn = (h: StackResource) => at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
+  for (const h of ctx.graph.linking(T.firehose, "bucketArn", (x) => [bucketArn(x)], b)) {
     const src = ctx.firehoseSource(h);
     const compressed = hasFormatConversion(h.inputs) || !["UNCOMPRESSED", undefined].includes(strAt(h.inputs, "extendedS3Configuration.compressionFormat"));
     const ratio = compressed ? ASSUMPTIONS.compressedRatio : 1;
@@ -101,10 +100,10 @@ function landingBytes(ctx: UsageContext): number {
 function landingFiles(ctx: UsageContext, b: StackResource): S3Write[] {
   const g = ctx.graph;
   const targets = (c: StackResource) => (at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? [];
-  const crawled = g.ofType(T.crawler).some((c) => targets(c).some((t) => g.links(c, t.path, b)));
-  const notified = g.ofType(T.notification).some((n) => g.links(n, n.inputs.bucket, b));
-  if (!crawled && !notified) return [];
-  const target = g.ofType(T.crawler).flatMap(targets).find((t) => g.refersTo(t.path, b));
+  const crawlers = g.linking(T.crawler, "s3Targets.path", (c) => targets(c).map((t) => t.path), b);
+  const notified = g.linking(T.notification, "bucket", (n) => [n.inputs.bucket], b).length > 0;
+  if (crawlers.length === 0 && !notified) return [];
+  const target = crawlers.flatMap(targets).find((t) => g.refersTo(t.path, b));
   const prefix = typeof target?.path === "string" ? keyPrefix(target.path) : "";
   const files = ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0;
   return [{ prefix, bytes: unbounded(landingBytes(ctx), OUTSIDE), objects: unbounded(files, OUTSIDE), what: "batch files landing" }];
@@ -113,7 +112,8 @@ function landingFiles(ctx: UsageContext, b: StackResource): S3Write[] {
 /** Glue jobs writing to s3:// paths named in their arguments (not their temporary directory). */
 function glueOutputs(ctx: UsageContext, b: StackResource): S3Write[] {
   const writes: S3Write[] = [];
-  for (const job of ctx.graph.ofType(T.glueJob)) {
+  const argValues = (job: StackResource) => Object.values((at(job.inputs, "defaultArguments") as Record<string, unknown> | undefined) ?? {});
+  for (const job of ctx.graph.linking(T.glueJob, "defaultArguments.*", argValues, b)) {
     const args = at(job.inputs, "defaultArguments");
     if (!args || typeof args !== "object") continue;
     for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
@@ -131,9 +131,9 @@ function glueOutputs(ctx: UsageContext, b: StackResource): S3Write[] {
 /** Athena workgroups whose results land in the bucket: one result object per query. */
 function athenaResults(ctx: UsageContext, b: StackResource): S3Write[] {
   const writes: S3Write[] = [];
-  for (const wg of ctx.graph.ofType(T.workgroup)) {
-    const loc = strAt(wg.inputs, "configuration.resultConfiguration.outputLocation");
-    if (!ctx.graph.links(wg, loc, b)) continue;
+  const outputLocation = (wg: StackResource) => strAt(wg.inputs, "configuration.resultConfiguration.outputLocation");
+  for (const wg of ctx.graph.linking(T.workgroup, "configuration.resultConfiguration.outputLocation", (x) => [outputLocation(x)], b)) {
+    const loc = outputLocation(wg);
     const queries = ctx.athenaQueries(wg);
     writes.push({ prefix: keyPrefix(loc!), bytes: times(queries, ASSUMPTIONS.resultObjectBytes), objects: queries, what: `query results of ${wg.name}` });
   }

@@ -16,11 +16,10 @@ import type { Deriver } from "./types";
 export function scheduledRuns(ctx: UsageContext, target: StackResource): number {
   const g = ctx.graph;
   let runs = 0;
-  for (const s of g.ofType(T.schedule)) {
-    if (g.links(s, at(s.inputs, "target.arn"), target)) runs += monthlyRuns(strAt(s.inputs, "scheduleExpression")) ?? 0;
+  for (const s of g.linking(T.schedule, "target.arn", (x) => [at(x.inputs, "target.arn")], target)) {
+    runs += monthlyRuns(strAt(s.inputs, "scheduleExpression")) ?? 0;
   }
-  for (const t of g.ofType(T.target)) {
-    if (!g.links(t, t.inputs.arn, target)) continue;
+  for (const t of g.linking(T.target, "arn", (x) => [x.inputs.arn], target)) {
     const rule = g.resolveFrom(t, t.inputs.rule, T.rule);
     if (rule) runs += monthlyRuns(strAt(rule.inputs, "scheduleExpression")) ?? 0;
   }
