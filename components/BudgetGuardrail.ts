@@ -2,6 +2,14 @@
  * The budget guardrail every stack carries: a monthly cost budget filtered by
  * the stack's cost-allocation tag, alerts at 80% and 100% of actual spend and
  * 100% of forecast, and Cost Anomaly Detection on the same tag.
+ *
+ * A user tag is invisible to Budgets and Cost Explorer until it is activated
+ * for cost allocation, so the tag's activation is declared here (status
+ * Active). AWS can only activate a tag once it has appeared in the billing
+ * data, up to 24 hours after the first tagged resource exists: on a brand-new
+ * account the first `pulumi up` may fail on the activation; run it again the
+ * next day (docs/design.md, "Cost allocation tag").
+ * https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/activating-tags.html
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -16,6 +24,11 @@ export interface BudgetGuardrailArgs {
   readonly costAllocationTag: { readonly key: string; readonly value: string };
   /** Anomalies whose total impact reaches this many USD are notified. */
   readonly anomalyThresholdUsd: number;
+  /**
+   * The alert topic's access policy: Budgets and Cost Anomaly Detection check
+   * that they may publish when the notification is created, so both wait for it.
+   */
+  readonly alertTopicPolicy?: pulumi.Resource;
 }
 
 /** The notifications a budget sends: [kind, percent]. */
@@ -34,12 +47,21 @@ export function validateBudgetArgs(args: BudgetGuardrailArgs): void {
 
 export class BudgetGuardrail extends pulumi.ComponentResource {
   public readonly budget: aws.budgets.Budget;
+  /** The activation of the stack's cost-allocation tag key. */
+  public readonly costAllocationTag: aws.costexplorer.CostAllocationTag;
   public readonly budgetName: pulumi.Output<string>;
 
   public constructor(name: string, args: BudgetGuardrailArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:guardrails:BudgetGuardrail", name, {}, opts);
     validateBudgetArgs(args);
-    const parent = { parent: this };
+
+    // Activation is account-wide and shared by every stack of the account: destroying one stack
+    // must not deactivate the tag the others filter on.
+    this.costAllocationTag = new aws.costexplorer.CostAllocationTag(`${name}-tag-activation`, {
+      tagKey: args.costAllocationTag.key,
+      status: "Active",
+    }, { parent: this, retainOnDelete: true });
+    const afterPublishing = { parent: this, dependsOn: [this.costAllocationTag, ...(args.alertTopicPolicy ? [args.alertTopicPolicy] : [])] };
 
     this.budget = new aws.budgets.Budget(`${name}-monthly`, {
       budgetType: "COST",
@@ -55,13 +77,13 @@ export class BudgetGuardrail extends pulumi.ComponentResource {
         subscriberEmailAddresses: [...args.alertEmails],
         subscriberSnsTopicArns: [args.alertTopicArn],
       })),
-    }, parent);
+    }, afterPublishing);
     this.budgetName = this.budget.name;
 
     const monitor = new aws.costexplorer.AnomalyMonitor(`${name}-anomalies`, {
       monitorType: "CUSTOM",
       monitorSpecification: JSON.stringify({ Tags: { Key: args.costAllocationTag.key, Values: [args.costAllocationTag.value], MatchOptions: ["EQUALS"] } }),
-    }, parent);
+    }, { parent: this, dependsOn: [this.costAllocationTag] });
 
     new aws.costexplorer.AnomalySubscription(`${name}-anomaly-alerts`, {
       frequency: "IMMEDIATE",
@@ -70,7 +92,7 @@ export class BudgetGuardrail extends pulumi.ComponentResource {
       thresholdExpression: {
         dimension: { key: "ANOMALY_TOTAL_IMPACT_ABSOLUTE", matchOptions: ["GREATER_THAN_OR_EQUAL"], values: [String(args.anomalyThresholdUsd)] },
       },
-    }, parent);
+    }, afterPublishing);
 
     this.registerOutputs({ budgetName: this.budgetName });
   }

@@ -21,6 +21,8 @@ export class PlatformCore extends pulumi.ComponentResource {
   public readonly keyArn: pulumi.Output<string>;
   public readonly alertTopic: aws.sns.Topic;
   public readonly alertTopicArn: pulumi.Output<string>;
+  /** Who may publish to the alert topic: services that check it at creation wait for it. */
+  public readonly alertTopicPolicy: aws.sns.TopicPolicy;
   /** Secrets Manager secret holding the HMAC key for e-mail hashing. */
   public readonly emailHashSecretArn: pulumi.Output<string>;
   public readonly accountId: pulumi.Output<string>;
@@ -69,7 +71,7 @@ export class PlatformCore extends pulumi.ComponentResource {
 
     this.alertTopic = new aws.sns.Topic(`${name}-alerts`, { kmsMasterKeyId: this.key.arn, displayName: `Alerts ${pulumi.getStack()}` }, parent);
     this.alertTopicArn = this.alertTopic.arn;
-    new aws.sns.TopicPolicy(`${name}-alerts-policy`, {
+    this.alertTopicPolicy = new aws.sns.TopicPolicy(`${name}-alerts-policy`, {
       arn: this.alertTopic.arn,
       policy: pulumi.all([this.alertTopic.arn, identity.accountId]).apply(([arn, account]) =>
         JSON.stringify({

@@ -12,6 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformFunction } from "./shared/PlatformFunction";
+import { platformMetricsNamespace } from "./shared/recordTransform";
 import { SecureBucket } from "./shared/SecureBucket";
 import { buildAggregates } from "./realtime/aggregates";
 import { RealtimeContext } from "./realtime/context";
@@ -61,7 +62,7 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
       settings,
       opts: parent,
       region: aws.getRegionOutput({}, parent).region,
-      metricsNamespace: `RetailPlatform/${pulumi.getStack()}`,
+      metricsNamespace: platformMetricsNamespace(),
       serviceName: `${name}-processor`,
     };
 

@@ -33,6 +33,7 @@ export function catalogPrefix(env: Environment): string {
 /** What every pipeline takes from the environment and the shared core. */
 function sharedArgs(env: Environment, core: PlatformCore): PipelineEnvironmentArgs {
   return {
+    awsRegion: env.awsRegion,
     workload: env.workload,
     limits: env.limits,
     protection: env.protection,
@@ -75,7 +76,6 @@ export const PIPELINES: { readonly [K in PipelineKind]: PipelineDefinition<K> } 
     fit: STREAMING_WAREHOUSE_FIT,
     create(env, core, opts) {
       const p = new StreamingWarehousePipeline("warehouse", {
-        awsRegion: env.awsRegion,
         salesRegions: env.salesRegions,
         currencies: env.currencies,
         ...sharedArgs(env, core),

@@ -43,6 +43,7 @@ export const KNOWN_FREE: Readonly<Record<string, string>> = {
   "aws:secretsmanager/secretVersion:SecretVersion": "Versions are included in the secret's price.",
   "aws:costexplorer/anomalyMonitor:AnomalyMonitor": "Cost Anomaly Detection is free.",
   "aws:costexplorer/anomalySubscription:AnomalySubscription": "Cost Anomaly Detection is free.",
+  "aws:costexplorer/costAllocationTag:CostAllocationTag": "Activating a cost allocation tag is free.",
   "aws:redshiftserverless/usageLimit:UsageLimit": "Usage limits are free; they bound the workgroup's RPU-hours.",
   "aws:ec2/vpc:Vpc": "VPCs are free.",
   "aws:ec2/subnet:Subnet": "Subnets are free.",

@@ -29,6 +29,7 @@ export function deployPlatform(env: Environment): PlatformOutputs {
     monthlyUsd: env.budget.monthlyUsd,
     alertEmails: env.budget.alertEmails,
     alertTopicArn: core.alertTopicArn,
+    alertTopicPolicy: core.alertTopicPolicy,
     costAllocationTag: { key: "environment", value: env.stack },
     anomalyThresholdUsd: env.budget.anomalyThresholdUsd,
   }, opts);

@@ -33,6 +33,7 @@ export function buildStore({ name, args, settings: s, opts }: BatchEtlContext, z
     redshift: args.limits.redshift,
     breachAction: s.breachAction,
     kmsKeyArn: args.kmsKeyArn,
+    awsRegion: args.awsRegion,
     databaseName: "retail",
     publicIngressCidrs: [],
     iamRoleArns: [copyRole.arn],

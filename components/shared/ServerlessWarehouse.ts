@@ -30,6 +30,8 @@ export interface ServerlessWarehouseArgs {
   readonly databaseName: string;
   /** CIDR blocks allowed to reach the endpoint from outside the VPC; empty keeps the warehouse private. */
   readonly publicIngressCidrs: readonly string[];
+  /** AWS region of the stack: names the S3 gateway endpoint a publicly accessible warehouse routes COPY through. */
+  readonly awsRegion: string;
   /** Roles Redshift may assume (COPY/UNLOAD); the first is the default role. */
   readonly iamRoleArns?: readonly pulumi.Input<string>[];
   /** VPC address range. Default 10.60.0.0/16. */
@@ -74,6 +76,12 @@ export function resolveWarehouseSettings(component: string, args: ServerlessWare
   };
 }
 
+/** The S3 gateway endpoint service of a region, e.g. com.amazonaws.eu-west-3.s3. Pure. */
+export function s3GatewayServiceName(region: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new Error(`ServerlessWarehouse: awsRegion must be an AWS region name (got ${region})`);
+  return `com.amazonaws.${region}.s3`;
+}
+
 /** Usage-limit breach action of an environment: deactivate where nothing is protected (dev), emit a metric otherwise. Pure. */
 export function breachActionFor(protection: { deletionProtection: boolean }): UsageLimitBreachAction {
   return protection.deletionProtection ? "emit-metric" : "deactivate";
@@ -114,6 +122,12 @@ export class ServerlessWarehouse extends pulumi.ComponentResource {
       natGateways: { strategy: "None" },
       subnetStrategy: "Auto",
       subnetSpecs: [{ type: "Isolated", cidrMask: 22 }, ...(s.publiclyAccessible ? [{ type: "Public" as const, cidrMask: 24 }] : [])],
+      // Enhanced VPC routing sends COPY's S3 traffic through the VPC: a gateway endpoint (no charge)
+      // keeps it on the AWS network instead of the internet gateway. "Auto" associates it with the
+      // route tables awsx creates for the subnets.
+      ...(s.publiclyAccessible
+        ? { vpcEndpointStrategy: "Auto" as const, vpcEndpointSpecs: [{ serviceName: s3GatewayServiceName(args.awsRegion), vpcEndpointType: "Gateway" }] }
+        : {}),
       enableDnsHostnames: true,
       enableDnsSupport: true,
     }, parent);
@@ -154,8 +168,8 @@ export class ServerlessWarehouse extends pulumi.ComponentResource {
       maxCapacity: s.maxCapacity,
       publiclyAccessible: s.publiclyAccessible,
       // Enhanced VPC routing sends COPY's S3 traffic through the VPC: only where the VPC has a
-      // route to S3 (the public subnets' internet gateway). Isolated subnets have none, so a
-      // private warehouse keeps Redshift's own route to S3 rather than needing an endpoint.
+      // route to S3 (the S3 gateway endpoint of a public warehouse). A private warehouse keeps
+      // Redshift's own route to S3.
       enhancedVpcRouting: s.publiclyAccessible,
       port: s.port,
       subnetIds: s.publiclyAccessible ? this.vpc.publicSubnetIds : this.vpc.isolatedSubnetIds,

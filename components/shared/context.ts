@@ -20,6 +20,8 @@ export interface StageContext<Args, Settings> {
 
 /** What every pipeline takes from its environment and from PlatformCore (registry.ts `sharedArgs`). */
 export interface PipelineEnvironmentArgs {
+  /** The stack's AWS region (`aws:region`). */
+  readonly awsRegion: string;
   readonly workload: Workload;
   readonly limits: Limits;
   readonly protection: Protection;

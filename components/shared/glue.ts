@@ -1,8 +1,8 @@
 /**
  * Glue building blocks shared by the batch pipelines (P1 data lake, P3 batch ETL):
  * bounded job capacity from `limits.glue`, a schedule that never runs more often
- * than `limits.glue.runsPerDay`, a KMS security configuration, a job log group
- * with retention, and failure alerts through EventBridge to the alert topic.
+ * than `limits.glue.runsPerDay`, a KMS security configuration, the job's log
+ * groups with retention (Glue 5.0's custom prefix), and failure alerts through EventBridge to the alert topic.
  * The pure parts (capacity, schedule) are tested without the engine.
  */
 import * as aws from "@pulumi/aws";
@@ -74,20 +74,40 @@ export function glueSecurityConfiguration(name: string, kmsKeyArn: pulumi.Input<
   }, opts);
 }
 
-/** The job log group Glue's continuous logging writes to, with retention and encryption. */
-export function glueLogGroup(name: string, retentionDays: number, kmsKeyArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): aws.cloudwatch.LogGroup {
-  return new aws.cloudwatch.LogGroup(`${name}-logs`, {
-    name: `/aws-glue/jobs/platform/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-    retentionInDays: retentionDays,
-    kmsKeyId: kmsKeyArn,
-  }, opts);
+/**
+ * Glue 5.0 logs to two groups, `<prefix>/error` (system, Spark and GlueLogger
+ * logs) and `<prefix>/output` (the script's stdout and stderr). The default
+ * prefix is /aws-glue/jobs, whose groups Glue creates without retention or our
+ * key; `--custom-logGroup-prefix` points the job at the two groups created here
+ * instead. The Glue 4 flags (`--enable-continuous-cloudwatch-log`,
+ * `--continuous-log-logGroup`) do not apply to 5.0.
+ * https://docs.aws.amazon.com/glue/latest/dg/monitor-continuous-logging.html
+ */
+export const GLUE_LOG_STREAMS = ["error", "output"] as const;
+
+/** The log group prefix of a job (under /aws-glue/, which the runtime statements grant). */
+export function glueLogGroupPrefix(name: string): string {
+  return `/aws-glue/jobs/platform/${pulumi.getProject()}/${pulumi.getStack()}/${name}`;
 }
 
-/** Job arguments every platform Glue job carries (logs to its own group, metrics, bookmarks, temp dir). */
-export function glueDefaultArguments(logGroupName: pulumi.Input<string>, tempDir: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+/** The job's `<prefix>/error` (`<name>-logs`) and `<prefix>/output` (`<name>-output-logs`) groups, with retention and encryption. */
+export function glueLogGroups(name: string, retentionDays: number, kmsKeyArn: pulumi.Input<string>, opts: pulumi.CustomResourceOptions): { prefix: string; groups: aws.cloudwatch.LogGroup[] } {
+  const prefix = glueLogGroupPrefix(name);
+  const groups = GLUE_LOG_STREAMS.map(
+    (kind) =>
+      new aws.cloudwatch.LogGroup(kind === "error" ? `${name}-logs` : `${name}-${kind}-logs`, {
+        name: `${prefix}/${kind}`,
+        retentionInDays: retentionDays,
+        kmsKeyId: kmsKeyArn,
+      }, opts),
+  );
+  return { prefix, groups };
+}
+
+/** Job arguments every platform Glue 5.0 job carries (logs to its own groups, metrics, bookmarks, temp dir). */
+export function glueDefaultArguments(logGroupPrefix: string, tempDir: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
   return {
-    "--enable-continuous-cloudwatch-log": "true",
-    "--continuous-log-logGroup": logGroupName,
+    "--custom-logGroup-prefix": logGroupPrefix,
     "--enable-metrics": "true",
     "--enable-observability-metrics": "true",
     "--job-bookmark-option": "job-bookmark-enable",
@@ -187,7 +207,7 @@ export function glueScriptJob(name: string, args: GlueScriptJobArgs, opts: pulum
     serverSideEncryption: "aws:kms",
     kmsKeyId: args.kmsKeyArn,
   }, opts);
-  const logs = glueLogGroup(name, args.logRetentionDays, args.kmsKeyArn, opts);
+  const logs = glueLogGroups(name, args.logRetentionDays, args.kmsKeyArn, opts);
   const role = glueRole(`${name}-role`, args.roleDescription, args.statements, opts);
   return new aws.glue.Job(name, {
     description: args.description,
@@ -201,8 +221,8 @@ export function glueScriptJob(name: string, args: GlueScriptJobArgs, opts: pulum
     executionProperty: { maxConcurrentRuns: 1 },
     securityConfiguration: args.securityConfigurationName,
     ...(args.connections && args.connections.length > 0 ? { connections: [...args.connections] } : {}),
-    defaultArguments: { ...glueDefaultArguments(logs.name, args.tempDir), ...args.arguments },
-  }, opts);
+    defaultArguments: { ...glueDefaultArguments(logs.prefix, args.tempDir), ...args.arguments },
+  }, { ...opts, dependsOn: logs.groups });
 }
 
 /** A catalog table's storage descriptor for Parquet files under one location (Hive's Parquet formats and SerDe). */

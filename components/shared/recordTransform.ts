@@ -19,6 +19,11 @@ export interface RecordTransformArgs {
   readonly metricsNamespace?: string;
 }
 
+/** The EMF namespace of the platform's own metrics for this stack (dashboards and alarms read it). */
+export function platformMetricsNamespace(): string {
+  return `RetailPlatform/${pulumi.getStack()}`;
+}
+
 export function recordTransformFunction(name: string, args: RecordTransformArgs, opts: pulumi.ComponentResourceOptions): PlatformFunction {
   return new PlatformFunction(name, {
     code: "firehose-transform",

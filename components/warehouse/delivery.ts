@@ -7,7 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyDocument } from "../shared/iam";
 import { PlatformFunction } from "../shared/PlatformFunction";
-import { firehoseLambdaProcessing, recordTransformFunction } from "../shared/recordTransform";
+import { firehoseLambdaProcessing, platformMetricsNamespace, recordTransformFunction } from "../shared/recordTransform";
 import { StreamingWarehouseContext } from "./context";
 import { COPY_OPTIONS, SALES_EVENTS_COLUMNS, SALES_EVENTS_SCHEMA, SALES_EVENTS_TABLE } from "./salesEvents";
 import { WarehouseStoreStage } from "./store";
@@ -30,6 +30,8 @@ export function buildDelivery(ctx: StreamingWarehouseContext, store: WarehouseSt
         reservedConcurrency: s.transformConcurrency,
         logRetentionDays: args.operations.logRetentionDays,
         maxRecordBytes: s.maxRecordBytes,
+        // The platform's namespace, as the real-time transform's: without it Powertools publishes to default_namespace.
+        metricsNamespace: platformMetricsNamespace(),
       }, opts)
     : undefined;
   const deliveryStream = deliveryStreamOf(ctx, store, transform);

@@ -5,7 +5,6 @@ import { UsageLimitBreachAction, breachActionFor } from "../shared/ServerlessWar
 import { firehoseCidrsFor } from "./firehoseCidrs";
 
 export interface StreamingWarehousePipelineArgs extends PipelineEnvironmentArgs {
-  readonly awsRegion: string;
   readonly salesRegions: readonly string[];
   readonly currencies: readonly string[];
   readonly emailHashSecretArn: pulumi.Input<string>;

@@ -20,6 +20,7 @@ export function buildStore({ name, args, settings: s, opts }: StreamingWarehouse
     redshift: args.limits.redshift,
     breachAction: s.breachAction,
     kmsKeyArn: args.kmsKeyArn,
+    awsRegion: args.awsRegion,
     databaseName: s.databaseName,
     publicIngressCidrs: s.firehoseCidrs,
   }, opts);

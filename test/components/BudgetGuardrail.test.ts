@@ -52,6 +52,24 @@ describe("BudgetGuardrail", () => {
         assert.equal((sub.inputs["subscribers"] as any[])[0].type, "SNS");
       });
 
+      it("activates the environment tag for cost allocation, kept when one stack is destroyed", () => {
+        // A user tag is invisible to Budgets and Cost Explorer until activated (issue 11, item 3).
+        const tag = one(resources, "aws:costexplorer/costAllocationTag:CostAllocationTag");
+        assert.deepEqual(tag.inputs, { tagKey: "environment", status: "Active" });
+        const budget = one(resources, "aws:budgets/budget:Budget");
+        const monitor = one(resources, "aws:costexplorer/anomalyMonitor:AnomalyMonitor");
+        for (const r of [budget, monitor]) assert.ok(r.dependencies.includes(tag.urn), `${r.name} waits for the tag's activation`);
+      });
+
+      it("creates the budget and the anomaly subscription after the topic policy that lets them publish", () => {
+        // Both check their SNS subscriber at creation: the topic alone is not enough (issue 11, item 8).
+        const topicPolicy = one(resources, "aws:sns/topicPolicy:TopicPolicy");
+        for (const type of ["aws:budgets/budget:Budget", "aws:costexplorer/anomalySubscription:AnomalySubscription"]) {
+          const r = one(resources, type);
+          assert.ok(r.dependencies.includes(topicPolicy.urn), `${r.name} depends on ${topicPolicy.name}`);
+        }
+      });
+
       it("lets Budgets and Cost Anomaly Detection publish to the encrypted alert topic", () => {
         const policy = JSON.parse(one(resources, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"] as string);
         const allow = policy.Statement.find((s: any) => s.Sid === "AlertPublishers");

@@ -171,5 +171,19 @@ describe("usage derivers", () => {
       near(d.expected.monthly_data_ingested_gb, MONTH_DAYS * 10 * gbPerMinute);
       near(ceilingOf(d).monthly_data_ingested_gb, MONTH_DAYS * 60 * gbPerMinute);
     });
+
+    it("a Glue 5.0 job's /error and /output groups under its --custom-logGroup-prefix: the volume in /error, /output bounded alike", () => {
+      const error = res("aws:cloudwatch/logGroup:LogGroup", "glue-error", { name: "/aws-glue/jobs/p/etl/error", retentionInDays: 30 });
+      const output = res("aws:cloudwatch/logGroup:LogGroup", "glue-output", { name: "/aws-glue/jobs/p/etl/output", retentionInDays: 30 });
+      const job = res("aws:glue/job:Job", "etl", { name: "etl-x", timeout: 60, numberOfWorkers: 2, workerType: "G.1X", defaultArguments: { "--custom-logGroup-prefix": "/aws-glue/jobs/p/etl" } });
+      const trigger = res("aws:glue/trigger:Trigger", "nightly", { type: "SCHEDULED", schedule: "cron(0 2 * * ? *)", actions: [{ jobName: "etl-x" }] });
+      const gbPerMinute = (100 * 1024) / 1024 ** 3;
+      const e = derive([error, output, job, trigger])("glue-error");
+      near(e.expected.monthly_data_ingested_gb, MONTH_DAYS * 10 * gbPerMinute);
+      near(ceilingOf(e).monthly_data_ingested_gb, MONTH_DAYS * 60 * gbPerMinute);
+      const o = derive([error, output, job, trigger])("glue-output");
+      near(o.expected.monthly_data_ingested_gb, 0);
+      near(ceilingOf(o).monthly_data_ingested_gb, MONTH_DAYS * 60 * gbPerMinute);
+    });
   });
 });

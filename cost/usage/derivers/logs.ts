@@ -42,15 +42,25 @@ function defaultLogGroups(ctx: UsageContext): Map<string, StackResource[]> {
   });
 }
 
-/** Glue jobs' continuous logging: bytes per minute of run time. */
+/**
+ * Glue jobs' logs: bytes per minute of run time. Glue 4 names one group
+ * (`--continuous-log-logGroup`); Glue 5.0 writes to `<--custom-logGroup-prefix>/error`
+ * (system, Spark and GlueLogger logs: the assumed volume) and `/output` (the
+ * script's stdout: none expected from our scripts, bounded by the same rate).
+ */
 function glueWriters(ctx: UsageContext, lg: StackResource): Amount[] {
   const out: Amount[] = [];
-  for (const job of ctx.graph.linking(T.glueJob, "defaultArguments.--continuous-log-logGroup", (x) => [at(x.inputs, "defaultArguments.--continuous-log-logGroup")], lg)) {
+  const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
+  const glue4 = new Set(ctx.graph.linking(T.glueJob, "defaultArguments.--continuous-log-logGroup", (x) => [at(x.inputs, "defaultArguments.--continuous-log-logGroup")], lg));
+  for (const job of ctx.graph.ofType(T.glueJob)) {
+    const prefix = strAt(job.inputs, "defaultArguments.--custom-logGroup-prefix");
+    const share = prefix !== undefined && name === `${prefix}/error` ? 1 : prefix !== undefined && name === `${prefix}/output` ? 0 : undefined;
+    if (share === undefined && !glue4.has(job)) continue;
     const d = toDerived(glueJobUsage(ctx, job));
     const hours = d.expected.monthly_hours ?? 0;
     const ceilingHours = "usage" in d.ceiling ? (d.ceiling.usage.monthly_hours ?? hours) : null;
     const perHour = (ASSUMPTIONS.glueLogBytesPerMinute * 60) / GB;
-    out.push(amount(hours * perHour, ceilingHours === null ? null : ceilingHours * perHour, "its Glue job has no bound"));
+    out.push(amount(hours * perHour * (share ?? 1), ceilingHours === null ? null : ceilingHours * perHour, "its Glue job has no bound"));
   }
   return out;
 }

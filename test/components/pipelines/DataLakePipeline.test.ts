@@ -141,11 +141,23 @@ describe("DataLakePipeline (P1)", () => {
         assert.ok(enc["s3Encryption"]["kmsKeyArn"].startsWith("arn:aws:kms:"), String(key.name));
       });
 
-      it("keeps job logs with the environment's retention", () => {
-        const logs = byName(synth.resources, "datalake-raw-to-curated-logs");
-        assert.equal(logs.inputs["retentionInDays"], env.operations.logRetentionDays);
+      it("points the Glue 5.0 job at its own encrypted log groups with the environment's retention", () => {
+        // Glue 5.0 writes to <--custom-logGroup-prefix>/error and /output (docs: monitor-continuous-logging);
+        // the Glue 4 flags would leave these groups empty and let Glue create /aws-glue/jobs/* without retention (issue 11, item 5).
         const job = one(synth.resources, "aws:glue/job:Job");
-        assert.equal((job.inputs["defaultArguments"] as Record<string, string>)["--continuous-log-logGroup"], logs.inputs["name"]);
+        assert.equal(job.inputs["glueVersion"], "5.0");
+        const args = job.inputs["defaultArguments"] as Record<string, string>;
+        assert.equal(args["--enable-continuous-cloudwatch-log"], undefined);
+        assert.equal(args["--continuous-log-logGroup"], undefined);
+        const prefix = args["--custom-logGroup-prefix"];
+        assert.match(prefix, /^\/aws-glue\/[^:*]*$/, "under /aws-glue/ (the runtime grant) and within Glue's [^:*]* rule");
+        assert.ok(prefix.length <= 400);
+        for (const [name, suffix] of [["datalake-raw-to-curated-logs", "error"], ["datalake-raw-to-curated-output-logs", "output"]]) {
+          const logs = byName(synth.resources, name);
+          assert.equal(logs.inputs["name"], `${prefix}/${suffix}`);
+          assert.equal(logs.inputs["retentionInDays"], env.operations.logRetentionDays);
+          assert.match(logs.inputs["kmsKeyId"] as string, /^arn:aws:kms:/);
+        }
       });
 
       it("crawls the raw zone, then runs the job on the bounded schedule", () => {

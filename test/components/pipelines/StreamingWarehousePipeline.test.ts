@@ -19,6 +19,7 @@ function argsFor(stack: "dev" | "prod"): StreamingWarehousePipelineArgs {
 
 const warehouseArgs = (redshift: ServerlessWarehouseArgs["redshift"]): ServerlessWarehouseArgs => ({
   redshift,
+  awsRegion: "eu-west-3",
   breachAction: "deactivate",
   kmsKeyArn: "k",
   databaseName: "retail",
@@ -149,6 +150,21 @@ describe("StreamingWarehousePipeline (P2)", () => {
         assert.equal(s3["bufferingSize"], env.limits.firehose.bufferingMb);
         assert.match(s3["kmsKeyArn"] as string, /^arn:aws:kms:/);
         assert.ok(rc["processingConfiguration"], "the transformation runs");
+      });
+
+      it("routes COPY's S3 traffic through a gateway endpoint on the VPC's route tables, as enhanced VPC routing in public subnets needs", () => {
+        // Without an endpoint, enhanced VPC routing sends COPY to S3 through the internet gateway (issue 11, item 8).
+        const wg = one(synth.resources, "aws:redshiftserverless/workgroup:Workgroup");
+        assert.equal(wg.inputs["enhancedVpcRouting"], true);
+        const vpc = one(synth.resources, "awsx:ec2:Vpc");
+        assert.equal(vpc.inputs["vpcEndpointStrategy"], "Auto", "awsx fills the gateway endpoint's route tables from the subnets it creates");
+        assert.deepEqual(vpc.inputs["vpcEndpointSpecs"], [{ serviceName: `com.amazonaws.${env.awsRegion}.s3`, vpcEndpointType: "Gateway" }]);
+      });
+
+      it("publishes the transformation's metrics to the platform's namespace, not Powertools' default_namespace", () => {
+        const fn = one(synth.resources, "aws:lambda/function:Function");
+        const vars = (fn.inputs["environment"] as { variables: Record<string, string> }).variables;
+        assert.equal(vars["POWERTOOLS_METRICS_NAMESPACE"], `RetailPlatform/${stack}`);
       });
 
       it("bounds the transformation and keeps its logs per retention", () => {
