@@ -19,7 +19,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformFunction } from "./shared/PlatformFunction";
-import { warehouseDashboardSource } from "./shared/quicksight";
+import { quicksightPrincipal, warehouseDashboardSource } from "./shared/quicksight";
 import { SecureBucket } from "./shared/SecureBucket";
 import { ServerlessWarehouse } from "./shared/ServerlessWarehouse";
 import { buildFileCheck, buildSourceConnections } from "./batchetl/acquire";
@@ -75,10 +75,10 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
     this.warehouse = store.warehouse;
     ({ stateMachine: this.stateMachine, schedule: this.schedule } = buildOrchestration(ctx, zones, this.jobs, store));
     // QuickSight on the KPIs through a VPC connection (needs an account subscription; off in dev).
-    if (args.quicksight.enabled && args.quicksight.principalArn) {
+    if (args.quicksight.enabled) {
       warehouseDashboardSource(name, {
         warehouse: this.warehouse,
-        principalArn: args.quicksight.principalArn,
+        principalArn: quicksightPrincipal(args.quicksight, args.awsRegion, parent),
         dataSourceName: `Batch KPIs warehouse (${pulumi.getStack()})`,
         dataSetName: `Daily KPIs (${pulumi.getStack()})`,
         sql: KPI_DASHBOARD_SQL,

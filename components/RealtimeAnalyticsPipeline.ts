@@ -12,6 +12,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformFunction } from "./shared/PlatformFunction";
+import { quicksightPrincipal } from "./shared/quicksight";
 import { platformMetricsNamespace } from "./shared/recordTransform";
 import { SecureBucket } from "./shared/SecureBucket";
 import { buildAggregates } from "./realtime/aggregates";
@@ -76,7 +77,7 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
     const reports = buildReports(ctx, history);
     ({ workgroup: this.workgroup, namedQueries: this.namedQueries } = reports);
     ({ dashboard: this.dashboard, alarms: this.alarms } = buildMonitoring(ctx, { stream: this.stream, aggregatesTable: this.aggregatesTable, processor, history, reports }));
-    if (args.quicksight.enabled && args.quicksight.principalArn) buildQuickSight(ctx, args.quicksight.principalArn, this.workgroup, history);
+    if (args.quicksight.enabled) buildQuickSight(ctx, quicksightPrincipal(args.quicksight, args.awsRegion, parent), this.workgroup, history);
 
     this.streamName = this.stream.name;
     this.tableName = this.aggregatesTable.name;

@@ -21,7 +21,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformFunction } from "./shared/PlatformFunction";
-import { warehouseDashboardSource } from "./shared/quicksight";
+import { quicksightPrincipal, warehouseDashboardSource } from "./shared/quicksight";
 import { SecureBucket } from "./shared/SecureBucket";
 import { ServerlessWarehouse } from "./shared/ServerlessWarehouse";
 import { StreamingWarehouseContext } from "./warehouse/context";
@@ -63,10 +63,10 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
     if (delivery.transform) this.transform = delivery.transform;
     this.alarms = buildAlarms(ctx, delivery);
     // QuickSight on Redshift through a VPC connection (needs an account subscription; off in dev).
-    if (args.quicksight.enabled && args.quicksight.principalArn) {
+    if (args.quicksight.enabled) {
       warehouseDashboardSource(name, {
         warehouse: this.warehouse,
-        principalArn: args.quicksight.principalArn,
+        principalArn: quicksightPrincipal(args.quicksight, args.awsRegion, parent),
         dataSourceName: `Retail warehouse (${pulumi.getStack()})`,
         dataSetName: `Hourly revenue (${pulumi.getStack()})`,
         sql: HOURLY_REVENUE_SQL,

@@ -5,6 +5,7 @@
  * Pure: callers read files or the Pulumi runtime and pass the values in.
  */
 import { z } from "zod";
+import { documentationAccountsIn } from "./documentationAccounts";
 import { ConfigError } from "./errors";
 import { AwsRegionSchema, Environment, PlatformConfigSchema } from "./schema";
 
@@ -35,6 +36,7 @@ export function parseEnvironment(raw: RawStackConfig): Environment {
     const got = raw.config["aws:region"];
     problems.push(got === undefined ? "aws:region is required (got nothing)" : `aws:region ${region.error.issues[0].message} (got ${show(got)})`);
   }
+  problems.push(...documentationAccountProblems(raw.config));
   const parsed = PlatformConfigSchema.safeParse(platform);
   if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => describeIssue(issue, platform)));
 
@@ -51,6 +53,21 @@ export function configKey(path: readonly PropertyKey[]): string {
   let key = `${PLATFORM_NAMESPACE}:${String(head ?? "")}`;
   for (const part of rest) key += typeof part === "number" ? `[${part}]` : `.${String(part)}`;
   return key;
+}
+
+/** Any value, in any namespace, that names an AWS documentation example account (documentationAccounts.ts). */
+function documentationAccountProblems(config: Readonly<Record<string, unknown>>): string[] {
+  const problems: string[] = [];
+  const visit = (key: string, value: unknown): void => {
+    if (Array.isArray(value)) value.forEach((v, i) => visit(`${key}[${i}]`, v));
+    else if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) visit(`${key}.${k}`, v);
+    else if (typeof value === "string" || typeof value === "number") {
+      const ids = documentationAccountsIn(String(value));
+      if (ids.length > 0) problems.push(`${key} must name an account of yours, not AWS's documentation example account ${ids[0]} (got ${show(value)})`);
+    }
+  };
+  for (const [key, value] of Object.entries(config)) visit(key, value);
+  return problems;
 }
 
 function describeIssue(issue: z.core.$ZodIssue, data: unknown): string[] {

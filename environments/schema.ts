@@ -206,12 +206,21 @@ export const SpikesSchema = z.strictObject({
   maxAlertsPerMinute: intBetween(1, 1000).default(20),
 });
 
-export const QuickSightSchema = z.strictObject({
-  enabled: bool(),
-  /** The QuickSight user or group ARN that owns the data sources (needed when enabled). */
-  principalArn: z.string().optional(),
-  refreshIntervalHours: intBetween(1, 24).default(24),
-});
+export const QuickSightSchema = z
+  .strictObject({
+    enabled: bool(),
+    /**
+     * The QuickSight group that owns the data sources and datasets (needed when enabled). The
+     * principal is built from it and the deploying account: arn:aws:quicksight:<identityRegion>:<account>:group/<namespace>/<groupName>.
+     */
+    groupName: z.string().regex(/^[\w+=,.@-]{1,128}$/, { error: "must be a QuickSight group name (letters, digits and +=,.@_-, at most 128)" }).optional(),
+    /** QuickSight namespace of the group. Default "default". */
+    namespace: z.string().regex(/^[a-zA-Z0-9._-]{1,64}$/, { error: "must be a QuickSight namespace name" }).default("default"),
+    /** Region where the account's QuickSight users and groups live (its identity region). Default: the stack's region. */
+    identityRegion: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: "must be an AWS region name such as eu-west-3" }).optional(),
+    refreshIntervalHours: intBetween(1, 24).default(24),
+  })
+  .refine((q) => !q.enabled || q.groupName !== undefined, { error: "is required when quicksight.enabled is true", path: ["groupName"] });
 
 /** How strict the guardrails are; it sets every policy's enforcement level (docs/policies.md). */
 export const GUARDRAIL_TIERS = ["production", "development"] as const;
@@ -253,7 +262,7 @@ export const PlatformConfigSchema = z.strictObject({
   protection: ProtectionSchema,
   operations: OperationsSchema,
   spikes: SpikesSchema,
-  quicksight: QuickSightSchema.default({ enabled: false, refreshIntervalHours: 24 }),
+  quicksight: QuickSightSchema.default({ enabled: false, namespace: "default", refreshIntervalHours: 24 }),
   guardrails: GuardrailsSchema.default({ tier: "production", policies: {} }),
 });
 

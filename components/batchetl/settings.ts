@@ -53,8 +53,8 @@ const MB = 1024 * 1024;
 
 /** Pure; tested directly. */
 export function resolveBatchEtlSettings(args: BatchEtlPipelineArgs): ResolvedBatchEtlSettings {
-  if (args.quicksight.enabled && !args.quicksight.principalArn) {
-    throw new Error("BatchEtlPipeline: quicksight.principalArn is required when quicksight.enabled is true");
+  if (args.quicksight.enabled && args.quicksight.groupName === undefined) {
+    throw new Error("BatchEtlPipeline: quicksight.groupName is required when quicksight.enabled is true");
   }
   const glue = resolveGlueCapacity("BatchEtlPipeline", args.limits.glue);
   const maxFileMb = args.maxFileMb ?? 512;

@@ -2,7 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { analyticsWorkgroup, namedQueries } from "../shared/athena";
-import { athenaDashboardSource } from "../shared/quicksight";
+import { athenaDashboardSource, quicksightPrincipal } from "../shared/quicksight";
 import { DataLakeContext, LakeZones } from "./context";
 import { CURATED_COLUMNS, CURATED_PARTITION, LAKE_QUERIES, renderLakeQuery } from "./curated";
 
@@ -22,10 +22,10 @@ export function buildAnalytics(ctx: DataLakeContext, zones: LakeZones, database:
   }, opts);
   const queries = namedQueries(name, LAKE_QUERIES, { workgroup: workgroup.name, database: database.name, table: curatedTable.name }, renderLakeQuery, opts);
   // QuickSight needs an account subscription: off in dev.
-  if (args.quicksight.enabled && args.quicksight.principalArn) {
+  if (args.quicksight.enabled) {
     athenaDashboardSource(name, {
       accountId: ctx.accountId,
-      principalArn: args.quicksight.principalArn,
+      principalArn: quicksightPrincipal(args.quicksight, args.awsRegion, opts),
       workgroupName: workgroup.name,
       database: database.name,
       table: curatedTable.name,

@@ -30,8 +30,8 @@ const MB = 1024 * 1024;
 
 /** Resolves defaults and rejects contradictions before any resource exists. Pure; tested directly. */
 export function resolveDataLakeSettings(args: DataLakePipelineArgs): ResolvedDataLakeSettings {
-  if (args.quicksight.enabled && !args.quicksight.principalArn) {
-    throw new Error("DataLakePipeline: quicksight.principalArn is required when quicksight.enabled is true");
+  if (args.quicksight.enabled && args.quicksight.groupName === undefined) {
+    throw new Error("DataLakePipeline: quicksight.groupName is required when quicksight.enabled is true");
   }
   const history = args.workload.historyRetentionDays;
   const raw = args.rawRetentionDays ?? Math.min(history, 90);

@@ -46,8 +46,8 @@ export function resolveRealtimeSettings(args: RealtimeAnalyticsPipelineArgs): Re
   const { limits } = args;
   if (args.salesRegions.length === 0) throw new Error("RealtimeAnalyticsPipeline: salesRegions must list at least one region");
   if (args.currencies.length === 0) throw new Error("RealtimeAnalyticsPipeline: currencies must list at least one currency");
-  if (args.quicksight.enabled && !args.quicksight.principalArn) {
-    throw new Error("RealtimeAnalyticsPipeline: quicksight.principalArn is required when quicksight.enabled is true");
+  if (args.quicksight.enabled && args.quicksight.groupName === undefined) {
+    throw new Error("RealtimeAnalyticsPipeline: quicksight.groupName is required when quicksight.enabled is true");
   }
   // Exactly-once aggregation relies on per-shard order: one batch in flight per shard (docs/functions.md).
   if (limits.lambda.parallelizationFactor !== 1) {

@@ -17,6 +17,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { assumeRolePolicy, policyDocument } from "./iam";
 import { ServerlessWarehouse } from "./ServerlessWarehouse";
 
+/** A stack's QuickSight settings (`platform:quicksight`). */
+export interface QuickSightGroup {
+  readonly groupName?: string;
+  readonly namespace: string;
+  readonly identityRegion?: string;
+}
+
+/**
+ * The QuickSight group that owns the pipelines' data sources and datasets, in
+ * the deploying account (never an account copied from config):
+ * arn:aws:quicksight:<identity region>:<caller's account>:group/<namespace>/<group>.
+ */
+export function quicksightPrincipal(q: QuickSightGroup, awsRegion: string, opts: pulumi.InvokeOptions): pulumi.Output<string> {
+  if (q.groupName === undefined) throw new Error("quicksight.groupName is required when quicksight.enabled is true");
+  const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
+  return pulumi.interpolate`arn:aws:quicksight:${q.identityRegion ?? awsRegion}:${accountId}:group/${q.namespace}/${q.groupName}`;
+}
+
 /** What the owning principal may do with a data source and a dataset. */
 const DATA_SOURCE_ACTIONS = ["quicksight:DescribeDataSource", "quicksight:DescribeDataSourcePermissions", "quicksight:PassDataSource"];
 const DATA_SET_ACTIONS = ["quicksight:DescribeDataSet", "quicksight:DescribeDataSetPermissions", "quicksight:PassDataSet", "quicksight:DescribeIngestion", "quicksight:ListIngestions"];

@@ -34,8 +34,8 @@ export interface ResolvedStreamingWarehouseSettings {
 
 /** Pure; tested directly. */
 export function resolveStreamingWarehouseSettings(args: StreamingWarehousePipelineArgs): ResolvedStreamingWarehouseSettings {
-  if (args.quicksight.enabled && !args.quicksight.principalArn) {
-    throw new Error("StreamingWarehousePipeline: quicksight.principalArn is required when quicksight.enabled is true");
+  if (args.quicksight.enabled && args.quicksight.groupName === undefined) {
+    throw new Error("StreamingWarehousePipeline: quicksight.groupName is required when quicksight.enabled is true");
   }
   const transform = args.transform ?? true;
   if (transform && (args.salesRegions.length === 0 || args.currencies.length === 0)) {

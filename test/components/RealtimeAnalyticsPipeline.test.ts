@@ -4,6 +4,7 @@ import { HISTORY_COLUMNS } from "../../components/realtime/historySchema";
 import { REPORT_QUERIES } from "../../components/realtime/queries";
 import { bundleSource, LAMBDA_NODE_RUNTIME } from "../../components/shared/lambdaBundle";
 import { StackResource } from "../../model/resources";
+import { MOCK_ACCOUNT_ID } from "../../platform/mocks";
 import { all, loadEnv, one, policyOf, synthesized } from "../helpers/stacks";
 
 const MB = 1024 * 1024;
@@ -35,7 +36,7 @@ describe("RealtimeAnalyticsPipeline: settings resolved before any resource exist
 
   it("needs a QuickSight principal when QuickSight is on", () => {
     const args = argsFor("prod");
-    assert.throws(() => resolveRealtimeSettings({ ...args, quicksight: { enabled: true, refreshIntervalHours: 1 } }), /quicksight.principalArn is required/);
+    assert.throws(() => resolveRealtimeSettings({ ...args, quicksight: { enabled: true, namespace: "default", refreshIntervalHours: 1 } }), /quicksight.groupName is required/);
   });
 
   it("derives retention and buffers from the environment", () => {
@@ -260,6 +261,18 @@ for (const stack of ["dev", "prod"] as const) {
       const refresh = one(resources, "aws:quicksight/refreshSchedule:RefreshSchedule");
       assert.deepEqual((refresh.inputs["schedule"] as any).scheduleFrequency, { interval: "HOURLY" });
     });
+
+    if (isProd) {
+      it("owns the QuickSight data source and dataset by the config's group in the deploying account", () => {
+        // Issue 11, item 6: the principal is built from the caller's account, never copied from config.
+        const expected = `arn:aws:quicksight:eu-west-3:${MOCK_ACCOUNT_ID}:group/default/retail-analysts`;
+        for (const type of ["aws:quicksight/dataSource:DataSource", "aws:quicksight/dataSet:DataSet"]) {
+          const r = one(resources, type);
+          assert.deepEqual((r.inputs["permissions"] as { principal: string }[]).map((p) => p.principal), [expected], r.name);
+          assert.equal(r.inputs["awsAccountId"], MOCK_ACCOUNT_ID);
+        }
+      });
+    }
 
     it("grants the processor only the actions it needs, on its own resources", () => {
       const policy = policyOf(one(resources, "aws:iam/rolePolicy:RolePolicy", "realtime-processor-policy"));

@@ -64,6 +64,11 @@ describe("environments: stack config validation", () => {
     ["a protection flag as text", (c) => (c["platform:protection"].deletionProtection = "yes"), 'platform:protection.deletionProtection must be true or false (got "yes")'],
     ["a missing region", (c) => delete c["aws:region"], "Pulumi.dev.yaml: aws:region is required (got nothing)"],
     ["a malformed region", (c) => (c["aws:region"] = "Paris"), 'aws:region must be an AWS region name such as eu-west-3 (got "Paris")'],
+    // Issue 11, item 6: Pulumi.prod.yaml shipped the documentation account 111122223333 in a QuickSight ARN.
+    ["AWS's documentation account in any value", (c) => (c["platform:owner"] = "team-111122223333"), 'platform:owner must name an account of yours, not AWS\'s documentation example account 111122223333 (got "team-111122223333")'],
+    ["a documentation account in another namespace", (c) => (c["aws:allowedAccountIds"] = ["123456789012"]), 'aws:allowedAccountIds[0] must name an account of yours, not AWS\'s documentation example account 123456789012 (got "123456789012")'],
+    ["QuickSight on without its group", (c) => (c["platform:quicksight"] = { enabled: true }), "platform:quicksight.groupName is required (got nothing)"],
+    ["a QuickSight principal ARN (the principal is built from the caller's account)", (c) => (c["platform:quicksight"] = { enabled: true, groupName: "analysts", principalArn: "arn:aws:quicksight:eu-west-3:210987654321:group/default/analysts" }), "platform:quicksight.principalArn is not a known key"],
     ["a history retention over ten years", (c) => (c["platform:workload"].historyRetentionDays = 4000), "platform:workload.historyRetentionDays must be an integer from 1 to 3650 (got 4000)"],
   ];
 
@@ -74,6 +79,16 @@ describe("environments: stack config validation", () => {
       assert.ok(message.includes(expected), `expected "${expected}" in "${message}"`);
     });
   }
+
+  it("accepts a 12-digit number that is not a documentation account, and a 13-digit one containing one", () => {
+    assert.equal(messageAfter((c) => (c["platform:owner"] = "team-210987654321")), "ok");
+    assert.equal(messageAfter((c) => (c["platform:owner"] = "team-1111222233334")), "ok");
+  });
+
+  it("no stack file of the repository or fixture names a documentation account", () => {
+    for (const stack of ["dev", "prod"]) assert.equal(messageAfter(() => undefined, stack), "ok");
+    assert.doesNotMatch(JSON.stringify(rawConfig("prod")), /111122223333/);
+  });
 
   it("counts further problems instead of hiding them", () => {
     const message = messageAfter((c) => {

@@ -47,7 +47,7 @@ describe("DataLakePipeline (P1)", () => {
     });
 
     it("rejects QuickSight without a principal", () => {
-      assert.throws(() => resolveDataLakeSettings({ ...argsFor("dev"), quicksight: { enabled: true, refreshIntervalHours: 24 } }), /quicksight\.principalArn is required/);
+      assert.throws(() => resolveDataLakeSettings({ ...argsFor("dev"), quicksight: { enabled: true, namespace: "default", refreshIntervalHours: 24 } }), /quicksight\.groupName is required/);
     });
 
     it("rejects a malformed projection start date", () => {

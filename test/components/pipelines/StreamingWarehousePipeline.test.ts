@@ -49,7 +49,7 @@ describe("StreamingWarehousePipeline (P2)", () => {
     });
 
     it("rejects QuickSight without a principal", () => {
-      assert.throws(() => resolveStreamingWarehouseSettings({ ...argsFor("dev"), quicksight: { enabled: true, refreshIntervalHours: 24 } }), /quicksight\.principalArn is required/);
+      assert.throws(() => resolveStreamingWarehouseSettings({ ...argsFor("dev"), quicksight: { enabled: true, namespace: "default", refreshIntervalHours: 24 } }), /quicksight\.groupName is required/);
     });
   });
 
