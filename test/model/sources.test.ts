@@ -3,10 +3,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UNKNOWN } from "../../model/resources";
 import { parsePreviewDocument, parseResourceDocument, parseStackExport, readResourceDocument, SourceError } from "../../model/sources";
-import { evaluatePolicies, loadPolicyConfig } from "../../policies/offline";
+import { evaluatePolicies } from "../../policies/offline";
+import { guardrailsOfEnvironment } from "../../policies/stackFile";
+import { loadEnv } from "../helpers/stacks";
 
 const FIXTURES = path.resolve(__dirname, "..", "fixtures", "policies");
-const ROOT = path.resolve(__dirname, "..", "..");
 const fixture = (name: string) => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), "utf8")) as Record<string, unknown>;
 
 describe("model/sources", () => {
@@ -39,7 +40,7 @@ describe("model/sources", () => {
     });
 
     it("reports rules that depend on unknowns as cannot-verify, not as violations", () => {
-      const report = evaluatePolicies(resources, { config: loadPolicyConfig(path.join(ROOT, "policies", "config", "dev.json")), now: new Date("2026-11-28T00:00:00Z") });
+      const report = evaluatePolicies(resources, { config: guardrailsOfEnvironment(loadEnv("dev")).config, now: new Date("2026-11-28T00:00:00Z") });
       const cannot = report.cannotVerify.map((c) => `${c.policy} ${c.urn ?? ""}`);
       assert.ok(cannot.includes("kinesis-stream-bounded urn:pulumi:dev::retail-data-platform::aws:kinesis/stream:Stream::realtime-transactions"), cannot.join("\n"));
       assert.ok(cannot.includes("lambda-concurrency-bounded urn:pulumi:dev::retail-data-platform::aws:lambda/function:Function::realtime-processor"), cannot.join("\n"));

@@ -8,14 +8,16 @@ import * as path from "node:path";
 import { Environment, loadStackFile, PIPELINE_KINDS } from "../../environments";
 import { StackResource } from "../../model/resources";
 import { synthesizeStack } from "../../platform/synth";
-import { evaluatePolicies, loadPolicyConfig, POLICY_NAMES, PolicyReport, violatedPolicies } from "../../policies/offline";
+import { evaluatePolicies, POLICY_NAMES, PolicyReport, violatedPolicies } from "../../policies/offline";
+import { guardrailsOfEnvironment } from "../../policies/stackFile";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const NOW = new Date("2026-11-28T12:00:00Z");
 
-function evaluateEnv(env: Environment, resources: readonly StackResource[], configEnv = env.stack): PolicyReport {
+/** The pack as plan runs it: the guardrails of `guardrailsOf`'s stack file (default: the stack's own). */
+function evaluateEnv(env: Environment, resources: readonly StackResource[], guardrailsOf: Environment = env): PolicyReport {
   return evaluatePolicies(resources, {
-    config: loadPolicyConfig(path.join(ROOT, "policies", "config", `${configEnv}.json`)),
+    config: guardrailsOfEnvironment(guardrailsOf).config,
     costContext: { region: env.awsRegion, workload: env.workload, limits: env.limits },
     now: NOW,
   });
@@ -55,7 +57,7 @@ describe("the pack over whole stacks", function () {
 
   it("prod's own resources break dev's tighter limits", () => {
     const { env, resources } = stacks["prod"];
-    const report = evaluateEnv(env, resources, "dev");
+    const report = evaluateEnv(env, resources, stacks["dev"].env);
     assert.ok(violatedPolicies(report, "mandatory").includes("lambda-concurrency-bounded"), show(report, "mandatory"));
   });
 

@@ -4,15 +4,13 @@
  * resource of the kinds the guardrails care about carries its bound.
  */
 import * as assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { loadEngines } from "../../../platform/engines";
 import { planStack } from "../../../platform/plan";
 import { synthesizeStack, SynthResult } from "../../../platform/synth";
 import { BATCH_ETL_METADATA } from "../../../components/BatchEtlPipeline";
 import { DATALAKE_METADATA } from "../../../components/DataLakePipeline";
 import { STREAMING_WAREHOUSE_METADATA } from "../../../components/StreamingWarehousePipeline";
-import { REPO_ROOT, fixtureEnv, ofType } from "./helpers";
+import { fixtureEnv, ofType } from "./helpers";
 
 describe("stack fixture selecting all four pipelines", () => {
   const env = fixtureEnv("Pulumi.all.yaml");
@@ -107,10 +105,10 @@ describe("stack fixture selecting all four pipelines", () => {
     }
   });
 
-  it("passes the offline policy pack with prod's policy config, except the ceiling rule naming each unbounded part", () => {
+  it("passes the offline policy pack under its stack file's guardrails (production tier), except the ceiling rule naming each unbounded part", () => {
     const engines = loadEngines();
     assert.ok(engines.policy, "the policy pack is available offline");
-    const policyConfig = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "policies", "config", "prod.json"), "utf8"));
+    const policyConfig = engines.policy.guardrailsOfEnvironment(env).config;
     const plan = planStack({ stack: env.stack, region: env.awsRegion, resources: synth.resources, workload: env.workload, limits: env.limits, policyConfig, budgetFallbackUsd: env.budget.monthlyUsd }, engines);
     const mandatory = plan.policy.violations.filter((v) => v.level === "mandatory");
     // Uploads from outside, Direct PUT producers and crawler runs have no bound a stack can set: prod's
