@@ -8,7 +8,8 @@
 import * as path from "node:path";
 import type { Metric } from "./run";
 import { loadStackFile } from "../environments/load";
-import { invalidRecord, INVALID_KINDS, TrafficGenerator } from "../functions/local/generator";
+import { invalidRecord, INVALID_KINDS, STANDARD_CATALOGUE, TrafficGenerator } from "../functions/local/generator";
+import { DEFAULT_MAX_RECORD_BYTES } from "../functions/shared";
 import { Progress, runLocalPipeline } from "../functions/local/pipeline";
 
 const TRANSACTIONS = 60_000;
@@ -16,11 +17,11 @@ const TRANSACTIONS = 60_000;
 export async function e2eTransactionsPerSecond(stack = "prod", transactions = TRANSACTIONS): Promise<{ tps: number; processed: number; seconds: number }> {
   const root = path.join(__dirname, "..");
   const environment = loadStackFile(path.join(root, `Pulumi.${stack}.yaml`), "retail-data-platform");
-  const gen = new TrafficGenerator({ seed: 4, products: 2000, zipfExponent: 1.1, regions: environment.salesRegions, currencies: environment.currencies });
+  const gen = new TrafficGenerator({ seed: 4, ...STANDARD_CATALOGUE, regions: environment.salesRegions, currencies: environment.currencies });
   const now = Date.now();
   const lines = Array.from({ length: transactions }, (_, i) => {
     const tx = gen.transaction(now - 600_000 + Math.floor((i / transactions) * 600_000));
-    return i % 100 === 50 ? invalidRecord(INVALID_KINDS[(i / 100) % INVALID_KINDS.length | 0], tx, now, 102_400) : Buffer.from(JSON.stringify(tx));
+    return i % 100 === 50 ? invalidRecord(INVALID_KINDS[(i / 100) % INVALID_KINDS.length | 0], tx, now, DEFAULT_MAX_RECORD_BYTES) : Buffer.from(JSON.stringify(tx));
   });
   let last: Progress | undefined;
   const result = await runLocalPipeline({ environment, input: { kind: "lines", lines }, onProgress: (p) => (last = p), progressIntervalMs: 60_000 });

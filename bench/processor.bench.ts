@@ -18,9 +18,9 @@
 import { execFileSync } from "node:child_process";
 import type { Metric } from "./run";
 import { createAggregatesTable, createBucket, startEmulators } from "../functions/local/emulators";
-import { TrafficGenerator } from "../functions/local/generator";
+import { STANDARD_CATALOGUE, TrafficGenerator } from "../functions/local/generator";
 import { DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "../functions/stream-processor/aggregate";
-import { ProcessorConfig } from "../functions/stream-processor/config";
+import { ProcessorConfig, processorConfigFromVariables, processorVariables } from "../functions/stream-processor/config";
 import { classifyRecords, fromLambdaRecord, processRecords, StreamRecord } from "../functions/stream-processor/processor";
 import { RecentIds } from "../functions/stream-processor/RecentIds";
 import { BaselineCache } from "../functions/stream-processor/spikes";
@@ -31,19 +31,12 @@ const BATCH = 10_000;
 const TPS = 3_000;
 
 function config(buckets: number): ProcessorConfig {
-  return {
-    table: "aggregates",
-    quarantineBucket: "quarantine",
-    quarantinePrefix: "quarantine/",
-    spikeBusName: "bench",
-    regions: new Set(REGIONS),
-    currencies: new Set(CURRENCIES),
-    spikes: { ratio: 3, minUnits: 200, baselineMinutes: 30, maxAlertsPerMinute: 20 },
-    hotRetentionDays: 7,
-    maxRecordBytes: 102_400,
-    productBuckets: buckets,
-    dedupCacheSize: 100_000,
-  };
+  return processorConfigFromVariables(
+    processorVariables(
+      { table: "aggregates", quarantineBucket: "quarantine", spikeBusName: "bench", serviceName: "bench", metricsNamespace: "bench" },
+      { salesRegions: REGIONS, currencies: CURRENCIES, spikes: { ratio: 3, minUnits: 200, baselineMinutes: 30, maxAlertsPerMinute: 20 }, hotRetentionDays: 7, productBuckets: buckets },
+    ),
+  );
 }
 
 type LambdaRecord = Parameters<typeof fromLambdaRecord>[0];
@@ -81,7 +74,7 @@ function parseOnly(batch: readonly LambdaRecord[]): number {
 }
 
 export async function recordsPerSecond(): Promise<ProcessorRates> {
-  const gen = new TrafficGenerator({ seed: 1, products: 2000, zipfExponent: 1.1, regions: REGIONS, currencies: CURRENCIES });
+  const gen = new TrafficGenerator({ seed: 1, ...STANDARD_CATALOGUE, regions: REGIONS, currencies: CURRENCIES });
   const start = Date.now() - 3_600_000;
   const batches = Array.from({ length: 6 }, (_, b) => lambdaRecords(gen, BATCH, start + b * 3_400, 1_000_000 + b * BATCH));
   const cfg = config(16);
@@ -121,14 +114,15 @@ export async function wruPer1000(buckets: number, batches = 30): Promise<{ wru: 
   try {
     await createAggregatesTable(emu.dynamo!, "aggregates");
     await createBucket(emu.s3!, "quarantine");
-    const gen = new TrafficGenerator({ seed: 2, products: 2000, zipfExponent: 1.1, regions: REGIONS, currencies: CURRENCIES });
+    const gen = new TrafficGenerator({ seed: 2, ...STANDARD_CATALOGUE, regions: REGIONS, currencies: CURRENCIES });
+    const cfg = config(buckets);
     const deps = {
-      config: config(buckets),
+      config: cfg,
       dynamo: emu.dynamo!,
       s3: emu.s3!,
       events: { send: async () => ({ FailedEntryCount: 0 }) } as never,
       hashKey: async () => "bench-key-0123456789",
-      recent: new RecentIds(100_000),
+      recent: new RecentIds(cfg.dedupCacheSize),
       baselines: new BaselineCache(),
       concurrency: 32,
     };

@@ -53,6 +53,12 @@ export interface GeneratorOptions {
   readonly currencies: readonly string[];
 }
 
+/**
+ * The standard catalogue every generated workload uses (local runs, benchmarks,
+ * cost measurements): 2,000 products with Zipf(1.1) popularity.
+ */
+export const STANDARD_CATALOGUE = { products: 2000, zipfExponent: 1.1 } as const;
+
 const CATEGORIES = ["shoes", "apparel", "electronics", "home", "toys", "beauty", "sports", "books"];
 const COUNTRIES: Record<string, readonly string[]> = { EMEA: ["FR", "DE", "GB", "ES", "CH"], NA: ["US", "CA"], LATAM: ["BR", "MX", "AR"], APAC: ["JP", "AU", "SG"] };
 

@@ -40,6 +40,12 @@ export const PRICE_TOLERANCE = 0.01;
 /** Default MAX_RECORD_BYTES: 100 KiB. */
 export const DEFAULT_MAX_RECORD_BYTES = 102_400;
 
+/** Default PRODUCT_BUCKETS: product buckets per region and minute (tuned by the WRU benchmark, docs/functions.md). */
+export const DEFAULT_PRODUCT_BUCKETS = 16;
+
+/** Default DEDUP_CACHE_SIZE: transaction ids remembered per container. */
+export const DEFAULT_DEDUP_CACHE_SIZE = 100_000;
+
 /** The EventBridge source and detail-type of spike events. */
 export const SPIKE_EVENT_SOURCE = "retail.platform";
 export const SPIKE_DETAIL_TYPE = "RetailSalesSpike";

@@ -6,6 +6,7 @@ import { bundleSource, LAMBDA_NODE_RUNTIME } from "../../components/shared/lambd
 import { StackResource } from "../../model/resources";
 import { MOCK_ACCOUNT_ID } from "../../platform/mocks";
 import { all, loadEnv, one, policyOf, synthesized } from "../helpers/stacks";
+import { processorConfigFromVariables } from "../../functions/stream-processor/config";
 
 const MB = 1024 * 1024;
 
@@ -145,6 +146,10 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(vars["SPIKE_MAX_ALERTS_PER_MINUTE"], String(env.spikes.maxAlertsPerMinute));
       assert.match(vars["AGGREGATES_TABLE"], /^realtime-aggregates/);
       assert.equal(vars["NODE_OPTIONS"], "--max-semi-space-size=32");
+      // The handler's own builder accepts exactly what the component sets.
+      const config = processorConfigFromVariables(vars);
+      assert.deepEqual([...config.regions], ["EMEA", "NA", "LATAM", "APAC"]);
+      assert.equal(config.hotRetentionDays, env.workload.hotRetentionDays);
     });
 
     it("keeps every log group's retention", () => {

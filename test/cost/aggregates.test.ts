@@ -10,6 +10,7 @@ import { quarantineLineBytes } from "../../cost/usage/processor";
 import { ASSUMPTIONS, SECONDS, estimateStack } from "./stackApi";
 import { REGION, arn, limits, res, workload } from "./helpers";
 import { MEASURE_REGIONS, measureAggregateWru } from "./aggregatesMeasure";
+import { STANDARD_CATALOGUE } from "../../functions/local/generator";
 
 /** The measurement's traffic (functions/local/generator.ts): 5 regions, 2,000 products Zipf(1.1), 16 buckets, 7-digit sequence numbers. */
 function model(tps: number, batch: number, linesPerTransaction: number, shards = 1): AggregateWriteInputs {
@@ -20,8 +21,7 @@ function model(tps: number, batch: number, linesPerTransaction: number, shards =
     linesPerTransaction,
     regions: MEASURE_REGIONS.length,
     buckets: 16,
-    products: 2000,
-    zipfExponent: 1.1,
+    ...STANDARD_CATALOGUE,
     itemBaseBytes: ASSUMPTIONS.aggregateItemBaseBytes,
     bytesPerProduct: ASSUMPTIONS.aggregateBytesPerProduct,
     // h#0 + a 3-digit length + 7 digits.

@@ -6,8 +6,9 @@
  * check the cost engine's formula (cost/usage/aggregates.ts).
  */
 import { createAggregatesTable, createBucket, startEmulators } from "../../functions/local/emulators";
-import { TrafficGenerator } from "../../functions/local/generator";
-import { fromLambdaRecord, processRecords, ProcessorDeps, StreamRecord } from "../../functions/stream-processor/processor";
+import { STANDARD_CATALOGUE, TrafficGenerator } from "../../functions/local/generator";
+import { processorConfigFromVariables, processorVariables } from "../../functions/stream-processor/config";
+import { fromLambdaRecord, processRecords, StreamRecord } from "../../functions/stream-processor/processor";
 import { RecentIds } from "../../functions/stream-processor/RecentIds";
 import { BaselineCache } from "../../functions/stream-processor/spikes";
 
@@ -39,26 +40,20 @@ export async function measureAggregateWru(opts: { batchSize: number; tps: number
   try {
     await createAggregatesTable(emu.dynamo!, "aggregates");
     await createBucket(emu.s3!, "quarantine");
-    const gen = new TrafficGenerator({ seed: opts.seed ?? 2, products: 2000, zipfExponent: 1.1, regions: MEASURE_REGIONS, currencies: CURRENCIES });
+    const gen = new TrafficGenerator({ seed: opts.seed ?? 2, ...STANDARD_CATALOGUE, regions: MEASURE_REGIONS, currencies: CURRENCIES });
+    const config = processorConfigFromVariables(
+      processorVariables(
+        { table: "aggregates", quarantineBucket: "quarantine", spikeBusName: "bench", serviceName: "bench", metricsNamespace: "bench" },
+        { salesRegions: MEASURE_REGIONS, currencies: CURRENCIES, spikes: { ratio: 3, minUnits: 1e12, baselineMinutes: 30, maxAlertsPerMinute: 1000 }, hotRetentionDays: 7 },
+      ),
+    );
     const deps = {
-      config: {
-        table: "aggregates",
-        quarantineBucket: "quarantine",
-        quarantinePrefix: "quarantine/",
-        spikeBusName: "bench",
-        regions: new Set(MEASURE_REGIONS),
-        currencies: new Set(CURRENCIES),
-        spikes: { ratio: 3, minUnits: 1e12, baselineMinutes: 30, maxAlertsPerMinute: 1000 },
-        hotRetentionDays: 7,
-        maxRecordBytes: 102_400,
-        productBuckets: 16,
-        dedupCacheSize: 100_000,
-      } as unknown as ProcessorDeps["config"],
+      config,
       dynamo: emu.dynamo!,
       s3: emu.s3!,
       events: { send: async () => ({ FailedEntryCount: 0 }) } as never,
       hashKey: async () => "bench-key-0123456789",
-      recent: new RecentIds(100_000),
+      recent: new RecentIds(config.dedupCacheSize),
       baselines: new BaselineCache(),
       concurrency: 32,
       now: () => Date.parse("2026-11-28T18:00:00Z"),

@@ -15,9 +15,10 @@ import { ListObjectsCommand } from "@aws-sdk/client-s3";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../functions/local/emulators";
 import { INVALID_KINDS, invalidRecord, seededRandom, TrafficGenerator, TransactionJson } from "../../functions/local/generator";
-import { readQuarantined, scanAggregates, throttlingDynamo } from "../../functions/local/pipeline";
+import { throttlingDynamo } from "../../functions/local/faults";
+import { readQuarantined, scanAggregates } from "../../functions/local/state";
 import { InvokeResult, ShardPoller } from "../../functions/local/poller";
-import { InjectedCrashError } from "../../functions/shared";
+import { DEFAULT_DEDUP_CACHE_SIZE, DEFAULT_MAX_RECORD_BYTES, InjectedCrashError } from "../../functions/shared";
 import { processRecords, ProcessorDeps, StreamRecord } from "../../functions/stream-processor/processor";
 import { countByRule } from "../../functions/stream-processor/quarantine";
 import { RecentIds } from "../../functions/stream-processor/RecentIds";
@@ -52,7 +53,7 @@ function buildWorkload(nowMs: number): Workload {
     if (random() < INVALID_SHARE) {
       const rule = INVALID_KINDS[i % INVALID_KINDS.length];
       invalidByRule[rule] = (invalidByRule[rule] ?? 0) + 1;
-      perShard[shard].push(invalidRecord(rule, tx, nowMs, 102_400));
+      perShard[shard].push(invalidRecord(rule, tx, nowMs, DEFAULT_MAX_RECORD_BYTES));
     } else {
       const data = Buffer.from(JSON.stringify(tx));
       uniqueValid.push(tx);
@@ -102,7 +103,7 @@ describe("fault test: exactly-once aggregates under injected faults", function (
     // Faults on a fixed schedule: every 200th aggregate update is throttled; per shard, invocations 2, 7, 12...
     // crash after their writes committed; invocations 4, 9, 14... that succeeded are delivered a second time.
     const faults = { throttles: 0, crashes: 0, redeliveries: 0 };
-    const config = processorConfig({ dedupCacheSize: 100_000 });
+    const config = processorConfig({ dedupCacheSize: DEFAULT_DEDUP_CACHE_SIZE });
     let updates = 0;
     const throttleEvery200th = () => (++updates % 200 === 0 ? (faults.throttles++, 0) : 1);
     const pollers = workload.records.map((records) => {

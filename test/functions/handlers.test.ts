@@ -10,7 +10,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import type { Context } from "aws-lambda";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../functions/local/emulators";
-import { scanAggregates } from "../../functions/local/pipeline";
+import { scanAggregates } from "../../functions/local/state";
 import { parseQuarantineObject } from "../../functions/stream-processor/quarantine";
 import { fixture, HASH_KEY } from "./helpers";
 

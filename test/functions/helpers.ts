@@ -1,7 +1,8 @@
 /** Shared test helpers: fixtures (cloned per test), configs and record factories. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { ProcessorConfig } from "../../functions/stream-processor/config";
+import { DEFAULT_MAX_RECORD_BYTES } from "../../functions/shared";
+import { ProcessorConfig, processorConfigFromVariables, processorVariables } from "../../functions/stream-processor/config";
 import type { StreamRecord } from "../../functions/stream-processor/processor";
 
 export function fixture<T>(name: string): T {
@@ -15,25 +16,17 @@ export const HASH_KEY = "test-email-hash-key-0123456789";
 export const validationContext = (nowMs = Date.parse("2026-11-28T18:01:00Z")) => ({
   regions: new Set<string>(REGIONS),
   currencies: new Set<string>(CURRENCIES),
-  maxRecordBytes: 102_400,
+  maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
   nowMs,
 });
 
+/** The processor's config as the component's variables give it (the schema's defaults included), with `overrides`. */
 export function processorConfig(overrides: Partial<ProcessorConfig> = {}): ProcessorConfig {
-  return {
-    table: "aggregates",
-    quarantineBucket: "quarantine",
-    quarantinePrefix: "quarantine/",
-    spikeBusName: "spikes",
-    regions: new Set(REGIONS),
-    currencies: new Set(CURRENCIES),
-    spikes: { ratio: 3, minUnits: 20, baselineMinutes: 15, maxAlertsPerMinute: 20 },
-    hotRetentionDays: 2,
-    maxRecordBytes: 102_400,
-    productBuckets: 16,
-    dedupCacheSize: 1000,
-    ...overrides,
-  };
+  const variables = processorVariables(
+    { table: "aggregates", quarantineBucket: "quarantine", spikeBusName: "spikes", serviceName: "test", metricsNamespace: "test" },
+    { salesRegions: REGIONS, currencies: CURRENCIES, spikes: { ratio: 3, minUnits: 20, baselineMinutes: 15, maxAlertsPerMinute: 20 }, hotRetentionDays: 2, dedupCacheSize: 1000 },
+  );
+  return { ...processorConfigFromVariables(variables), ...overrides };
 }
 
 /** A stream record at position `seq` of `shard`. */

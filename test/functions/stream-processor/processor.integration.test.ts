@@ -8,7 +8,7 @@ import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
-import { countQuarantined, readQuarantined, scanAggregates } from "../../../functions/local/pipeline";
+import { countQuarantined, readQuarantined, scanAggregates } from "../../../functions/local/state";
 import { hashEmail, HASH_PREFIX } from "../../../functions/shared";
 import { bucketOf } from "../../../functions/stream-processor/itemDesign";
 import { fromLambdaRecord, processRecords, ProcessorDeps } from "../../../functions/stream-processor/processor";

@@ -1,0 +1,88 @@
+/**
+ * What `platform local` reads back from the emulators at the end of a run:
+ * the aggregates table and the quarantine, and the `--export` document.
+ */
+import { AttributeValue, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
+import { GetObjectCommand, ListObjectsCommand, S3Client } from "@aws-sdk/client-s3";
+import { RejectionRule } from "../shared";
+import { productsOfItem } from "../stream-processor/itemDesign";
+import { countByRule, QuarantineDocument, readQuarantine } from "../stream-processor/quarantine";
+
+/** The `--export` document. */
+export interface LocalExport {
+  processed: number;
+  valid: number;
+  rejected: Partial<Record<RejectionRule, number>>;
+  aggregates: { minute: string; productId: string; region: string; units: number; revenue: number; orders: number }[];
+}
+
+/**
+ * The final state: aggregates scanned from DynamoDB; counts from each record's
+ * last outcome (by shard and sequence number, so redeliveries count once).
+ */
+export async function exportState(dynamo: Pick<DynamoDBClient, "send">, table: string, outcomes: ReadonlyMap<string, RejectionRule | "valid">): Promise<LocalExport> {
+  const rejected: Partial<Record<RejectionRule, number>> = {};
+  let valid = 0;
+  for (const status of outcomes.values()) {
+    if (status === "valid") valid++;
+    else rejected[status] = (rejected[status] ?? 0) + 1;
+  }
+  const aggregates = await scanAggregates(dynamo, table);
+  return { processed: outcomes.size, valid, rejected: sortKeys(rejected), aggregates };
+}
+
+/** Every product figure in the table, sorted by minute, region, product. */
+export async function scanAggregates(dynamo: Pick<DynamoDBClient, "send">, table: string): Promise<LocalExport["aggregates"]> {
+  const out: LocalExport["aggregates"] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
+    for (const item of page.Items ?? []) {
+      if (!item.sk?.S?.startsWith("b")) continue;
+      const [region, minute] = item.pk!.S!.split("#") as [string, string];
+      const plain: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(item)) if (v.N !== undefined) plain[k] = v.N;
+      for (const p of productsOfItem(plain)) out.push({ minute, productId: p.productId, region, units: p.units, revenue: p.revenueCents / 100, orders: p.orders });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return out.sort((a, b) => a.minute.localeCompare(b.minute) || a.region.localeCompare(b.region) || a.productId.localeCompare(b.productId));
+}
+
+/** The bodies of every object under `prefix`, with their keys. */
+export async function readObjects(s3: Pick<S3Client, "send">, bucket: string, prefix: string): Promise<{ key: string; body: string }[]> {
+  const out: { key: string; body: string }[] = [];
+  let startAfter: string | undefined;
+  for (;;) {
+    // ListObjects (v1) with Marker: s3rver's v2 continuation tokens use DES, which Node's OpenSSL 3 refuses.
+    const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: startAfter, MaxKeys: 1000 }));
+    const contents = page.Contents ?? [];
+    for (let i = 0; i < contents.length; i += 16) {
+      const got = await Promise.all(
+        contents.slice(i, i + 16).map(async (o) => ({ key: o.Key!, body: await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToString() })),
+      );
+      out.push(...got);
+    }
+    if (!page.IsTruncated || contents.length === 0) break;
+    startAfter = contents[contents.length - 1]!.Key;
+  }
+  return out;
+}
+
+/**
+ * The quarantined records under `prefix`, de-duplicated on (shardId,
+ * sequenceNumber): every NDJSON object is read, overlapping objects written by
+ * bisected or partial redeliveries hold some records twice.
+ */
+export async function readQuarantined(s3: Pick<S3Client, "send">, bucket: string, prefix = "quarantine/"): Promise<QuarantineDocument[]> {
+  return readQuarantine((await readObjects(s3, bucket, prefix)).map((o) => o.body));
+}
+
+/** Quarantined records by rule, counted once per (shardId, sequenceNumber). */
+export async function countQuarantined(s3: Pick<S3Client, "send">, bucket: string, prefix = "quarantine/"): Promise<Partial<Record<string, number>>> {
+  return countByRule(await readQuarantined(s3, bucket, prefix));
+}
+
+function sortKeys<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) as T;
+}
