@@ -192,6 +192,12 @@ export const OperationsSchema = z.strictObject({
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `must be one of ${LOG_RETENTION_DAYS.join(", ")}` }),
   /** Iterator age above which the stream alarm fires, in milliseconds. */
   iteratorAgeAlarmMs: positiveInt().default(60_000),
+  /**
+   * Hours the team gives itself to replay a failed batch from the stream once
+   * Lambda has given up on it (maxRecordAgeSeconds); the stream must keep
+   * records that much longer (policy kinesis-retention-covers-replay).
+   */
+  replayWindowHours: z.number({ error: "must be a number of hours from 1 to 8736" }).min(1, { error: "must be a number of hours from 1 to 8736" }).max(8736, { error: "must be a number of hours from 1 to 8736" }).default(12),
   alarmEmails: z.array(z.email({ error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" }).default([]),
 });
 

@@ -13,6 +13,7 @@ import { Command } from "commander";
 import { loadStackFile, readProjectName } from "../../environments/load";
 import { readFileOr } from "../../model/files";
 import { DEFAULT_FAULTS, LocalInput, Progress, runLocalPipeline } from "../../functions/local/pipeline";
+import { LocalReplayReport } from "../../functions/local/replayRun";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
 import { writeLocalHistory } from "../lib/history";
@@ -25,6 +26,9 @@ interface LocalOptions {
   rate: string;
   duration: string;
   faults?: boolean;
+  permanentFailures?: string;
+  replay?: boolean;
+  interruptReplayAfter?: string;
   seed: string;
 }
 
@@ -39,6 +43,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option("--rate <n>", "generated transactions per second (without --input)", "200")
     .option("--duration <seconds>", "how long to generate traffic (without --input)", "30")
     .option("--faults", "inject DynamoDB throttling, crashes after committed writes and redelivered batches")
+    .option("--permanent-failures <n>", "make n batches fail for good (writes refused until the end of the run): they reach the on-failure queue")
+    .option("--replay", "after the run, replay the failed batches and the quarantine twice, with the code `platform failed-batches|quarantine replay` runs")
+    .option("--interrupt-replay-after <writes>", "cut a first replay off after this many writes (as a killed process), then replay twice")
     .option("--seed <n>", "seed of the generator and the fault injection", "42")
     .addHelpText("after", "\nExit codes: 0 done, 2 bad input (unknown stack, unreadable file, bad flag).")
     .action(async (opts: LocalOptions) => {
@@ -66,10 +73,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         input,
         seed,
         faults: opts.faults ? DEFAULT_FAULTS : undefined,
+        ...(opts.permanentFailures !== undefined ? { permanentFailures: positiveNumber("--permanent-failures", opts.permanentFailures, true) } : {}),
+        ...(opts.replay ? { replay: true } : {}),
+        ...(opts.interruptReplayAfter !== undefined ? { interruptReplayAfterWrites: positiveNumber("--interrupt-replay-after", opts.interruptReplayAfter, true, true) } : {}),
         onProgress: (p) => io.out(progressLine(p)),
       });
       const rejected = Object.values(result.rejected).reduce((s, n) => s + (n ?? 0), 0);
       io.out(`done: ${result.processed} processed, ${result.valid} valid, ${rejected} rejected, ${result.aggregates.length} minute x product x region aggregates`);
+      if (result.replay) io.out(replaySummary(result.replay));
       if (opts.export) {
         fs.writeFileSync(path.resolve(io.cwd, opts.export), `${JSON.stringify(result, null, 2)}\n`);
         io.out(`exported to ${opts.export}`);
@@ -104,6 +115,20 @@ function positiveNumber(flag: string, text: string, integer = false, allowZero =
     throw new CliError(`${flag} must be a ${integer ? "whole " : ""}number${allowZero ? "" : " above 0"} (got ${JSON.stringify(text)})`);
   }
   return n;
+}
+
+/** What the replay runs did, one line per run. */
+export function replaySummary(r: LocalReplayReport): string {
+  const lines = [`replay: ${r.failedBatches} failed batches in the on-failure queue${r.interruptedAfterWrites !== undefined ? `, a first run interrupted after ${r.interruptedAfterWrites} writes` : ""}`];
+  r.runs.forEach((run, i) => {
+    const fb = run.failedBatches;
+    const unrecoverable = fb.filter((b) => b.unrecoverable).length;
+    lines.push(
+      `  run ${i + 1}: ${fb.length} batches, ${fb.reduce((s, b) => s + b.recovered, 0)} records read back, ${fb.reduce((s, b) => s + b.applied, 0)} applied, ` +
+        `${fb.reduce((s, b) => s + b.alreadyReplayed, 0)} already replayed, ${unrecoverable} with unrecoverable records; quarantine: ${run.quarantine.records} records, ${run.quarantine.nowValid} now valid, ${run.quarantine.applied} applied`,
+    );
+  });
+  return lines.join("\n");
 }
 
 /** One line of the live view. */

@@ -8,7 +8,8 @@ import { InjectedCrashError, RejectionRule } from "../shared";
 import { processRecords, ProcessorDeps, StreamRecord } from "../stream-processor/processor";
 import { RecentIds } from "../stream-processor/RecentIds";
 import { BaselineCache } from "../stream-processor/spikes";
-import { FaultOptions, throttlingDynamo } from "./faults";
+import { MemoryQueue } from "../replay/queue";
+import { FaultOptions, PermanentFailures, refusingDynamo, throttlingDynamo } from "./faults";
 import { InvokeResult, PollerSettings, RecordSource, ShardPoller } from "./poller";
 
 /** What every shard's consumer shares. */
@@ -24,6 +25,10 @@ export interface ConsumerContext {
   readonly producerDone: () => boolean;
   /** Each record's last outcome, by "shardId/sequenceNumber". */
   readonly outcomes: Map<string, RejectionRule | "valid">;
+  /** Batches whose writes are refused for good (`--permanent-failures`). */
+  readonly permanent?: PermanentFailures;
+  /** The on-failure destination (Lambda's record per batch given up on). */
+  readonly onFailure?: MemoryQueue;
   /** Called with each delivered batch and its outcome (before `outcomes` is updated). */
   readonly onDelivered?: (batch: readonly StreamRecord[], statuses: readonly { sequenceNumber: string; status: string }[]) => void;
 }
@@ -31,13 +36,20 @@ export interface ConsumerContext {
 /** One poller per shard. */
 export function shardPollers(ctx: ConsumerContext, shardIds: readonly string[]): ShardPoller<StreamRecord>[] {
   return shardIds.map((shardId) => {
+    let refused = false;
+    const throttled = ctx.faults ? throttlingDynamo(ctx.deps.dynamo, ctx.faults.throttleRate, ctx.random) : ctx.deps.dynamo;
     const deps: ProcessorDeps = {
       ...ctx.deps,
-      dynamo: ctx.faults ? throttlingDynamo(ctx.deps.dynamo, ctx.faults.throttleRate, ctx.random) : ctx.deps.dynamo,
+      dynamo: ctx.permanent ? refusingDynamo(throttled, () => refused) : throttled,
       recent: new RecentIds(ctx.deps.config.dedupCacheSize),
       baselines: new BaselineCache(),
     };
-    return new ShardPoller(ctx.settings, kinesisSource(ctx.kinesis, ctx.stream, shardId, ctx.producerDone), (batch) => invokeWithFaults(ctx, deps, batch));
+    const poller = new ShardPoller(ctx.settings, kinesisSource(ctx.kinesis, ctx.stream, shardId, ctx.producerDone), (batch) => {
+      refused = ctx.permanent?.refuses(batch) ?? false;
+      return invokeWithFaults(ctx, deps, batch);
+    });
+    poller.onDiscard = (records) => ctx.onFailure?.send(JSON.stringify(onFailureRecord(ctx.stream, records)));
+    return poller;
   });
 }
 
@@ -54,6 +66,26 @@ async function invokeWithFaults(ctx: ConsumerContext, deps: ProcessorDeps, batch
   if (faults && random() < faults.crashRate) throw new InjectedCrashError();
   if (faults && outcome.failedSequenceNumbers.length === 0 && random() < faults.redeliveryRate) await deliver();
   return { kind: "response", failedSequenceNumbers: outcome.failedSequenceNumbers };
+}
+
+/** Lambda's on-failure record for a Kinesis batch it gave up on (the shape `platform failed-batches` reads). */
+export function onFailureRecord(stream: string, records: readonly StreamRecord[]) {
+  const first = records[0]!;
+  const last = records[records.length - 1]!;
+  return {
+    requestContext: { condition: "RetryAttemptsExhausted", approximateInvokeCount: 1 },
+    version: "1.0",
+    timestamp: new Date().toISOString(),
+    KinesisBatchInfo: {
+      shardId: first.shardId,
+      startSequenceNumber: first.sequenceNumber,
+      endSequenceNumber: last.sequenceNumber,
+      approximateArrivalOfFirstRecord: new Date(first.arrivalMs).toISOString(),
+      approximateArrivalOfLastRecord: new Date(last.arrivalMs).toISOString(),
+      batchSize: records.length,
+      streamArn: `arn:aws:kinesis:us-east-1:000000000000:stream/${stream}`,
+    },
+  };
 }
 
 /** Reads a shard from TRIM_HORIZON onwards. */

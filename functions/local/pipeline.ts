@@ -10,11 +10,14 @@ import { ProcessorConfig, processorConfigFromVariables, processorVariables } fro
 import { ProcessorDeps, StreamRecord } from "../stream-processor/processor";
 import { SpikeDetail } from "../stream-processor/spikes";
 import { ConsumerContext, shardPollers } from "./consumers";
-import { createAggregatesTable, createBucket, createStream, startEmulators } from "./emulators";
-import { FaultOptions } from "./faults";
+import { ReplayDeps } from "../replay/context";
+import { MemoryQueue } from "../replay/queue";
+import { createAggregatesTable, createBucket, createStream, Emulators, startEmulators } from "./emulators";
+import { FaultOptions, PermanentFailures } from "./faults";
 import { seededRandom } from "./generator";
 import { PollerSettings, ShardPoller } from "./poller";
 import { LocalInput, produce, ProducerState, sleep } from "./producer";
+import { LocalReplayReport, runLocalReplay } from "./replayRun";
 import { exportState, LocalExport } from "./state";
 
 export { DEFAULT_FAULTS, FaultOptions, throttlingDynamo } from "./faults";
@@ -43,10 +46,22 @@ export interface LocalRunOptions {
   readonly progressIntervalMs?: number;
   /** Overrides of the event source mapping settings (default: the stack's limits.lambda). */
   readonly poller?: Partial<PollerSettings>;
+  /** Batches whose writes are refused until the end of the run (they reach the on-failure queue). */
+  readonly permanentFailures?: number;
+  /** After the run, replay the failed batches and the quarantine twice (see replayRun.ts). */
+  readonly replay?: boolean;
+  /** Interrupt a first replay after this many writes, then replay twice. */
+  readonly interruptReplayAfterWrites?: number;
+  /** The contract the replay validates against (default: the stack's), e.g. a widened currency list. */
+  readonly replayEnvironment?: Environment;
 }
+
+/** The `--export` document, with what the replay did when asked. */
+export type LocalRunResult = LocalExport & { replay?: LocalReplayReport };
 
 const TABLE = "aggregates";
 const QUARANTINE_BUCKET = "quarantine";
+export const HISTORY_BUCKET = "history";
 const STREAM = "transactions";
 /** The e-mail hash key of local runs (never a deployed secret). */
 export const LOCAL_HASH_KEY = "local-only-email-hash-key-not-a-secret";
@@ -67,7 +82,8 @@ function pollerSettings(options: LocalRunOptions): PollerSettings {
   return {
     batchSize: lambda.batchSize,
     batchingWindowMs: lambda.batchingWindowSeconds * 1000,
-    maxRetries: options.faults ? -1 : lambda.maxRetries,
+    // Unlimited retries under --faults, so nothing is discarded, unless batches are meant to fail for good.
+    maxRetries: options.faults && !options.permanentFailures ? -1 : lambda.maxRetries,
     bisectOnError: true,
     ...options.poller,
   };
@@ -83,14 +99,14 @@ function spikeCollector(spikes: SpikeDetail[]): ProcessorDeps["events"] {
 }
 
 /** Runs the pipeline to completion and returns the final state. */
-export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalExport> {
+export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalRunResult> {
   const env = options.environment;
   const shards = env.limits.kinesis.mode === "provisioned" ? env.limits.kinesis.shards : 2;
   const emulators = await startEmulators({ kinesis: true, dynamo: true, s3: true, isolated: true });
   try {
     const kinesis = emulators.kinesis!;
     const dynamo = emulators.dynamo!;
-    await Promise.all([createStream(kinesis, STREAM, shards), createAggregatesTable(dynamo, TABLE), createBucket(emulators.s3!, QUARANTINE_BUCKET)]);
+    await Promise.all([createStream(kinesis, STREAM, shards), createAggregatesTable(dynamo, TABLE), createBucket(emulators.s3!, QUARANTINE_BUCKET), createBucket(emulators.s3!, HISTORY_BUCKET)]);
     const spikes: SpikeDetail[] = [];
     const live = new LiveView(options.onProgress !== undefined);
     const producer: ProducerState = { produced: 0, producing: true };
@@ -104,16 +120,32 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalE
       random: seededRandom(options.seed ?? 42),
       producerDone: () => !producer.producing,
       outcomes: new Map(),
+      ...(options.permanentFailures ? { permanent: new PermanentFailures(options.permanentFailures) } : {}),
+      onFailure: new MemoryQueue(),
       onDelivered: (batch, statuses) => live.countUnits(batch, statuses, ctx.outcomes),
     };
     const listed = await kinesis.send(new ListShardsCommand({ StreamName: STREAM }));
     const pollers = shardPollers(ctx, (listed.Shards ?? []).map((s) => s.ShardId!));
     await pollUntilDone(pollers, producer, spikes, live, options);
     await producing;
-    return await exportState(dynamo, TABLE, ctx.outcomes);
+    if (ctx.permanent) ctx.permanent.active = false;
+    const replay = options.replay ? await runLocalReplay(replayDeps(options, emulators), ctx.onFailure!, options.interruptReplayAfterWrites) : undefined;
+    return { ...(await exportState(dynamo, TABLE, ctx.outcomes)), ...(replay ? { replay } : {}) };
   } finally {
     await emulators.close();
   }
+}
+
+function replayDeps(options: LocalRunOptions, emulators: Emulators): ReplayDeps {
+  return {
+    config: processorConfigFor(options.replayEnvironment ?? options.environment),
+    dynamo: emulators.dynamo!,
+    s3: emulators.s3!,
+    kinesis: emulators.kinesis!,
+    streamName: STREAM,
+    historyBucket: HISTORY_BUCKET,
+    hashKey: async () => LOCAL_HASH_KEY,
+  };
 }
 
 /** Steps every poller until the producer is done and every stored record is checkpointed; reports progress on the way. */

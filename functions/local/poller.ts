@@ -85,6 +85,8 @@ export class ShardPoller<T extends { readonly sequenceNumber: string; readonly a
   /** The sequence number of the last checkpointed record. */
   public checkpoint: string | undefined;
   public readonly stats: PollerStats = { invocations: 0, errors: 0, partialFailures: 0, checkpointed: 0, discarded: 0, lastArrivalMs: undefined };
+  /** The on-failure destination: called with the records given up on (retries exhausted). */
+  public onDiscard: ((records: readonly T[]) => void) | undefined;
 
   public constructor(
     private readonly settings: PollerSettings,
@@ -133,6 +135,7 @@ export class ShardPoller<T extends { readonly sequenceNumber: string; readonly a
       this.checkpoint = done[done.length - 1].sequenceNumber;
       this.stats.checkpointed += decision.advance - decision.discarded;
       this.stats.discarded += decision.discarded;
+      if (decision.discarded > 0) this.onDiscard?.(done.slice(done.length - decision.discarded));
       this.stats.lastArrivalMs = done[done.length - 1].arrivalMs;
       this.waitingSince = this.buffer.length > 0 ? now : undefined;
     }

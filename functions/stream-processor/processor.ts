@@ -10,6 +10,7 @@ import { RejectionRule, validateRecord, ValidationContext } from "../shared";
 import { AcceptedRecord, DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "./aggregate";
 import { ProcessorConfig } from "./config";
 import { sequenceKey, shortShardId } from "./itemDesign";
+import { FailureNote, putFailureNote } from "./failureNotes";
 import { planQuarantineObjects, putQuarantineObject, QuarantineEntry } from "./quarantine";
 import { RecentIds } from "./RecentIds";
 import { BaselineCache, detectSpikes, SpikeCandidate, SpikeDetail } from "./spikes";
@@ -152,6 +153,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
     if (item.error) deps.logger?.warn("aggregate update failed", { pk: item.plan.pk, sk: item.plan.sk, error: errorName(item.error) });
   }
   for (const rec of accepted) if (!rec.failed) deps.recent.add(rec.transactionId);
+  if (items.some((i) => i.error !== undefined)) await noteFailedDelivery(deps, ordered, items);
 
   // 4. Spikes, on the minutes' totals the updates returned. Best effort: the aggregates are committed.
   let spikes: SpikeDetail[] = [];
@@ -234,6 +236,24 @@ export function classifyRecords(ordered: readonly StreamRecord[], ctx: Validatio
     accepted.push(rec);
   }
   return { outcomes, accepted, rejected, duplicates };
+}
+
+/** Records each touched item's known high-water mark, for a replay of this batch if Lambda gives up on it. */
+async function noteFailedDelivery(deps: ProcessorDeps, ordered: readonly StreamRecord[], items: readonly ItemOutcome[]): Promise<void> {
+  const nowMs = (deps.now ?? Date.now)();
+  const note: FailureNote = {
+    shardId: ordered[0]!.shardId,
+    firstSequenceNumber: ordered[0]!.sequenceNumber,
+    lastSequenceNumber: ordered[ordered.length - 1]!.sequenceNumber,
+    writtenAt: new Date(nowMs).toISOString(),
+    items: items.map((i) => ({ pk: i.plan.pk, sk: i.plan.sk, appliedThrough: i.appliedThrough ?? null })),
+  };
+  try {
+    await putFailureNote(deps.s3, deps.config.quarantineBucket, note, nowMs);
+  } catch (err) {
+    deps.logger?.error("failure note write failed", { shardId: note.shardId, first: note.firstSequenceNumber, error: String(err) });
+    deps.metrics?.count("FailureNoteErrors", 1);
+  }
 }
 
 function spikeCandidates(items: readonly ItemOutcome[], minUnits: number): SpikeCandidate[] {

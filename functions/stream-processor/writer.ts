@@ -34,6 +34,8 @@ export interface ItemOutcome {
   consumedWcu: number;
   /** Chunks found (fully or partly) applied already: redeliveries. */
   alreadyApplied: number;
+  /** The item's high-water mark for the shard as this invocation last saw it (written or read); undefined if never known. */
+  appliedThrough?: string;
   error?: unknown;
 }
 
@@ -80,6 +82,7 @@ export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: rea
         try {
           const out = await ctx.client.send(new UpdateItemCommand(buildUpdate(ctx, plan, chunk)));
           outcome.consumedWcu += out.ConsumedCapacity?.CapacityUnits ?? 0;
+          outcome.appliedThrough = chunk.lastSeqKey;
           for (const [name, value] of Object.entries(out.Attributes ?? {})) {
             if (name.startsWith(UNITS) && value.N !== undefined) outcome.unitsAfter.set(name.slice(UNITS.length), Number(value.N));
           }
@@ -89,6 +92,7 @@ export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: rea
           outcome.alreadyApplied++;
           const highWater = await readHighWater(ctx, plan, (err as { Item?: Record<string, AttributeValue> }).Item);
           if (highWater === undefined) throw new Error(`conditional update of ${plan.pk}/${plan.sk} failed but no high-water mark is stored`, { cause: err });
+          outcome.appliedThrough = highWater;
           chunk = remainderAfter(chunk as Chunk, plan, accepted, highWater, ctx.buckets);
         }
       }
