@@ -57,7 +57,16 @@ export const PIPELINES: { readonly [K in PipelineKind]: PipelineDefinition<K> } 
         emailHashSecretArn: core.emailHashSecretArn,
         catalogPrefix: catalogPrefix(env),
       }, opts);
-      return { streamName: p.streamName, aggregatesTable: p.tableName, historyBucket: p.historyBucketName, athenaWorkgroup: p.workgroupName };
+      return {
+        streamName: p.streamName,
+        aggregatesTable: p.tableName,
+        historyBucket: p.historyBucketName,
+        athenaWorkgroup: p.workgroupName,
+        // What `platform quarantine|failed-batches` read from `pulumi stack output --json`.
+        quarantineBucket: p.quarantineBucket.bucketName,
+        failedBatchesQueueUrl: p.failedBatchesQueue.url,
+        emailHashSecretArn: core.emailHashSecretArn,
+      };
     },
   },
   datalake: {

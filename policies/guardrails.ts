@@ -70,7 +70,10 @@ export function optionsFromLimits(limits: Limits): PolicyPackConfig {
 
 /** Options read from other parts of the stack file. */
 function optionsFromOperations(env: Environment): PolicyPackConfig {
-  return { "kinesis-iterator-age-alarm": { maxThresholdMs: env.operations.iteratorAgeAlarmMs } };
+  return {
+    "kinesis-iterator-age-alarm": { maxThresholdMs: env.operations.iteratorAgeAlarmMs },
+    "kinesis-retention-covers-replay": { replayWindowHours: env.operations.replayWindowHours },
+  };
 }
 
 /** What a policy's entry says: a level, options, or both. */

@@ -6,6 +6,7 @@
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { costPolicies } from "./cost";
 import { operationsPolicies } from "./operations";
+import { replayPolicies } from "./replay";
 import { scalingPolicies } from "./scaling";
 import { securityPolicies } from "./security";
 import { taggingPolicies } from "./tagging";
@@ -26,6 +27,7 @@ export const ALL_POLICIES: readonly GuardrailPolicy[] = [
   ...scalingPolicies,
   ...securityPolicies,
   ...operationsPolicies,
+  ...replayPolicies,
   ...taggingPolicies,
 ];
 

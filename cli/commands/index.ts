@@ -7,3 +7,4 @@ export * as compare from "./compare";
 export * as diagram from "./diagram";
 export * as cost from "./cost";
 export * as query from "./query";
+export * as replay from "./replay";

@@ -12,6 +12,7 @@ import { HistoryStage } from "./history";
 import { ProcessorStage } from "./processor";
 import { ReportsStage } from "./reports";
 import { MB } from "./settings";
+import { failedBatchAgeAlarmSeconds } from "./replayWindow";
 
 export interface MonitoredResources {
   readonly stream: aws.kinesis.Stream;
@@ -51,7 +52,7 @@ export function buildMonitoring(ctx: RealtimeContext, m: MonitoredResources): Mo
   return { dashboard, alarms: alarms(ctx, m) };
 }
 
-function alarms({ name, args, opts }: RealtimeContext, m: MonitoredResources): aws.cloudwatch.MetricAlarm[] {
+function alarms({ name, args, settings, opts }: RealtimeContext, m: MonitoredResources): aws.cloudwatch.MetricAlarm[] {
   const { limits, operations, alertTopicArn } = args;
   const alarm = (suffix: string, spec: Parameters<typeof platformAlarm>[2]) => platformAlarm(`${name}-${suffix}`, alertTopicArn, spec, opts);
   const errors = (suffix: string, description: string, functionName: pulumi.Input<string>, periodSeconds = 300) =>
@@ -80,6 +81,17 @@ function alarms({ name, args, opts }: RealtimeContext, m: MonitoredResources): a
       period: 300,
       evaluationPeriods: 1,
       threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+    }),
+    alarm("failed-batches-age", {
+      alarmDescription: "The oldest failed batch nears the end of the stream's retention: replay it now (platform failed-batches replay)",
+      namespace: "AWS/SQS",
+      metricName: "ApproximateAgeOfOldestMessage",
+      dimensions: { QueueName: m.processor.failedBatchesQueue.name },
+      statistic: "Maximum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: failedBatchAgeAlarmSeconds(settings.streamRetentionHours, limits.lambda.maxRecordAgeSeconds),
       comparisonOperator: "GreaterThanThreshold",
     }),
     alarm("aggregates-throttled", {

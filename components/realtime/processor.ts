@@ -89,7 +89,8 @@ function processorFunction({ name, args, settings: s, opts, metricsNamespace, se
         resources: [t.stream.arn],
       },
       { sid: "ApplyAggregates", actions: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"], resources: [t.aggregatesTable.arn] },
-      { sid: "SetAsideRejected", actions: ["s3:PutObject"], resources: [pulumi.interpolate`${t.quarantineBucket.arn}/quarantine/*`] },
+      // failed-deliveries/: the failure notes a replay reads (functions/stream-processor/failureNotes.ts).
+      { sid: "SetAsideRejected", actions: ["s3:PutObject"], resources: [pulumi.interpolate`${t.quarantineBucket.arn}/quarantine/*`, pulumi.interpolate`${t.quarantineBucket.arn}/failed-deliveries/*`] },
       { sid: "PublishSpikes", actions: ["events:PutEvents"], resources: [t.spikeBus.arn] },
       { sid: "SendFailedBatches", actions: ["sqs:SendMessage", "sqs:GetQueueAttributes"], resources: [t.failedBatchesQueue.arn] },
       { sid: "ReadHashKey", actions: ["secretsmanager:GetSecretValue"], resources: [args.emailHashSecretArn] },

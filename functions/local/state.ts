@@ -3,7 +3,8 @@
  * the aggregates table and the quarantine, and the `--export` document.
  */
 import { AttributeValue, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, ListObjectsCommand, S3Client } from "@aws-sdk/client-s3";
+import { S3Client } from "@aws-sdk/client-s3";
+import { readObjects } from "../replay/objects";
 import { RejectionRule } from "../shared";
 import { productsOfItem } from "../stream-processor/itemDesign";
 import { countByRule, QuarantineDocument, readQuarantine } from "../stream-processor/quarantine";
@@ -47,26 +48,6 @@ export async function scanAggregates(dynamo: Pick<DynamoDBClient, "send">, table
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return out.sort((a, b) => a.minute.localeCompare(b.minute) || a.region.localeCompare(b.region) || a.productId.localeCompare(b.productId));
-}
-
-/** The bodies of every object under `prefix`, with their keys. */
-export async function readObjects(s3: Pick<S3Client, "send">, bucket: string, prefix: string): Promise<{ key: string; body: string }[]> {
-  const out: { key: string; body: string }[] = [];
-  let startAfter: string | undefined;
-  for (;;) {
-    // ListObjects (v1) with Marker: s3rver's v2 continuation tokens use DES, which Node's OpenSSL 3 refuses.
-    const page = await s3.send(new ListObjectsCommand({ Bucket: bucket, Prefix: prefix, Marker: startAfter, MaxKeys: 1000 }));
-    const contents = page.Contents ?? [];
-    for (let i = 0; i < contents.length; i += 16) {
-      const got = await Promise.all(
-        contents.slice(i, i + 16).map(async (o) => ({ key: o.Key!, body: await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: o.Key! }))).Body!.transformToString() })),
-      );
-      out.push(...got);
-    }
-    if (!page.IsTruncated || contents.length === 0) break;
-    startAfter = contents[contents.length - 1]!.Key;
-  }
-  return out;
 }
 
 /**

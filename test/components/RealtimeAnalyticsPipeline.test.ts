@@ -147,6 +147,9 @@ for (const stack of ["dev", "prod"] as const) {
       assert.match(vars["AGGREGATES_TABLE"], /^realtime-aggregates/);
       assert.equal(vars["NODE_OPTIONS"], "--max-semi-space-size=32");
       // The handler's own builder accepts exactly what the component sets.
+      const age = all(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").find((a) => a.inputs["metricName"] === "ApproximateAgeOfOldestMessage");
+      // 24 h retention minus the stack's record age, alarmed with a quarter of the window left.
+      assert.equal(age?.inputs["threshold"], Math.floor((24 * 3600 - env.limits.lambda.maxRecordAgeSeconds) * 0.75));
       const config = processorConfigFromVariables(vars);
       assert.deepEqual([...config.regions], ["EMEA", "NA", "LATAM", "APAC"]);
       assert.equal(config.hotRetentionDays, env.workload.hotRetentionDays);
@@ -285,7 +288,10 @@ for (const stack of ["dev", "prod"] as const) {
       assert.deepEqual(Object.keys(bySid).sort(), ["ApplyAggregates", "PublishSpikes", "ReadHashKey", "ReadStream", "SendFailedBatches", "SetAsideRejected", "UseDataKey", "WriteOwnLogs"]);
       assert.deepEqual(bySid["ApplyAggregates"]!.Action, ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"]);
       assert.match(bySid["ApplyAggregates"]!.Resource as string, /^arn:aws:dynamodb:eu-west-3:123456789012:table\/realtime-aggregates/);
-      assert.match(bySid["SetAsideRejected"]!.Resource as string, /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/quarantine\/\*$/);
+      const setAside = bySid["SetAsideRejected"]!.Resource as string[];
+      assert.match(setAside[0]!, /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/quarantine\/\*$/);
+      // The failure notes a failed-batches replay reads.
+      assert.match(setAside[1]!, /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/failed-deliveries\/\*$/);
       for (const role of all(resources, "aws:iam/rolePolicy:RolePolicy")) {
         for (const s of policyOf(role).Statement) {
           const actions = ([] as string[]).concat(s.Action);
