@@ -70,8 +70,8 @@ async function invokeWithFaults(ctx: ConsumerContext, deps: ProcessorDeps, batch
 
 /** Lambda's on-failure record for a Kinesis batch it gave up on (the shape `platform failed-batches` reads). */
 export function onFailureRecord(stream: string, records: readonly StreamRecord[]) {
-  const first = records[0]!;
-  const last = records[records.length - 1]!;
+  const first = records[0];
+  const last = records[records.length - 1];
   return {
     requestContext: { condition: "RetryAttemptsExhausted", approximateInvokeCount: 1 },
     version: "1.0",

@@ -45,7 +45,7 @@ export class PermanentFailures {
   /** True when this invocation's writes must be refused; decides on a batch the first time it is seen. */
   public refuses(batch: readonly { shardId: string; sequenceNumber: string }[]): boolean {
     if (!this.active || batch.length === 0) return false;
-    const first = `${batch[0]!.shardId}/${batch[0]!.sequenceNumber}`;
+    const first = `${batch[0].shardId}/${batch[0].sequenceNumber}`;
     if (!this.seen.has(first) && !this.doomed.has(first)) {
       this.seen.add(first);
       if (this.chosen < this.count && this.freshBatches++ % 3 === 1) {

@@ -91,11 +91,11 @@ function pollerSettings(options: LocalRunOptions): PollerSettings {
 
 /** Spike events, collected instead of sent (EventBridge has no emulator). */
 function spikeCollector(spikes: SpikeDetail[]): ProcessorDeps["events"] {
-  const send = async (command: unknown) => {
+  const send = (command: unknown) => {
     if (command instanceof PutEventsCommand) for (const e of command.input.Entries ?? []) spikes.push(JSON.parse(e.Detail ?? "{}") as SpikeDetail);
-    return { FailedEntryCount: 0, Entries: [{ EventId: `local-${spikes.length}` }] };
+    return Promise.resolve({ FailedEntryCount: 0, Entries: [{ EventId: `local-${spikes.length}` }] });
   };
-  return { send } as unknown as ProcessorDeps["events"];
+  return { send };
 }
 
 /** Runs the pipeline to completion and returns the final state. */
@@ -115,7 +115,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       kinesis,
       stream: STREAM,
       settings: pollerSettings(options),
-      deps: { config: processorConfigFor(env), dynamo, s3: emulators.s3!, events: spikeCollector(spikes), hashKey: async () => LOCAL_HASH_KEY },
+      deps: { config: processorConfigFor(env), dynamo, s3: emulators.s3!, events: spikeCollector(spikes), hashKey: () => Promise.resolve(LOCAL_HASH_KEY) },
       faults: options.faults,
       random: seededRandom(options.seed ?? 42),
       producerDone: () => !producer.producing,
@@ -144,7 +144,7 @@ function replayDeps(options: LocalRunOptions, emulators: Emulators): ReplayDeps 
     kinesis: emulators.kinesis!,
     streamName: STREAM,
     historyBucket: HISTORY_BUCKET,
-    hashKey: async () => LOCAL_HASH_KEY,
+    hashKey: () => Promise.resolve(LOCAL_HASH_KEY),
   };
 }
 
@@ -191,9 +191,9 @@ class LiveView {
   public countUnits(batch: readonly StreamRecord[], statuses: readonly { sequenceNumber: string; status: string }[], outcomes: ReadonlyMap<string, unknown>): void {
     if (!this.enabled) return;
     for (let i = 0; i < batch.length; i++) {
-      const key = `${batch[i]!.shardId}/${batch[i]!.sequenceNumber}`;
+      const key = `${batch[i].shardId}/${batch[i].sequenceNumber}`;
       if (statuses[i]?.status !== "valid" || outcomes.has(key)) continue;
-      const tx = JSON.parse(Buffer.from(batch[i]!.data).toString("utf8")) as { items: { productId: string; quantity: number }[] };
+      const tx = JSON.parse(Buffer.from(batch[i].data).toString("utf8")) as { items: { productId: string; quantity: number }[] };
       for (const it of tx.items) this.unitsByProduct.set(it.productId, (this.unitsByProduct.get(it.productId) ?? 0) + it.quantity);
     }
   }

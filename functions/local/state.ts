@@ -40,7 +40,7 @@ export async function scanAggregates(dynamo: Pick<DynamoDBClient, "send">, table
     const page = await dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
       if (!item.sk?.S?.startsWith("b")) continue;
-      const [region, minute] = item.pk!.S!.split("#") as [string, string];
+      const [region, minute] = item.pk.S!.split("#") as [string, string];
       const plain: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(item)) if (v.N !== undefined) plain[k] = v.N;
       for (const p of productsOfItem(plain)) out.push({ minute, productId: p.productId, region, units: p.units, revenue: p.revenueCents / 100, orders: p.orders });

@@ -49,7 +49,7 @@ export function contributionsByItem(records: readonly ReplayRecord[], buckets: n
       const sk = bucketSortKey(bucketOf(line.productId, buckets));
       const key = `${pk}|${sk}`;
       if (!items.has(key)) items.set(key, { pk, sk, minuteStartMs: minuteStart, entries: [] });
-      const products = perItem.get(key) ?? new Map();
+      const products = perItem.get(key) ?? new Map<string, { units: number; revenueCents: number; orders: number }>();
       perItem.set(key, products);
       const c = products.get(line.productId) ?? { units: 0, revenueCents: 0, orders: 0 };
       c.units += line.quantity;
@@ -148,7 +148,7 @@ export async function applyLedgerUpdates(dynamo: Pick<DynamoDBClient, "send">, t
           if (!(err instanceof ConditionalCheckFailedException) && (err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
           const old = (err as { Item?: Record<string, AttributeValue> }).Item ?? (await readLedgers(dynamo, table, item, group));
           const rest = group.filter((e) => old[e.ledger] === undefined);
-          if (rest.length === group.length) throw new Error(`ledger check on ${item.pk}/${item.sk} failed but no ledger attribute is stored`);
+          if (rest.length === group.length) throw new Error(`ledger check on ${item.pk}/${item.sk} failed but no ledger attribute is stored`, { cause: err });
           outcome.alreadyApplied += group.length - rest.length;
           group = rest;
         }

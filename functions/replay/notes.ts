@@ -14,7 +14,7 @@ export async function readFailureNotes(s3: Pick<S3Client, "send">, bucket: strin
       throw new ReplayInputError(`failure note ${key}: is not JSON`);
     }
     const parsed = FailureNoteSchema.safeParse(json);
-    if (!parsed.success) throw new ReplayInputError(`failure note ${key}: ${parsed.error.issues[0]!.path.join(".")} ${parsed.error.issues[0]!.message}`);
+    if (!parsed.success) throw new ReplayInputError(`failure note ${key}: ${parsed.error.issues[0].path.join(".")} ${parsed.error.issues[0].message}`);
     return parsed.data;
   });
 }

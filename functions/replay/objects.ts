@@ -9,7 +9,7 @@ export async function listKeys(s3: Pick<S3Client, "send">, bucket: string, prefi
     const contents = page.Contents ?? [];
     keys.push(...contents.map((o) => o.Key!));
     if (!page.IsTruncated || contents.length === 0) return keys;
-    marker = contents[contents.length - 1]!.Key;
+    marker = contents[contents.length - 1].Key;
   }
 }
 

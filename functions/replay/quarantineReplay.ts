@@ -32,15 +32,15 @@ export function parseQuarantineBody(key: string, body: string): QuarantineDocume
   const out: QuarantineDocument[] = [];
   const lines = body.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    if (lines[i]!.trim().length === 0) continue;
+    if (lines[i].trim().length === 0) continue;
     let json: unknown;
     try {
-      json = JSON.parse(lines[i]!);
+      json = JSON.parse(lines[i]);
     } catch {
       throw new ReplayInputError(`quarantine object ${key}: line ${i + 1} is not JSON (quarantine objects are NDJSON, one record per line)`);
     }
     const parsed = QuarantineDocumentSchema.safeParse(json);
-    if (!parsed.success) throw new ReplayInputError(`quarantine object ${key}: line ${i + 1} ${parsed.error.issues[0]!.path.join(".") || "(line)"} ${parsed.error.issues[0]!.message}`);
+    if (!parsed.success) throw new ReplayInputError(`quarantine object ${key}: line ${i + 1} ${parsed.error.issues[0].path.join(".") || "(line)"} ${parsed.error.issues[0].message}`);
     out.push(parsed.data);
   }
   return out;

@@ -35,12 +35,13 @@ export class MemoryQueue implements FailedBatchQueue {
     return this.messages.size;
   }
 
-  public async receiveAll(): Promise<QueuedMessage[]> {
-    return [...this.messages.values()];
+  public receiveAll(): Promise<QueuedMessage[]> {
+    return Promise.resolve([...this.messages.values()]);
   }
 
-  public async delete(message: QueuedMessage): Promise<void> {
+  public delete(message: QueuedMessage): Promise<void> {
     this.messages.delete(message.receipt);
+    return Promise.resolve();
   }
 }
 

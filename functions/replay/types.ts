@@ -40,7 +40,7 @@ export function parseFailedBatchMessage(id: string, body: string): FailedBatchMe
   }
   const parsed = FailedBatchMessageSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
+  const issue = parsed.error.issues[0];
   throw new ReplayInputError(`failed-batches message ${id}: ${issue.path.map(String).join(".") || "(message)"} ${issue.message} (not a Lambda Kinesis on-failure record)`);
 }
 

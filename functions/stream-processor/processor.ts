@@ -242,9 +242,9 @@ export function classifyRecords(ordered: readonly StreamRecord[], ctx: Validatio
 async function noteFailedDelivery(deps: ProcessorDeps, ordered: readonly StreamRecord[], items: readonly ItemOutcome[]): Promise<void> {
   const nowMs = (deps.now ?? Date.now)();
   const note: FailureNote = {
-    shardId: ordered[0]!.shardId,
-    firstSequenceNumber: ordered[0]!.sequenceNumber,
-    lastSequenceNumber: ordered[ordered.length - 1]!.sequenceNumber,
+    shardId: ordered[0].shardId,
+    firstSequenceNumber: ordered[0].sequenceNumber,
+    lastSequenceNumber: ordered[ordered.length - 1].sequenceNumber,
     writtenAt: new Date(nowMs).toISOString(),
     items: items.map((i) => ({ pk: i.plan.pk, sk: i.plan.sk, appliedThrough: i.appliedThrough ?? null })),
   };

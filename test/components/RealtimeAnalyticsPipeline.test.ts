@@ -289,9 +289,9 @@ for (const stack of ["dev", "prod"] as const) {
       assert.deepEqual(bySid["ApplyAggregates"]!.Action, ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"]);
       assert.match(bySid["ApplyAggregates"]!.Resource as string, /^arn:aws:dynamodb:eu-west-3:123456789012:table\/realtime-aggregates/);
       const setAside = bySid["SetAsideRejected"]!.Resource as string[];
-      assert.match(setAside[0]!, /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/quarantine\/\*$/);
+      assert.match(setAside[0], /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/quarantine\/\*$/);
       // The failure notes a failed-batches replay reads.
-      assert.match(setAside[1]!, /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/failed-deliveries\/\*$/);
+      assert.match(setAside[1], /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/failed-deliveries\/\*$/);
       for (const role of all(resources, "aws:iam/rolePolicy:RolePolicy")) {
         for (const s of policyOf(role).Statement) {
           const actions = ([] as string[]).concat(s.Action);

@@ -26,7 +26,7 @@ function traffic(count: number, sek = 0): { lines: Buffer[]; valid: TransactionJ
   const sekTxs: TransactionJson[] = [];
   for (let i = 0; i < count; i++) {
     const tx = gen.transaction(now - 600_000 + Math.floor((i / count) * 600_000));
-    if (i % 100 === 50) lines.push(invalidRecord(INVALID_KINDS[(i / 100) % INVALID_KINDS.length | 0]!, tx, now, DEFAULT_MAX_RECORD_BYTES));
+    if (i % 100 === 50) lines.push(invalidRecord(INVALID_KINDS[(i / 100) % INVALID_KINDS.length | 0], tx, now, DEFAULT_MAX_RECORD_BYTES));
     else if (i % 97 === 3 && sekTxs.length < sek) {
       const t = { ...tx, currency: "SEK" };
       sekTxs.push(t);
@@ -50,11 +50,11 @@ describe("replays on the emulators (platform local --permanent-failures --replay
     // assess
     assert.ok(result.replay!.failedBatches >= 3, `failed batches: ${result.replay!.failedBatches}`);
     const [first, second] = result.replay!.runs;
-    assert.equal(first!.failedBatches.length, result.replay!.failedBatches);
-    assert.ok(first!.failedBatches.reduce((s, b) => s + b.applied, 0) > 0);
-    assert.ok(first!.failedBatches.every((b) => b.unrecoverable === undefined));
-    assert.deepEqual(second!.failedBatches, []);
-    assert.equal(second!.quarantine.applied, 0);
+    assert.equal(first.failedBatches.length, result.replay!.failedBatches);
+    assert.ok(first.failedBatches.reduce((s, b) => s + b.applied, 0) > 0);
+    assert.ok(first.failedBatches.every((b) => b.unrecoverable === undefined));
+    assert.deepEqual(second.failedBatches, []);
+    assert.equal(second.quarantine.applied, 0);
     assert.deepEqual(result.aggregates, truth);
   });
 
@@ -63,7 +63,7 @@ describe("replays on the emulators (platform local --permanent-failures --replay
     const result = await runLocalPipeline({ environment, input: { kind: "lines", lines }, permanentFailures: 3, replay: true, interruptReplayAfterWrites: 40 });
     // assess
     assert.equal(result.replay!.interruptedAfterWrites, 40);
-    assert.ok(result.replay!.runs[0]!.failedBatches.some((b) => b.alreadyReplayed > 0), "the rerun found the interrupted run's writes");
+    assert.ok(result.replay!.runs[0].failedBatches.some((b) => b.alreadyReplayed > 0), "the rerun found the interrupted run's writes");
     assert.deepEqual(result.aggregates, truth);
   });
 
@@ -75,15 +75,15 @@ describe("replays on the emulators (platform local --permanent-failures --replay
     const result = await runLocalPipeline({ environment, input: { kind: "lines", lines: widened.lines }, replay: true, replayEnvironment });
     // assess
     const [first, second] = result.replay!.runs;
-    assert.equal(first!.quarantine.nowValid, 25);
-    assert.equal(first!.quarantine.applied, 25);
-    assert.equal(first!.quarantine.historyObjects, 25);
-    assert.equal(second!.quarantine.applied, 0);
-    assert.equal(second!.quarantine.nowValid, 25);
+    assert.equal(first.quarantine.nowValid, 25);
+    assert.equal(first.quarantine.applied, 25);
+    assert.equal(first.quarantine.historyObjects, 25);
+    assert.equal(second.quarantine.applied, 0);
+    assert.equal(second.quarantine.nowValid, 25);
     assert.deepEqual(result.aggregates, groundTruth([...widened.valid, ...widened.sek].sort((a, b) => a.occurredAt.localeCompare(b.occurredAt))));
     // Records in a currency still unknown (the generator's XTS) stay quarantined, under their rule.
-    assert.ok((second!.quarantine.stillInvalid["unknown-currency"] ?? 0) > 0);
-    assert.equal(second!.quarantine.records, first!.quarantine.records);
+    assert.ok((second.quarantine.stillInvalid["unknown-currency"] ?? 0) > 0);
+    assert.equal(second.quarantine.records, first.quarantine.records);
   });
 
   it("refuses a queue message of the wrong shape and a quarantine object that is not NDJSON, in one line", () => {
