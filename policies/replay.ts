@@ -3,7 +3,7 @@
  * its records arrived) can be replayed from the stream only while the stream
  * still holds it. The stream's retention must cover the record age plus the
  * replay window the team sets in its stack file (platform:operations.replayWindowHours,
- * copied into the pack config by policies/scripts/sync-cost-context.ts).
+ * read from the stack file by policies/guardrails.ts).
  */
 import { StackValidationPolicy } from "@pulumi/policy";
 import { checkEach, peek, resourcesOfType } from "./common";
