@@ -167,7 +167,7 @@ export async function startTrino(options: StartOptions = {}): Promise<TrinoServe
     kill();
     throw err;
   }
-  return serverAt(url, workDir, async () => {
+  const server = serverAt(url, workDir, async () => {
     process.removeListener("exit", kill);
     if (child.exitCode === null) {
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -179,6 +179,31 @@ export async function startTrino(options: StartOptions = {}): Promise<TrinoServe
     // The metastore and table metadata are throwaway; the data files belong to the caller.
     fs.rmSync(workDir, { recursive: true, force: true });
   });
+  try {
+    await waitForWorker(server, options.startTimeoutMs ?? 180_000);
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+  return server;
+}
+
+/**
+ * /v1/info says "not starting" before the coordinator's own worker has announced
+ * itself; a query sent in between fails with NO_NODES_AVAILABLE. Wait for one to run.
+ */
+async function waitForWorker(server: TrinoServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await server.query("SELECT 1");
+      return;
+    } catch (err) {
+      const noNodes = err instanceof TrinoQueryError && (err.errorName === "NO_NODES_AVAILABLE" || /No nodes available/.test(err.message));
+      if (!noNodes || Date.now() > deadline) throw err;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 /** A Trino server someone else started (e.g. PLATFORM_TRINO_URL); stop() leaves it running. */
