@@ -3,10 +3,10 @@
  * engine's estimate (../cost, `estimateStack`) fits it: expected cost within
  * the budget, ceiling within budget x factor, a warning from 80%.
  *
- * Inside CrossGuard the policy has no stack config, so the workload profile,
- * region and limits the estimate needs come from each policy's config
- * (policies/config/<env>.json); the offline evaluator passes the stack file's
- * values instead (they win).
+ * The workload profile, region and limits the estimate needs come from the
+ * stack file (Pulumi.<stack>.yaml): inside CrossGuard policies/stackFile.ts
+ * reads it and hands them over as this policy's config; the offline evaluator
+ * passes the same values directly.
  */
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
