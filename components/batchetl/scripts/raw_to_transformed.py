@@ -18,7 +18,16 @@ from pyspark.sql import functions as F
 
 ARGS = getResolvedOptions(sys.argv, ["JOB_NAME", "RUN_ID", "RAW_PATH", "TRANSFORMED_PATH", "REJECTED_PATH"])
 
-SOURCES = ("orders", "order_lines", "customers")
+# Each export's header. A bookmarked read with no new file is an empty frame with
+# no fields (Glue's behaviour); it gets these columns so an empty night writes no
+# rows (and the quality check's minimum then names it) instead of failing on a
+# missing column.
+SOURCE_COLUMNS = {
+    "orders": ("order_id", "customer_id", "ordered_at", "region", "currency"),
+    "order_lines": ("order_id", "product_id", "unit_price", "quantity"),
+    "customers": ("customer_id", "country", "created_at"),
+}
+SOURCES = tuple(SOURCE_COLUMNS)
 
 
 def read_csv(glue_context, source):
@@ -29,7 +38,10 @@ def read_csv(glue_context, source):
         format_options={"withHeader": True, "separator": ","},
         transformation_ctx=f"raw_{source}",
     )
-    return frame.toDF().dropDuplicates()
+    rows = frame.toDF()
+    if not rows.columns:
+        rows = glue_context.spark_session.createDataFrame([], ", ".join(f"{c} string" for c in SOURCE_COLUMNS[source]))
+    return rows.dropDuplicates()
 
 
 def main():
