@@ -59,7 +59,8 @@ describe("aggregates WRU formula vs the real stream processor", () => {
   }
 
   it("matches a live measurement within 25% at 500- and 10,000-record batches", async function () {
-    this.timeout(60_000);
+    // Two live runs through dynalite: seconds on an idle machine, minutes on a loaded one (timings are not the point here).
+    this.timeout(300_000);
     for (const o of [
       { batchSize: 10_000, tps: 1_000, batches: 12 },
       { batchSize: 500, tps: 300, batches: 36 },
