@@ -6,3 +6,4 @@ export * from "./transaction";
 export * from "./validate";
 export * from "./emailHash";
 export * from "./hashKey";
+export * from "./fastPath";

@@ -6,7 +6,7 @@
  * order) and becomes one conditional UpdateItem. A new chunk starts only when
  * the products would no longer fit one update expression (4 KB limit).
  */
-import { minuteOf, ValidTransaction } from "../shared";
+import { minuteOf, Transaction, ValidTransaction } from "../shared";
 import { bucketOf, bucketSortKey, lineRevenueCents, partitionKey } from "./itemDesign";
 
 /**
@@ -82,7 +82,10 @@ export const DEFAULT_MAX_PRODUCTS_PER_UPDATE = 100;
  */
 export function planItemUpdates(accepted: readonly AcceptedRecord[], options: PlanOptions): Map<string, ItemPlan> {
   const planner = new ItemPlanner(options);
-  for (let a = 0; a < accepted.length; a++) planner.add(a, accepted[a].seqKey, transactionOf(accepted[a]));
+  for (let a = 0; a < accepted.length; a++) {
+    const tx = transactionOf(accepted[a]);
+    planner.add(a, accepted[a].seqKey, tx, tx.occurredAtMs);
+  }
   return planner.plans;
 }
 
@@ -96,9 +99,9 @@ export class ItemPlanner {
   public constructor(private readonly options: PlanOptions) {}
 
   /** Adds accepted record `a` (its seqKey and transaction). */
-  public add(a: number, seqKey: string, tx: ValidTransaction): void {
+  public add(a: number, seqKey: string, tx: Transaction, occurredAtMs: number): void {
     const options = this.options;
-    const minuteMs = tx.occurredAtMs - (((tx.occurredAtMs % 60_000) + 60_000) % 60_000);
+    const minuteMs = occurredAtMs - (((occurredAtMs % 60_000) + 60_000) % 60_000);
     let byRegion = this.byMinute.get(minuteMs);
     if (!byRegion) this.byMinute.set(minuteMs, (byRegion = new Map<string, (ItemPlan | undefined)[]>()));
     let row = byRegion.get(tx.region);

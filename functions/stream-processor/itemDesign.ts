@@ -45,8 +45,12 @@ export function shortShardId(shardId: string): string {
  * then the digits. Kinesis sequence numbers have no leading zeros and up to 129 digits.
  */
 export function sequenceKey(sequenceNumber: string): string {
-  return `${String(sequenceNumber.length).padStart(3, "0")}${sequenceNumber}`;
+  const n = sequenceNumber.length;
+  return (n < LENGTH_PREFIXES.length ? LENGTH_PREFIXES[n] : String(n).padStart(3, "0")) + sequenceNumber;
 }
+
+// Computed once: sequenceKey runs for every accepted record.
+const LENGTH_PREFIXES = Array.from({ length: 130 }, (_, n) => String(n).padStart(3, "0"));
 
 /** TTL: the end of the minute plus the retention, in epoch seconds. */
 export function expiresAt(minuteStartMs: number, retentionDays: number): number {

@@ -6,7 +6,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
-import { RejectionRule, validateRecord, ValidationContext } from "../shared";
+import { RejectionRule, screenRecord, ValidationContext } from "../shared";
 import { AcceptedRecord, DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "./aggregate";
 import { ProcessorConfig } from "./config";
 import { sequenceKey, shortShardId } from "./itemDesign";
@@ -205,37 +205,48 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   return outcome;
 }
 
+/** A shard's records sorted into valid (first occurrence), duplicate and rejected, by {@link classifyRecords}. */
+export class Classification {
+  public readonly outcomes: RecordOutcome[] = [];
+  public readonly accepted: AcceptedRecord[] = [];
+  public readonly rejected: { entry: QuarantineEntry; outcome: RecordOutcome }[] = [];
+  public duplicates = 0;
+  /** Transaction ids seen in this batch. */
+  public readonly seen = new Set<string>();
+}
+
 /**
  * The records of one shard, in order, sorted into valid (first occurrence),
  * duplicate and rejected; valid ones are added to `planner` at once. Pure.
  */
-export function classifyRecords(ordered: readonly StreamRecord[], ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner?: ItemPlanner) {
-  const outcomes: RecordOutcome[] = [];
-  const accepted: AcceptedRecord[] = [];
-  const rejected: { entry: QuarantineEntry; outcome: RecordOutcome }[] = [];
-  const seenInBatch = new Set<string>();
-  let duplicates = 0;
-  for (const r of ordered) {
-    const verdict = validateRecord(r.data, ctx);
-    if (!verdict.ok) {
-      const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "rejected", rule: verdict.rule, failed: false };
-      outcomes.push(outcome);
-      rejected.push({ outcome, entry: { ...r, rule: verdict.rule, message: verdict.message } });
-      continue;
-    }
-    const id = verdict.transaction.transactionId;
-    const seen = seenInBatch.size;
-    if (seenInBatch.add(id).size === seen || recent.has(id)) {
-      duplicates++;
-      outcomes.push({ shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "duplicate", failed: false });
-      continue;
-    }
-    const rec: AcceptedRecord = { index: accepted.length, shardId: r.shardId, sequenceNumber: r.sequenceNumber, seqKey: sequenceKey(r.sequenceNumber), transactionId: id, data: r.data, status: "valid", failed: false };
-    planner?.add(rec.index, rec.seqKey, verdict.transaction);
-    outcomes.push(rec);
-    accepted.push(rec);
+export function classifyRecords(ordered: readonly StreamRecord[], ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner?: ItemPlanner): Classification {
+  // One small function per record: V8 optimizes it as a whole, where the loop inlined here was
+  // compiled on stack replacement and deoptimized at the return of every batch (--trace-deopt).
+  const out = new Classification();
+  for (let i = 0; i < ordered.length; i++) classifyRecord(out, ordered[i], ctx, recent, planner);
+  return out;
+}
+
+function classifyRecord(out: Classification, r: StreamRecord, ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner: ItemPlanner | undefined): void {
+  const verdict = screenRecord(r.data, ctx);
+  if (!verdict.ok) {
+    const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "rejected", rule: verdict.rule, failed: false };
+    out.outcomes.push(outcome);
+    out.rejected.push({ outcome, entry: { ...r, rule: verdict.rule, message: verdict.message } });
+    return;
   }
-  return { outcomes, accepted, rejected, duplicates };
+  const id = verdict.transaction.transactionId;
+  const seen = out.seen.size;
+  if (out.seen.add(id).size === seen || recent.has(id)) {
+    out.duplicates++;
+    out.outcomes.push({ shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "duplicate", failed: false });
+    return;
+  }
+  const index = out.accepted.length;
+  const rec: AcceptedRecord = { index, shardId: r.shardId, sequenceNumber: r.sequenceNumber, seqKey: sequenceKey(r.sequenceNumber), transactionId: id, data: r.data, status: "valid", failed: false };
+  planner?.add(index, rec.seqKey, verdict.transaction, verdict.occurredAtMs);
+  out.outcomes.push(rec);
+  out.accepted.push(rec);
 }
 
 /** Records each touched item's known high-water mark, for a replay of this batch if Lambda gives up on it. */
