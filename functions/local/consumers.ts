@@ -5,7 +5,7 @@
  */
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from "@aws-sdk/client-kinesis";
 import { InjectedCrashError, RejectionRule } from "../shared";
-import { processRecords, ProcessorDeps, StreamRecord } from "../stream-processor/processor";
+import { BatchOutcome, processRecords, ProcessorDeps, StreamRecord } from "../stream-processor/processor";
 import { RecentIds } from "../stream-processor/RecentIds";
 import { BaselineCache } from "../stream-processor/spikes";
 import { MemoryQueue } from "../replay/queue";
@@ -29,8 +29,8 @@ export interface ConsumerContext {
   readonly permanent?: PermanentFailures;
   /** The on-failure destination (Lambda's record per batch given up on). */
   readonly onFailure?: MemoryQueue;
-  /** Called with each delivered batch and its outcome (before `outcomes` is updated). */
-  readonly onDelivered?: (batch: readonly StreamRecord[], statuses: readonly { sequenceNumber: string; status: string }[]) => void;
+  /** Called with each delivered batch and its outcome (before `outcomes` is updated), once the processor has returned. */
+  readonly onDelivered?: (batch: readonly StreamRecord[], statuses: readonly { sequenceNumber: string; status: string }[], outcome: BatchOutcome) => void;
 }
 
 /** One poller per shard. */
@@ -58,7 +58,7 @@ async function invokeWithFaults(ctx: ConsumerContext, deps: ProcessorDeps, batch
   const { faults, random } = ctx;
   const deliver = async () => {
     const outcome = await processRecords(batch, deps);
-    ctx.onDelivered?.(batch, outcome.records);
+    ctx.onDelivered?.(batch, outcome.records, outcome);
     for (const r of outcome.records) ctx.outcomes.set(`${r.shardId}/${r.sequenceNumber}`, r.status === "rejected" ? r.rule! : "valid");
     return outcome;
   };

@@ -54,6 +54,8 @@ export interface LocalRunOptions {
   readonly interruptReplayAfterWrites?: number;
   /** The contract the replay validates against (default: the stack's), e.g. a widened currency list. */
   readonly replayEnvironment?: Environment;
+  /** Called after each invocation returned, with its batch, the records' statuses and the batch outcome. */
+  readonly onDelivered?: ConsumerContext["onDelivered"];
 }
 
 /** The `--export` document, with what the replay did when asked. */
@@ -122,7 +124,10 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       outcomes: new Map(),
       ...(options.permanentFailures ? { permanent: new PermanentFailures(options.permanentFailures) } : {}),
       onFailure: new MemoryQueue(),
-      onDelivered: (batch, statuses) => live.countUnits(batch, statuses, ctx.outcomes),
+      onDelivered: (batch, statuses, outcome) => {
+        options.onDelivered?.(batch, statuses, outcome);
+        live.countUnits(batch, statuses, ctx.outcomes);
+      },
     };
     const listed = await kinesis.send(new ListShardsCommand({ StreamName: STREAM }));
     const pollers = shardPollers(ctx, (listed.Shards ?? []).map((s) => s.ShardId!));

@@ -16,6 +16,11 @@ export interface PollerSettings {
   readonly maxRetries: number;
   /** Split a batch in two when the function errors. */
   readonly bisectOnError: boolean;
+  /**
+   * Least time between two reads of the shard (default 0: read whenever the buffer has room). Lambda's
+   * pollers read a shard about once per second (docs/functions.md, "Freshness"); the freshness benchmark sets 1000.
+   */
+  readonly pollIntervalMs?: number;
 }
 
 /** What an invocation returned. */
@@ -82,6 +87,7 @@ export class ShardPoller<T extends { readonly sequenceNumber: string; readonly a
   private buffer: T[] = [];
   private state: PollerState;
   private waitingSince: number | undefined;
+  private lastReadMs = -Infinity;
   /** The sequence number of the last checkpointed record. */
   public checkpoint: string | undefined;
   public readonly stats: PollerStats = { invocations: 0, errors: 0, partialFailures: 0, checkpointed: 0, discarded: 0, lastArrivalMs: undefined };
@@ -107,7 +113,10 @@ export class ShardPoller<T extends { readonly sequenceNumber: string; readonly a
    * elapsed, or the source finished). Returns false when it had nothing to do.
    */
   public async step(): Promise<boolean> {
-    if (this.buffer.length < this.state.limit && !this.source.finished) this.buffer.push(...(await this.source.read()));
+    if (this.buffer.length < this.state.limit && !this.source.finished && this.clock() - this.lastReadMs >= (this.settings.pollIntervalMs ?? 0)) {
+      this.lastReadMs = this.clock();
+      this.buffer.push(...(await this.source.read()));
+    }
     if (this.buffer.length === 0) return false;
     const now = this.clock();
     this.waitingSince ??= now;

@@ -9,7 +9,10 @@ import { STANDARD_CATALOGUE, TrafficGenerator } from "./generator";
 /** Generated traffic: event-time minutes per wall-clock minute. */
 export const SPEEDUP = 12;
 
-export type LocalInput = { readonly kind: "lines"; readonly lines: readonly Buffer[] } | { readonly kind: "generate"; readonly rate: number; readonly durationSeconds: number };
+export type LocalInput =
+  | { readonly kind: "lines"; readonly lines: readonly Buffer[] }
+  /** `speedup`: event-time seconds per wall-clock second (default {@link SPEEDUP}; 1 for real-time traffic). */
+  | { readonly kind: "generate"; readonly rate: number; readonly durationSeconds: number; readonly speedup?: number };
 
 export interface ProducerTarget {
   readonly kinesis: Pick<KinesisClient, "send">;
@@ -30,7 +33,7 @@ export interface ProducerState {
 export async function produce(target: ProducerTarget, input: LocalInput, state: ProducerState): Promise<void> {
   try {
     if (input.kind === "lines") await putRecords(target, input.lines.map((data, i) => ({ data, key: partitionKeyOf(data, i) })), state);
-    else await produceTraffic(target, input.rate, input.durationSeconds, state);
+    else await produceTraffic(target, input.rate, input.durationSeconds, state, input.speedup ?? SPEEDUP);
   } finally {
     state.producing = false;
   }
@@ -49,11 +52,11 @@ async function putRecords(target: ProducerTarget, records: readonly { data: Buff
 }
 
 /** `rate` transactions per second for `durationSeconds`, with a sale spike from 50% to 80% of the run. */
-async function produceTraffic(target: ProducerTarget, rate: number, durationSeconds: number, state: ProducerState): Promise<void> {
+async function produceTraffic(target: ProducerTarget, rate: number, durationSeconds: number, state: ProducerState, speedup: number): Promise<void> {
   const gen = new TrafficGenerator({ seed: target.seed, ...STANDARD_CATALOGUE, regions: target.regions, currencies: target.currencies });
   const start = Date.now();
-  // Event time runs SPEEDUP times faster than the wall clock and ends now, so a short run builds spike baselines.
-  const eventStart = start - durationSeconds * 1000 * (SPEEDUP - 1);
+  // Event time runs `speedup` times faster than the wall clock and ends now, so a short run builds spike baselines.
+  const eventStart = start - durationSeconds * 1000 * (speedup - 1);
   let sent = 0;
   const spikeFrom = durationSeconds * 0.5;
   const spikeTo = durationSeconds * 0.8;
@@ -66,7 +69,7 @@ async function produceTraffic(target: ProducerTarget, rate: number, durationSeco
     }
     const inSpike = elapsed >= spikeFrom && elapsed < spikeTo;
     const batch = Array.from({ length: due }, () => {
-      const tx = gen.transaction(eventStart + (Date.now() - start) * SPEEDUP, inSpike ? { rank: 137, share: 0.3 } : undefined);
+      const tx = gen.transaction(eventStart + (Date.now() - start) * speedup, inSpike ? { rank: 137, share: 0.3 } : undefined);
       return { data: Buffer.from(JSON.stringify(tx)), key: tx.transactionId };
     });
     sent += due;

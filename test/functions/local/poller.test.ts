@@ -98,4 +98,22 @@ describe("local/ShardPoller", () => {
     assert.equal(before, 0);
     assert.deepEqual(seen, [2]);
   });
+
+  it("reads the shard at most once per poll interval", async () => {
+    // prepare: a source that counts its reads
+    let now = 0;
+    let reads = 0;
+    const counting = { finished: false, read: async () => (reads++, []) };
+    const poller = new ShardPoller({ ...settings, pollIntervalMs: 1000 }, counting, async () => ok(), () => now);
+    // act
+    await poller.step();
+    now = 500;
+    await poller.step();
+    const early = reads;
+    now = 1000;
+    await poller.step();
+    // assess
+    assert.equal(early, 1);
+    assert.equal(reads, 2);
+  });
 });
