@@ -22,6 +22,8 @@ export interface StackResource {
   readonly provider?: string;
   /** URNs this resource depends on. */
   readonly dependencies: readonly string[];
+  /** Per input property, the URNs its value came from (Pulumi's `propertyDependencies`), when known. */
+  readonly propertyDependencies?: Readonly<Record<string, readonly string[]>>;
   /** Resource inputs (camelCase, as in @pulumi/aws). */
   readonly inputs: Readonly<Record<string, unknown>>;
   /** Outputs, when known (a state export has them; a preview may not). */

@@ -37,6 +37,7 @@ const ResourceStateSchema = z.looseObject({
   parent: z.string().optional(),
   provider: z.string().optional(),
   dependencies: z.array(z.string(), { error: "must be a list of URNs" }).optional(),
+  propertyDependencies: z.record(z.string(), z.array(z.string(), { error: "must be a list of URNs" }), { error: "must map input names to lists of URNs" }).optional(),
   inputs: props.optional(),
   outputs: props.optional(),
 });
@@ -101,6 +102,7 @@ function toResource(s: ResourceState): StackResource {
     ...(s.parent ? { parent: s.parent } : {}),
     ...(s.provider ? { provider: s.provider } : {}),
     dependencies: s.dependencies ?? [],
+    ...(s.propertyDependencies ? { propertyDependencies: s.propertyDependencies } : {}),
     inputs: revealSecrets(s.inputs ?? {}) as Record<string, unknown>,
     ...(s.outputs ? { outputs: revealSecrets(s.outputs) as Record<string, unknown> } : {}),
   };

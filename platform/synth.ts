@@ -23,6 +23,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProvider(): string;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { entries(): Iterable<[string, { getUrnsList(): string[] }]> } | undefined;
   getObject(): unknown;
 }
 
@@ -42,6 +43,14 @@ function redactSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactSecrets(v)]));
   }
   return value;
+}
+
+/** Which resources each input came from, as the engine records it (empty lists dropped, as Pulumi's state does). */
+function propertyDependenciesOf(req: RegisterRequest): { propertyDependencies?: Record<string, string[]> } {
+  const map = req.getPropertydependenciesMap();
+  if (!map) return {};
+  const entries = [...map.entries()].map(([key, deps]) => [key, deps.getUrnsList()] as const).filter(([, urns]) => urns.length > 0);
+  return entries.length > 0 ? { propertyDependencies: Object.fromEntries(entries.sort(([a], [b]) => a.localeCompare(b))) } : {};
 }
 
 /**
@@ -81,6 +90,7 @@ async function synthesizeNow(env: Environment, program: (env: Environment) => Pl
           ...(req.getParent() ? { parent: req.getParent() } : {}),
           ...(req.getProvider() ? { provider: req.getProvider() } : {}),
           dependencies: req.getDependenciesList(),
+          ...propertyDependenciesOf(req),
           inputs: redactSecrets(inputs) as Record<string, unknown>,
         });
       }

@@ -8,3 +8,4 @@ export * as diagram from "./diagram";
 export * as cost from "./cost";
 export * as query from "./query";
 export * as replay from "./replay";
+export * as synth from "./synth";
