@@ -97,6 +97,10 @@ export function mockResourceState(args: pulumi.runtime.MockResourceArgs, region:
     case "aws:kms/key:Key":
       Object.assign(state, { keyId: arn.split("/")[1] });
       break;
+    case "aws:iam/role:Role":
+      // IAM's role ID: AROA + 17 upper-case characters (what aws:userid starts with in the role's sessions).
+      Object.assign(state, { uniqueId: `AROA${createHash("sha256").update(name).digest("hex").slice(0, 17).toUpperCase()}` });
+      break;
     case "aws:sqs/queue:Queue":
       Object.assign(state, { url: `https://sqs.${region}.amazonaws.com/${MOCK_ACCOUNT_ID}/${name}` });
       break;

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueFailureAlerts, glueRuntimeStatements, glueScriptJob, glueSecurityConfiguration } from "../shared/glue";
+import { glueFailureAlerts, glueRuntimeStatements, glueScriptJob, glueSecurityConfiguration, sparkWritePaths } from "../shared/glue";
 import { Statement } from "../shared/iam";
 import { SecureBucket } from "../shared/SecureBucket";
 import { BatchEtlContext, BatchZones, objectsUnder } from "./context";
@@ -41,25 +41,25 @@ export function buildJobs(ctx: BatchEtlContext, zones: BatchZones, connections: 
       suffix: "raw-to-transformed", file: "raw_to_transformed.py", description: "Cleans, joins and converts RAW exports to TRANSFORMED Parquet", zones: [raw, transformed], withConnections: true,
       statements: [
         { sid: "ReadRaw", actions: ["s3:GetObject"], resources: [objectsUnder(raw, "incoming/")] },
-        { sid: "SetAsideRejected", actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: [objectsUnder(raw, "rejected/")] },
-        { sid: "WriteTransformed", actions: READ_WRITE, resources: [objectsUnder(transformed, "sales_lines/")] },
+        { sid: "SetAsideRejected", actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: sparkWritePaths(raw.arn, "rejected/") },
+        { sid: "WriteTransformed", actions: READ_WRITE, resources: sparkWritePaths(transformed.arn, "sales_lines/") },
       ],
       arguments: { "--RAW_PATH": pulumi.interpolate`s3://${raw.bucketName}/incoming/`, "--TRANSFORMED_PATH": transformedPath, "--REJECTED_PATH": pulumi.interpolate`s3://${raw.bucketName}/rejected/` },
     }),
     quality: job({
       suffix: "quality-check", file: "quality_check.py", description: "Fails the run when TRANSFORMED breaks a quality rule; writes the measured figures", zones: [transformed], withConnections: false,
       statements: [
-        { sid: "ReadTransformed", actions: ["s3:GetObject"], resources: [objectsUnder(transformed, "sales_lines/")] },
-        { sid: "WriteQualityReport", actions: READ_WRITE, resources: [objectsUnder(transformed, "_quality/")] },
+        { sid: "ReadTransformed", actions: ["s3:GetObject"], resources: sparkWritePaths(transformed.arn, "sales_lines/") },
+        { sid: "WriteQualityReport", actions: READ_WRITE, resources: sparkWritePaths(transformed.arn, "_quality/") },
       ],
       arguments: { "--TRANSFORMED_PATH": transformedPath, "--MIN_ROWS": String(ctx.settings.minRowsPerRun), "--MAX_NULL_KEY_RATIO": String(ctx.settings.maxNullKeyRatio) },
     }),
     enrich: job({
       suffix: "transformed-to-enriched", file: "transformed_to_enriched.py", description: "Enriches with reference data and computes daily KPIs into ENRICHED", zones: [transformed, enriched], withConnections: false,
       statements: [
-        { sid: "ReadTransformed", actions: ["s3:GetObject"], resources: [objectsUnder(transformed, "sales_lines/")] },
+        { sid: "ReadTransformed", actions: ["s3:GetObject"], resources: sparkWritePaths(transformed.arn, "sales_lines/") },
         { sid: "ReadReference", actions: ["s3:GetObject"], resources: [objectsUnder(artifacts, "reference/")] },
-        { sid: "WriteEnriched", actions: READ_WRITE, resources: [objectsUnder(enriched, "daily_kpis/")] },
+        { sid: "WriteEnriched", actions: READ_WRITE, resources: sparkWritePaths(enriched.arn, "daily_kpis/") },
       ],
       arguments: { "--TRANSFORMED_PATH": transformedPath, "--REFERENCE_PATH": pulumi.interpolate`s3://${artifacts.bucketName}/reference/`, "--ENRICHED_PATH": pulumi.interpolate`s3://${enriched.bucketName}/` },
     }),
@@ -75,8 +75,7 @@ function jobBuilder(ctx: BatchEtlContext, zones: BatchZones, connections: aws.gl
   const security = glueSecurityConfiguration(`${name}-glue-security`, args.kmsKeyArn, opts);
   const common: Statement[] = [
     { sid: "ReadScripts", actions: ["s3:GetObject"], resources: [objectsUnder(artifacts, "scripts/")] },
-    { sid: "UseTemp", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], resources: [objectsUnder(artifacts, "tmp/")] },
-    { sid: "ReadSecurityConfiguration", actions: ["glue:GetSecurityConfiguration"], resources: [pulumi.interpolate`arn:aws:glue:${region}:${accountId}:securityConfiguration/*`] },
+    { sid: "UseTemp", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], resources: sparkWritePaths(artifacts.arn, "tmp/") },
     ...glueRuntimeStatements(region, accountId, args.kmsKeyArn),
   ];
   const sources = sourceStatements(ctx, connections);

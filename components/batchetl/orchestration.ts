@@ -36,8 +36,9 @@ function stateMachineOf({ name, args, settings: s, opts, accountId }: BatchEtlCo
       { sid: "ListRaw", actions: ["s3:ListBucket"], resources: [zones.raw.arn], condition: { StringLike: { "s3:prefix": ["incoming/*"] } } },
       { sid: "RunJobs", actions: ["glue:StartJobRun", "glue:GetJobRun", "glue:GetJobRuns", "glue:BatchStopJobRun"], resources: jobList.map((j) => j.arn) },
       { sid: "LoadWarehouse", actions: ["redshift-data:BatchExecuteStatement", "redshift-data:ExecuteStatement"], resources: [store.warehouse.workgroupArn] },
-      // The Data API scopes statement reads by owner, not by ARN.
-      { sid: "FollowOwnStatements", actions: ["redshift-data:DescribeStatement"], resources: ["*"], condition: { StringEquals: { "redshift-data:statement-owner-iam-userid": "${aws:userid}" } } },
+      // The Data API scopes statement reads by owner, not by ARN. The owner is `<role id>:<session>`, and
+      // Step Functions may poll from another session than the one that ran the statement: match the role.
+      { sid: "FollowOwnStatements", actions: ["redshift-data:DescribeStatement"], resources: ["*"], condition: { StringLike: { "redshift-data:statement-owner-iam-userid": pulumi.interpolate`${sfnRole.uniqueId}:*` } } },
       { sid: "ReadWarehouseSecret", actions: ["secretsmanager:GetSecretValue"], resources: [store.warehouse.adminSecretArn] },
       { sid: "NotifyFailures", actions: ["sns:Publish"], resources: [args.alertTopicArn] },
       { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [args.kmsKeyArn] },

@@ -19,7 +19,6 @@ export function buildLakeGlue({ name, args, settings: s, opts, region, accountId
     arns: catalogArns(region, accountId, database.name),
     security: glueSecurityConfiguration(`${name}-glue-security`, args.kmsKeyArn, opts),
     runtime: glueRuntimeStatements(region, accountId, args.kmsKeyArn),
-    securityConfigurationArn: pulumi.interpolate`arn:aws:glue:${region}:${accountId}:securityConfiguration/*`,
   };
 }
 

@@ -22,8 +22,6 @@ export interface LakeGlue {
   readonly database: aws.glue.CatalogDatabase;
   readonly arns: { readonly catalog: pulumi.Output<string>; readonly database: pulumi.Output<string>; readonly tables: pulumi.Output<string> };
   readonly security: aws.glue.SecurityConfiguration;
-  /** Logs, key and metrics statements every Glue role carries. */
+  /** Logs, key, metrics and security-configuration statements every Glue role carries. */
   readonly runtime: Statement[];
-  /** Glue's security configuration lookups, granted with the catalog reads. */
-  readonly securityConfigurationArn: pulumi.Output<string>;
 }

@@ -7,7 +7,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { glueFailureAlerts, glueRole, glueScriptJob } from "../shared/glue";
+import { glueFailureAlerts, glueRole, glueScriptJob, sparkWritePaths } from "../shared/glue";
 import { DataLakeContext, LakeGlue, LakeZones } from "./context";
 import { CURATED_PREFIX, RAW_PREFIX, RAW_TABLE, RAW_TABLE_PREFIX, REJECTED_PREFIX } from "./curated";
 
@@ -48,8 +48,8 @@ function rawZoneCrawler({ name, opts }: DataLakeContext, zones: LakeZones, glue:
     { sid: "ReadRaw", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${zones.raw.arn}/${RAW_PREFIX}*`] },
     {
       sid: "CatalogRawTables",
-      actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:UpdatePartition", "glue:GetSecurityConfiguration"],
-      resources: [arns.catalog, arns.database, arns.tables, glue.securityConfigurationArn],
+      actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:CreateTable", "glue:UpdateTable", "glue:GetPartition", "glue:GetPartitions", "glue:BatchCreatePartition", "glue:BatchGetPartition", "glue:UpdatePartition"],
+      resources: [arns.catalog, arns.database, arns.tables],
     },
     ...glue.runtime,
   ], opts);
@@ -87,11 +87,11 @@ function rawToCuratedJob({ name, args, settings: s, opts }: DataLakeContext, zon
     statements: [
       { sid: "ListZones", actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [raw.arn, curated.arn, artifacts.arn] },
       { sid: "ReadRaw", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${raw.arn}/${RAW_PREFIX}*`] },
-      { sid: "SetAsideRejected", actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: [pulumi.interpolate`${raw.arn}/${REJECTED_PREFIX}*`] },
+      { sid: "SetAsideRejected", actions: ["s3:PutObject", "s3:AbortMultipartUpload"], resources: sparkWritePaths(raw.arn, REJECTED_PREFIX) },
       { sid: "ReadScript", actions: ["s3:GetObject"], resources: [pulumi.interpolate`${artifacts.arn}/scripts/*`] },
-      { sid: "UseTemp", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], resources: [pulumi.interpolate`${artifacts.arn}/tmp/*`] },
-      { sid: "WriteCurated", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], resources: [pulumi.interpolate`${curated.arn}/${CURATED_PREFIX}*`] },
-      { sid: "ReadCatalog", actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions", "glue:GetSecurityConfiguration"], resources: [arns.catalog, arns.database, arns.tables, glue.securityConfigurationArn] },
+      { sid: "UseTemp", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], resources: sparkWritePaths(artifacts.arn, "tmp/") },
+      { sid: "WriteCurated", actions: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], resources: sparkWritePaths(curated.arn, CURATED_PREFIX) },
+      { sid: "ReadCatalog", actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"], resources: [arns.catalog, arns.database, arns.tables] },
       ...glue.runtime,
     ],
     arguments: {

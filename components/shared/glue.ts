@@ -135,7 +135,20 @@ export function glueRuntimeStatements(region: pulumi.Input<string>, accountId: p
     },
     { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"], resources: [kmsKeyArn] },
     { sid: "PublishJobMetrics", actions: ["cloudwatch:PutMetricData"], resources: ["*"], condition: { StringEquals: { "cloudwatch:namespace": "Glue" } } },
+    // Wildcard-only in the Service Authorization Reference: a grant on any ARN never matches.
+    { sid: "ReadSecurityConfiguration", actions: ["glue:GetSecurityConfiguration"], resources: ["*"] },
   ];
+}
+
+/**
+ * Objects a Spark job may write under a prefix: `prefix*`, plus the
+ * `<dir>_$folder$` marker EMRFS puts beside every directory it creates
+ * (https://repost.aws/knowledge-center/emr-s3-empty-files), which lies outside `prefix/*`.
+ */
+export function sparkWritePaths(bucketArn: pulumi.Input<string>, prefix: string): pulumi.Output<string>[] {
+  const dirs = prefix.split("/").filter((d) => d !== "");
+  const markers = dirs.map((_, i) => `${dirs.slice(0, i + 1).join("/")}_$folder$`);
+  return [pulumi.interpolate`${bucketArn}/${prefix}*`, ...markers.map((m) => pulumi.interpolate`${bucketArn}/${m}`)];
 }
 
 /** A role Glue (job or crawler) assumes, with an inline least-privilege policy. */

@@ -10,7 +10,8 @@ export interface Statement {
   readonly effect?: "Allow" | "Deny";
   readonly actions: readonly string[];
   readonly resources: readonly pulumi.Input<string>[];
-  readonly condition?: Record<string, Record<string, unknown>>;
+  /** Values may be Outputs (a role's unique ID, an ARN). */
+  readonly condition?: Record<string, Record<string, pulumi.Input<unknown>>>;
 }
 
 /**
@@ -28,8 +29,8 @@ export function policyDocument(statements: readonly Statement[]): pulumi.Output<
     }
   }
   return pulumi
-    .all(statements.map((s) => pulumi.all(s.resources.map((r) => pulumi.output(r)))))
-    .apply((resolved) =>
+    .all([pulumi.all(statements.map((s) => pulumi.all(s.resources.map((r) => pulumi.output(r))))), pulumi.output(statements.map((s) => s.condition ?? null))])
+    .apply(([resolved, conditions]) =>
       JSON.stringify({
         Version: "2012-10-17",
         Statement: statements.map((s, i) => ({
@@ -37,7 +38,7 @@ export function policyDocument(statements: readonly Statement[]): pulumi.Output<
           Effect: s.effect ?? "Allow",
           Action: [...s.actions],
           Resource: resolved[i].length === 1 ? resolved[i][0] : resolved[i],
-          ...(s.condition ? { Condition: s.condition } : {}),
+          ...(conditions[i] ? { Condition: conditions[i] } : {}),
         })),
       }),
     );

@@ -211,10 +211,11 @@ describe("DataLakePipeline (P1)", () => {
       });
 
       it("grants least privilege: the job writes only the curated prefix and the rejected prefix", () => {
-        assertLeastPrivilege(synth.resources, "datalake-", ["cloudwatch:PutMetricData"]);
+        assertLeastPrivilege(synth.resources, "datalake-", ["cloudwatch:PutMetricData", "glue:GetSecurityConfiguration"]);
         const job = rolePolicy(synth.resources, "datalake-raw-to-curated-role-policy");
-        assert.deepEqual(resourcesOf(statement(job, "WriteCurated")), [`${bucketArn(synth, "datalake-curated")}/sales/*`]);
-        assert.deepEqual(resourcesOf(statement(job, "SetAsideRejected")), [`${bucketArn(synth, "datalake-raw")}/rejected/*`]);
+        // Each prefix plus the EMRFS `<dir>_$folder$` marker beside it.
+        assert.deepEqual(resourcesOf(statement(job, "WriteCurated")), [`${bucketArn(synth, "datalake-curated")}/sales/*`, `${bucketArn(synth, "datalake-curated")}/sales_$folder$`]);
+        assert.deepEqual(resourcesOf(statement(job, "SetAsideRejected")), [`${bucketArn(synth, "datalake-raw")}/rejected/*`, `${bucketArn(synth, "datalake-raw")}/rejected_$folder$`]);
         assert.deepEqual(statement(job, "ReadRaw").Action, ["s3:GetObject"]);
         const crawler = rolePolicy(synth.resources, "datalake-raw-crawler-role-policy");
         assert.ok(!crawler.some((s) => s.Action.includes("s3:PutObject")), "the crawler never writes data");
