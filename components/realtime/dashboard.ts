@@ -17,12 +17,19 @@ function widget(title: string, metrics: Metric[], x: number, y: number, stat = "
   return { type: "metric", x, y, width: 12, height: 6, properties: { title, metrics, stat, period, view: "timeSeries", stacked: false } };
 }
 
+/** A SEARCH expression over the processor's [service, rule] RejectedRecords metrics. */
+export function rejectedByRule(n: Pick<DashboardNames, "metricsNamespace" | "serviceName">): string {
+  return `SEARCH('{${n.metricsNamespace},rule,service} MetricName="RejectedRecords" service="${n.serviceName}"', 'Sum', 60)`;
+}
+
 export function dashboardBody(n: DashboardNames): string {
   const widgets = [
     widget("Ingest rate (records/min)", [["AWS/Kinesis", "IncomingRecords", "StreamName", n.streamName]], 0, 0),
     widget("Iterator age (ms, max)", [["AWS/Lambda", "IteratorAge", "FunctionName", n.processorName, { stat: "Maximum" }]], 12, 0, "Maximum"),
-    widget("Rejected records by rule", [[n.metricsNamespace, "RejectedRecords", "service", n.serviceName]], 0, 6),
-    widget("Sales per minute (units)", [[n.metricsNamespace, "UnitsSold", "service", n.serviceName], [n.metricsNamespace, "ValidTransactions", "service", n.serviceName]], 12, 6),
+    // The processor emits RejectedRecords with [service, rule]; CloudWatch matches the exact dimension
+    // set, so one SEARCH over that schema charts every rule, including rules added later.
+    widget("Rejected records by rule", [[{ expression: rejectedByRule(n), id: "rejected", label: "" }]], 0, 6),
+    widget("Transactions per minute (valid, duplicate)", [[n.metricsNamespace, "ValidRecords", "service", n.serviceName], [n.metricsNamespace, "DuplicateRecords", "service", n.serviceName]], 12, 6),
     widget("Spikes detected", [[n.metricsNamespace, "SpikesDetected", "service", n.serviceName]], 0, 12),
     widget("Processor errors and throttles", [["AWS/Lambda", "Errors", "FunctionName", n.processorName], ["AWS/Lambda", "Throttles", "FunctionName", n.processorName]], 12, 12),
     widget("DynamoDB writes (WCU) and throttles", [["AWS/DynamoDB", "ConsumedWriteCapacityUnits", "TableName", n.tableName], ["AWS/DynamoDB", "WriteThrottleEvents", "TableName", n.tableName]], 0, 18),

@@ -255,7 +255,7 @@ for (const stack of ["dev", "prod"] as const) {
       const dashboard = JSON.parse(one(resources, "aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"] as string);
       assert.deepEqual(
         dashboard.widgets.map((w: any) => w.properties.title),
-        ["Ingest rate (records/min)", "Iterator age (ms, max)", "Rejected records by rule", "Sales per minute (units)", "Spikes detected", "Processor errors and throttles", "DynamoDB writes (WCU) and throttles", "History delivery freshness (s)"],
+        ["Ingest rate (records/min)", "Iterator age (ms, max)", "Rejected records by rule", "Transactions per minute (valid, duplicate)", "Spikes detected", "Processor errors and throttles", "DynamoDB writes (WCU) and throttles", "History delivery freshness (s)"],
       );
     });
 
