@@ -29,7 +29,8 @@ export interface CostEngine {
 }
 
 export interface PolicyEngine {
-  evaluatePolicies(resources: readonly StackResource[], opts: { config?: PolicyPackConfig; costContext?: CostContext }): PolicyResult;
+  /** Awaits async policies, as CrossGuard does. */
+  evaluatePolicies(resources: readonly StackResource[], opts: { config?: PolicyPackConfig; costContext?: CostContext }): Promise<PolicyResult>;
   /** Reads and validates a policy pack config file; throws a one-line error (exit code 2). */
   loadPolicyConfig(file: string): PolicyPackConfig;
   /** The guardrails a stack file describes (tier, limits, overrides); throws a one-line ConfigError. */

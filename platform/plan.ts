@@ -88,7 +88,7 @@ export interface StackPlan {
 }
 
 /** Plans one stack from its resources. */
-export function planStack(input: PlanInput, engines: Engines): StackPlan {
+export async function planStack(input: PlanInput, engines: Engines): Promise<StackPlan> {
   const { resources } = input;
   const pipelineOf = pipelineResolver(resources);
   const costContext = {
@@ -102,7 +102,7 @@ export function planStack(input: PlanInput, engines: Engines): StackPlan {
     ? engines.cost.estimateStack(resources, costContext)
     : { expectedMonthlyUsd: 0, ceilingMonthlyUsd: 0, ceilingUnbounded: false, items: [], unpriced: unique(resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).map((r) => r.type)), cannotPrice: [] };
   const report = engines.policy
-    ? engines.policy.evaluatePolicies(resources, { ...(input.policyConfig !== undefined ? { config: input.policyConfig } : {}), costContext })
+    ? await engines.policy.evaluatePolicies(resources, { ...(input.policyConfig !== undefined ? { config: input.policyConfig } : {}), costContext })
     : { violations: [], cannotVerify: [{ policy: "policy-pack", urn: null, message: "planned without the policy pack: no policy was evaluated" }] };
 
   const budget = resolveBudget(resources, input);

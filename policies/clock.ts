@@ -9,13 +9,21 @@ export function today(): string {
   return (pinned ?? new Date()).toISOString().slice(0, 10);
 }
 
-/** Runs `fn` with the clock pinned to `now`, then restores it. */
+/**
+ * Runs `fn` with the clock pinned to `now`, then restores it; an async `fn`
+ * keeps the clock pinned until its promise settles.
+ */
 export function withClock<T>(now: Date | undefined, fn: () => T): T {
   const previous = pinned;
   if (now !== undefined) pinned = now;
+  let result: T;
   try {
-    return fn();
-  } finally {
+    result = fn();
+  } catch (err) {
     pinned = previous;
+    throw err;
   }
+  if (result instanceof Promise) return result.finally(() => (pinned = previous)) as T;
+  pinned = previous;
+  return result;
 }

@@ -44,14 +44,14 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     .option("--policy-config <file>", "a CrossGuard policy pack config that replaces the stack file's guardrails (levels and options)")
     .addOption(formatOption())
     .addHelpText("after", "\nExit codes: 0 no mandatory violation, 1 a mandatory policy violation, 2 bad input.")
-    .action((opts: CheckOptions) => {
+    .action(async (opts: CheckOptions) => {
       const kind: DocumentKind | undefined = opts.preview !== undefined ? "preview" : opts.state !== undefined ? "state" : undefined;
       if (!kind) throw new CliError("check needs --preview <file|-> or --state <file>");
       if (kind === "state" && opts.state === "-" && !io.stdin) throw new CliError("stdin: cannot be read here");
       const { name, doc } = readJsonDocument((kind === "preview" ? opts.preview : opts.state)!, io);
       const resources = parseDocument(kind, name, doc);
       const documentRegion = configRegion(doc);
-      const plan = checkResources(resources, { ...opts, ...(documentRegion ? { documentRegion } : {}) }, io);
+      const plan = await checkResources(resources, { ...opts, ...(documentRegion ? { documentRegion } : {}) }, io);
       if (plan.mandatoryViolations > 0) setExit(1);
       io.out(renderReport({ stacks: [plan], errors: [] }, opts.format));
     });
@@ -70,7 +70,7 @@ export interface CheckContext extends Omit<CheckOptions, "format" | "preview" | 
  * error unless --strict-defaults. The region: the document's aws provider, then
  * its `config["aws:region"]`, then --region, then the stack file.
  */
-export function checkResources(resources: StackResource[], opts: CheckContext, io: CliIo): StackPlan {
+export function checkResources(resources: StackResource[], opts: CheckContext, io: CliIo): Promise<StackPlan> {
   const engines = loadEngines();
   const stack = opts.env ?? mostCommonStack(resources) ?? "unknown";
   const env = localEnvironment(io, stack);

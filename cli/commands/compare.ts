@@ -94,7 +94,7 @@ async function compare(io: CliIo, opts: { workload?: string; stack: string }): P
       pipelines.push({ kind, available: false, reason: `cannot be synthesized on ${base.stack}'s config: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`, ...described });
       continue;
     }
-    const plan = planStack({ stack: `compare-${kind}`, region: base.awsRegion, resources, workload, limits: base.limits }, { ...(engines.cost ? { cost: engines.cost } : {}) });
+    const plan = await planStack({ stack: `compare-${kind}`, region: base.awsRegion, resources, workload, limits: base.limits }, { ...(engines.cost ? { cost: engines.cost } : {}) });
     const own = componentOfKind(kind, m.component, plan.pipelines);
     pipelines.push({
       kind,

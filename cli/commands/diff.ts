@@ -70,7 +70,7 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
             guardrails = engines.policy?.strictDefaults(s.stack); // the base's guardrails no longer resolve: strict defaults apply
           }
           plans.set(s.stack, {
-            plan: planStack(
+            plan: await planStack(
               { stack: s.stack, region: s.env.awsRegion, resources: s.resources, workload: s.env.workload, limits: s.env.limits, budgetFallbackUsd: s.env.budget.monthlyUsd, ...(guardrails ? { policyConfig: guardrails.config, guardrails: guardrails.source } : {}) },
               engines,
             ),

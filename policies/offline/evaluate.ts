@@ -10,7 +10,8 @@
  * - `getConfig()` returns the config merged over the configSchema defaults;
  * - a rule that reads a preview unknown is neither a pass nor a violation: it is
  *   listed under `cannotVerify`.
- * Policies must be synchronous (ours are); a policy returning a promise is an error.
+ * - a policy may be async (return a promise), as CrossGuard allows: it is awaited,
+ *   one at a time, in pack order, so reports keep their order.
  */
 import {
   PolicyProviderResource,
@@ -151,75 +152,115 @@ function stackView(resources: readonly StackResource[], byUrn: ReadonlyMap<strin
   return [...views.values()];
 }
 
+/** One policy run on one resource (or the stack): its call, and what its failure means. */
+interface Check {
+  readonly policy: string;
+  readonly urn: string | null;
+  readonly call: () => unknown;
+}
+
 /**
- * Evaluates the pack (or `options.policies`) over `resources`. Throws
- * PolicyConfigError for a config that breaks a schema, and an Error naming the
- * policy when a policy itself fails.
+ * The checks of an evaluation, in CrossGuard's order (policy by policy, resource by
+ * resource). A generator, so each check's view is built only when it runs and the
+ * sync and async drivers share one walk.
  */
-export function evaluatePolicies(resources: readonly StackResource[], options: EvaluateOptions = {}): PolicyReport {
+function* checks(resources: readonly StackResource[], options: EvaluateOptions, report: PolicyReport): Generator<Check> {
   const resolved = resolvePolicyConfig(options.config ?? {}, "policy pack config", options.policies);
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
-  const report: PolicyReport = { violations: [], cannotVerify: [] };
   const cost = options.costContext;
   // One stack view for every stack policy. CrossGuard builds one per policy, so a
   // policy cannot see another's writes; ours never write to what they are handed,
   // and a view per policy made a 10,000-resource check spend seconds on copies.
   let sharedStackView: PolicyResource[] | undefined;
 
-  return withClock(options.now, () => {
-    for (const { policy, level, options: configured } of resolved) {
-      if (level === "disabled") continue;
-      const config: Record<string, unknown> = { ...configured };
-      if (cost && policy.configSchema?.properties && COST_CONTEXT_KEYS.some((k) => k in policy.configSchema!.properties)) {
-        for (const key of COST_CONTEXT_KEYS) if (cost[key] !== undefined) config[key] = cost[key];
+  for (const { policy, level, options: configured } of resolved) {
+    if (level === "disabled") continue;
+    const config: Record<string, unknown> = { ...configured };
+    if (cost && policy.configSchema?.properties && COST_CONTEXT_KEYS.some((k) => k in policy.configSchema!.properties)) {
+      for (const key of COST_CONTEXT_KEYS) if (cost[key] !== undefined) config[key] = cost[key];
+    }
+    const getConfig = <T extends object>(): T => clone(config) as T;
+    const reportLevel = level === "mandatory" ? "mandatory" : "advisory";
+
+    const reporter = (defaultUrn: string | null): ReportViolation =>
+      ((message: string | ReportInfo, urn?: string) => {
+        const info: ReportInfo = typeof message === "string" ? { message, ...(urn ? { urn } : {}) } : message;
+        const target = info.urn ?? defaultUrn;
+        if (info.message.startsWith(CANNOT_VERIFY_PREFIX)) {
+          report.cannotVerify.push({ policy: policy.name, urn: target, message: info.message.slice(CANNOT_VERIFY_PREFIX.length) });
+        } else {
+          const l = info.enforcementLevel ?? reportLevel;
+          report.violations.push({ policy: policy.name, level: l === "mandatory" ? "mandatory" : "advisory", urn: target, message: info.message });
+        }
+      });
+
+    if ("validateResource" in policy && policy.validateResource) {
+      const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+      const providers = new Map<string, PolicyProviderResource>();
+      for (const r of resources) {
+        for (const validation of validations) {
+          const only = pulumiTypeOf(validation);
+          if (only && only !== r.type) continue;
+          const view = resourceView(r, byUrn, providers);
+          // Same function; the two arg types only type asType's result differently.
+          const asType = view.asType as unknown as ResourceValidationArgs["asType"];
+          const args: ResourceValidationArgs = { ...view, asType, stackTags: new Map(), getConfig, notApplicable };
+          yield { policy: policy.name, urn: r.urn, call: () => validation(args, reporter(r.urn)) };
+        }
       }
-      const getConfig = <T extends object>(): T => clone(config) as T;
-      const reportLevel = level === "mandatory" ? "mandatory" : "advisory";
+    } else if ("validateStack" in policy) {
+      const only = pulumiTypeOf(policy.validateStack);
+      if (only && !resources.some((r) => r.type === only)) continue;
+      const args: StackValidationArgs = { resources: (sharedStackView ??= stackView(resources, byUrn)), stackTags: new Map(), getConfig, notApplicable };
+      yield { policy: policy.name, urn: null, call: () => policy.validateStack(args, reporter(null)) };
+    }
+  }
+}
 
-      const reporter = (defaultUrn: string | null): ReportViolation =>
-        ((message: string | ReportInfo, urn?: string) => {
-          const info: ReportInfo = typeof message === "string" ? { message, ...(urn ? { urn } : {}) } : message;
-          const target = info.urn ?? defaultUrn;
-          if (info.message.startsWith(CANNOT_VERIFY_PREFIX)) {
-            report.cannotVerify.push({ policy: policy.name, urn: target, message: info.message.slice(CANNOT_VERIFY_PREFIX.length) });
-          } else {
-            const l = info.enforcementLevel ?? reportLevel;
-            report.violations.push({ policy: policy.name, level: l === "mandatory" ? "mandatory" : "advisory", urn: target, message: info.message });
-          }
-        });
+/** A check's failure: a preview unknown is "cannot verify", notApplicable is nothing, anything else names the policy. */
+function settle(check: Check, err: unknown, report: PolicyReport): void {
+  if (err instanceof UnknownValueError) report.cannotVerify.push({ policy: check.policy, urn: check.urn, message: (err as Error).message });
+  else if (!(err instanceof NotApplicableError)) throw new Error(`policy ${check.policy} failed${check.urn ? ` on ${check.urn}` : ""}: ${(err as Error).message}`, { cause: err });
+}
 
-      const run = (urn: string | null, fn: () => unknown) => {
-        try {
-          const result = fn();
-          if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
-            throw new Error(`policy ${policy.name} returned a promise; the offline evaluator runs synchronous policies only`);
-          }
-        } catch (err) {
-          if (err instanceof UnknownValueError) report.cannotVerify.push({ policy: policy.name, urn, message: (err as Error).message });
-          else if (err instanceof NotApplicableError) return;
-          else throw new Error(`policy ${policy.name} failed${urn ? ` on ${urn}` : ""}: ${(err as Error).message}`, { cause: err });
-        }
-      };
+const isPromise = (v: unknown): v is Promise<unknown> => v !== null && typeof v === "object" && typeof (v as { then?: unknown }).then === "function";
 
-      if ("validateResource" in policy && policy.validateResource) {
-        const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-        const providers = new Map<string, PolicyProviderResource>();
-        for (const r of resources) {
-          for (const validation of validations) {
-            const only = pulumiTypeOf(validation);
-            if (only && only !== r.type) continue;
-            const view = resourceView(r, byUrn, providers);
-            // Same function; the two arg types only type asType's result differently.
-            const asType = view.asType as unknown as ResourceValidationArgs["asType"];
-            const args: ResourceValidationArgs = { ...view, asType, stackTags: new Map(), getConfig, notApplicable };
-            run(r.urn, () => validation(args, reporter(r.urn)));
-          }
-        }
-      } else if ("validateStack" in policy) {
-        const only = pulumiTypeOf(policy.validateStack);
-        if (only && !resources.some((r) => r.type === only)) continue;
-        const args: StackValidationArgs = { resources: (sharedStackView ??= stackView(resources, byUrn)), stackTags: new Map(), getConfig, notApplicable };
-        run(null, () => policy.validateStack(args, reporter(null)));
+/**
+ * Evaluates the pack (or `options.policies`) over `resources`, awaiting policies
+ * that return a promise, as CrossGuard's analyzer does. Throws PolicyConfigError
+ * for a config that breaks a schema, and an Error naming the policy when a policy itself fails.
+ */
+export function evaluatePolicies(resources: readonly StackResource[], options: EvaluateOptions = {}): Promise<PolicyReport> {
+  return withClock(options.now, async () => {
+    const report: PolicyReport = { violations: [], cannotVerify: [] };
+    for (const check of checks(resources, options, report)) {
+      try {
+        await check.call();
+      } catch (err) {
+        settle(check, err, report);
+      }
+    }
+    return report;
+  });
+}
+
+/**
+ * The same evaluation for packs whose policies are all synchronous (ours): a
+ * policy that returns a promise is an error naming it (use {@link evaluatePolicies}).
+ */
+export function evaluatePoliciesSync(resources: readonly StackResource[], options: EvaluateOptions = {}): PolicyReport {
+  return withClock(options.now, () => {
+    const report: PolicyReport = { violations: [], cannotVerify: [] };
+    for (const check of checks(resources, options, report)) {
+      let result: unknown;
+      try {
+        result = check.call();
+      } catch (err) {
+        settle(check, err, report);
+      }
+      if (isPromise(result)) {
+        result.catch(() => undefined);
+        throw new Error(`policy ${check.policy} returned a promise: evaluate it with evaluatePolicies, which awaits it`);
       }
     }
     return report;

@@ -3,7 +3,7 @@
  * program under mocks, `pulumi preview --json` or `pulumi stack export`; see
  * model/sources.ts), without the Pulumi CLI or cloud credentials.
  */
-export { evaluatePolicies, violatedPolicies } from "./evaluate";
+export { evaluatePolicies, evaluatePoliciesSync, violatedPolicies } from "./evaluate";
 export type { CannotVerify, CostContext, EvaluateOptions, PolicyReport, PolicyViolation } from "./evaluate";
 export { ENFORCEMENT_LEVELS, loadPolicyConfig, PolicyConfigError, resolvePolicyConfig } from "./config";
 export type { PolicyConfigEntry, PolicyPackConfig, ResolvedPolicy } from "./config";

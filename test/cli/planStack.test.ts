@@ -61,8 +61,8 @@ describe("platform/plan (pure)", () => {
     assert.deepEqual(resolveBudget([], {}), { usd: null, source: null });
   });
 
-  it("plans with injected engines: cost per pipeline, percentages, mandatory count, violations sorted mandatory first", () => {
-    const plan = planStack(
+  it("plans with injected engines: cost per pipeline, percentages, mandatory count, violations sorted mandatory first", async () => {
+    const plan = await planStack(
       { stack: "qa", region: "eu-west-1", resources: [root, comp, inner, fn, loose], budgetFallbackUsd: 100 },
       {
         cost: {
@@ -79,7 +79,7 @@ describe("platform/plan (pure)", () => {
           }),
         },
         policy: {
-          evaluatePolicies: () => ({
+          evaluatePolicies: async () => ({
             violations: [
               { policy: "b-advice", level: "advisory", urn: fn.urn, message: "m1" },
               { policy: "z-rule", level: "mandatory", urn: null, message: "m2" },
@@ -104,8 +104,8 @@ describe("platform/plan (pure)", () => {
     assert.deepEqual(plan.types.map((t) => t.type), ["acme:ingest:Ingest", "acme:ingest:Worker", "aws:lambda/function:Function", "aws:sqs/queue:Queue", "pulumi:pulumi:Stack"]);
   });
 
-  it("says so when planned without engines, never a silent pass", () => {
-    const plan = planStack({ stack: "qa", region: "eu-west-1", resources: [root, fn] }, {});
+  it("says so when planned without engines, never a silent pass", async () => {
+    const plan = await planStack({ stack: "qa", region: "eu-west-1", resources: [root, fn] }, {});
     assert.equal(plan.cost.engineAvailable, false);
     assert.equal(plan.policy.engineAvailable, false);
     assert.deepEqual(plan.cost.unpriced, ["aws:lambda/function:Function"]);

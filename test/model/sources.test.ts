@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { UNKNOWN } from "../../model/resources";
 import { parsePreviewDocument, parseResourceDocument, parseStackExport, readResourceDocument, SourceError } from "../../model/sources";
-import { evaluatePolicies } from "../../policies/offline";
+import { evaluatePoliciesSync as evaluatePolicies } from "../../policies/offline";
 import { guardrailsOfEnvironment } from "../../policies/stackFile";
 import { loadEnv } from "../helpers/stacks";
 

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { loadStackFile } from "../../environments";
 import { StackResource } from "../../model/resources";
-import { evaluatePolicies } from "../../policies/offline";
+import { evaluatePoliciesSync as evaluatePolicies } from "../../policies/offline";
 import { CostEngineUnavailableError, CostOptions, EstimateStack, makeCostPolicies, StackCost } from "../../policies/cost";
 import { awsProvider, messages, res, run, UNKNOWN, withInputs } from "./helpers";
 

@@ -13,9 +13,10 @@ import { providerUrnOf, StackResource, stackOfUrn } from "../../model/resources"
 import { readResourceDocument } from "../../model/sources";
 import { synthesizeStack } from "../../platform/synth";
 import { CANNOT_VERIFY_PREFIX } from "../../policies/common";
-import { ALL_POLICIES, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/pack";
+import * as aws from "@pulumi/aws";
+import { ResourceValidationPolicy, validateResourceOfType } from "@pulumi/policy";
+import { ALL_POLICIES, GuardrailPolicy, PACK_ENFORCEMENT_LEVEL, PACK_NAME } from "../../policies/pack";
 import { evaluatePolicies, PolicyPackConfig, POLICY_NAMES, resolvePolicyConfig } from "../../policies/offline";
-import { GuardrailPolicy } from "../../policies/pack";
 import { fromStackFile, GuardrailsByStack, guardrailsOfEnvironment, StackFileGuardrails, strictDefaults } from "../../policies/stackFile";
 import { copyProject } from "../helpers/stacks";
 
@@ -61,9 +62,22 @@ const guardrailsHere: GuardrailsByStack = {
     return g.forStack(stack);
   },
 };
-/** The pack exactly as policies/index.ts builds it (only one pack may be served per process). */
-const SERVED_PACK: readonly GuardrailPolicy[] = ALL_POLICIES.map((p) => fromStackFile(p, guardrailsHere));
 const NOW = new Date("2026-11-28T12:00:00Z");
+
+/** A policy whose check is async, like awsguard's kms-key-rotation: CrossGuard awaits it, and so must we. */
+const asyncKeyRotation: ResourceValidationPolicy = {
+  name: "async-kms-key-rotation",
+  description: "KMS keys must rotate (checked asynchronously).",
+  enforcementLevel: "mandatory",
+  validateResource: validateResourceOfType(aws.kms.Key, async (key, args, report) => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (key.enableKeyRotation !== true) report(`KMS key ${args.name} must enable key rotation.`);
+  }),
+};
+/** Our pack plus the async policy, both sides judge with it (no stack file names it: mandatory). */
+const ASYNC_PACK: readonly GuardrailPolicy[] = [...ALL_POLICIES, asyncKeyRotation];
+/** The pack exactly as policies/index.ts builds it, plus the async policy (only one pack may be served per process). */
+const SERVED_PACK: readonly GuardrailPolicy[] = ASYNC_PACK.map((p) => fromStackFile(p, guardrailsHere));
 
 interface Diagnostic {
   getPolicyname(): string;
@@ -111,7 +125,7 @@ type Entry = string;
 async function crossGuard(resources: readonly StackResource[], config: PolicyPackConfig | undefined): Promise<{ violations: Entry[]; cannotVerify: Entry[] }> {
   // What the CLI sends in Configure: every policy with its level and options (defaults applied);
   // without --policy-pack-config, an empty map.
-  const resolved = config === undefined ? [] : resolvePolicyConfig(config);
+  const resolved = config === undefined ? [] : resolvePolicyConfig(config, "policy pack config", ASYNC_PACK);
   const map = new Map(
     resolved.map((r) => [r.policy.name, { getProperties: () => struct(r.options), getEnforcementlevel: () => protoutil.mapEnforcementLevel(r.level) }]),
   );
@@ -130,7 +144,7 @@ async function crossGuard(resources: readonly StackResource[], config: PolicyPac
   const violations: Entry[] = [];
   const cannotVerify: Entry[] = [];
   for (const { d, urn } of diagnostics) {
-    const policy = ALL_POLICIES.find((p) => p.name === d.getPolicyname())!;
+    const policy = ASYNC_PACK.find((p) => p.name === d.getPolicyname())!;
     // String reports read "<description>\n<message>"; object reports carry the message alone.
     const message = d.getMessage().startsWith(`${policy.description}\n`) ? d.getMessage().slice(policy.description.length + 1) : d.getMessage();
     if (message.startsWith(CANNOT_VERIFY_PREFIX) || message.startsWith("can't run policy")) cannotVerify.push(`${policy.name} ${urn}`);
@@ -139,8 +153,8 @@ async function crossGuard(resources: readonly StackResource[], config: PolicyPac
   return { violations: violations.sort(), cannotVerify: cannotVerify.sort() };
 }
 
-function offline(resources: readonly StackResource[], config: PolicyPackConfig) {
-  const report = evaluatePolicies(resources, { config, now: NOW });
+async function offline(resources: readonly StackResource[], config: PolicyPackConfig) {
+  const report = await evaluatePolicies(resources, { config, now: NOW, policies: ASYNC_PACK });
   return {
     violations: report.violations.map((v) => `${v.policy} ${v.level} ${v.urn} ${v.message}`).sort(),
     cannotVerify: report.cannotVerify.map((c) => `${c.policy} ${c.urn}`).sort(),
@@ -182,7 +196,7 @@ describe("parity with CrossGuard's analyzer (@pulumi/policy server)", function (
       it(`judges ${stack} as Pulumi.${stack}.yaml says, as plan does`, async () => {
         const resources = await synth(stack);
         const expected = await crossGuard(resources, undefined);
-        const actual = offline(resources, guardrailsOfEnvironment(loadStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "retail-data-platform")).config);
+        const actual = await offline(resources, guardrailsOfEnvironment(loadStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`), "retail-data-platform")).config);
         assert.deepEqual(expected.violations, actual.violations);
         assert.deepEqual(expected.cannotVerify, actual.cannotVerify);
       });
@@ -199,7 +213,7 @@ describe("parity with CrossGuard's analyzer (@pulumi/policy server)", function (
       const resources = (await synthesizeStack(env)).resources;
       projectDir = dir;
       const expected = await crossGuard(resources, undefined);
-      const actual = offline(resources, guardrailsOfEnvironment(env).config);
+      const actual = await offline(resources, guardrailsOfEnvironment(env).config);
       assert.deepEqual(expected.violations, actual.violations);
       const mandatory = [...new Set(expected.violations.filter((v) => v.split(" ")[1] === "mandatory").map((v) => v.split(" ")[0]))].sort();
       assert.deepEqual(mandatory, ["budget-ceiling-cost", "budget-expected-cost", "dynamodb-point-in-time-recovery"]);
@@ -211,16 +225,25 @@ describe("parity with CrossGuard's analyzer (@pulumi/policy server)", function (
     it("judges a stack with no stack file by the strict defaults, mandatory", async () => {
       const resources = fixture("misconfigured-stack.json");
       const expected = await crossGuard(resources, undefined);
-      const actual = offline(resources, strictDefaults("misconfigured").config);
+      const actual = await offline(resources, strictDefaults("misconfigured").config);
       assert.deepEqual(expected.violations, actual.violations);
       assert.ok(expected.violations.some((v) => v.startsWith("s3-versioning mandatory ")), "versioning is mandatory under strict defaults");
       assert.deepEqual([...new Set(expected.violations.map((v) => v.split(" ")[0]))].sort(), [...POLICY_NAMES].sort(), "every policy trips on the misconfigured stack");
     });
 
+    it("awaits an async policy (awsguard's key-rotation style) as CrossGuard does: dev with a key's rotation off", async () => {
+      const resources = (await synth("dev")).map((r) => (r.type === "aws:kms/key:Key" ? { ...r, inputs: { ...r.inputs, enableKeyRotation: false } } : r));
+      const expected = await crossGuard(resources, undefined);
+      const actual = await offline(resources, guardrailsOfEnvironment(loadStackFile(path.join(ROOT, "Pulumi.dev.yaml"), "retail-data-platform")).config);
+      assert.deepEqual(expected.violations, actual.violations);
+      assert.deepEqual(expected.cannotVerify, actual.cannotVerify);
+      assert.ok(expected.violations.some((v) => v.startsWith("async-kms-key-rotation mandatory ")), expected.violations.join("\n"));
+    });
+
     it("reports preview unknowns as cannot verify, the same way", async () => {
       const resources = readResourceDocument(path.join(ROOT, "test/fixtures/policies/preview.json"));
       const expected = await crossGuard(resources, undefined);
-      const actual = offline(resources, offlineConfig(resources));
+      const actual = await offline(resources, offlineConfig(resources));
       assert.deepEqual(expected.violations, actual.violations);
       assert.deepEqual(expected.cannotVerify, actual.cannotVerify);
       assert.ok(expected.cannotVerify.length >= 2, expected.cannotVerify.join("\n"));

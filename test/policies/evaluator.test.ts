@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import { PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType, validateStackResourcesOfType } from "@pulumi/policy";
-import { evaluatePolicies, loadPolicyConfig, PolicyConfigError, POLICY_NAMES, resolvePolicyConfig } from "../../policies/offline";
+import { evaluatePolicies as evaluateAsync, evaluatePoliciesSync as evaluatePolicies, loadPolicyConfig, PolicyConfigError, POLICY_NAMES, resolvePolicyConfig } from "../../policies/offline";
 import { awsProvider, res, UNKNOWN } from "./helpers";
 import { guardrailsOfEnvironment } from "../../policies/stackFile";
 import { loadEnv } from "../helpers/stacks";
@@ -89,9 +89,34 @@ describe("offline evaluator", () => {
     it("report remediate as mandatory", () => assert.deepEqual(level({ "spy-resource": "remediate" }), ["mandatory"]));
   });
 
-  it("refuses a policy that returns a promise", () => {
+  it("awaits a policy that returns a promise, as CrossGuard does, in pack order", async () => {
+    const order: string[] = [];
+    const later: StackValidationPolicy = {
+      name: "async",
+      description: "Async.",
+      validateStack: async (_args, report) => {
+        await new Promise((r) => setTimeout(r, 5));
+        order.push("async");
+        report("async policy must be awaited");
+      },
+    };
+    const sync: StackValidationPolicy = { name: "sync", description: "Sync.", validateStack: (_args, report) => (order.push("sync"), report("sync ran")) };
+    const report = await evaluateAsync(stack, { policies: [later, sync] });
+    assert.deepEqual(report.violations.map((v) => `${v.policy}: ${v.message}`), ["async: async policy must be awaited", "sync: sync ran"]);
+    assert.deepEqual(order, ["async", "sync"]);
+  });
+
+  it("counts an async policy's preview unknown as cannot verify, and names it when it rejects", async () => {
+    const unknown: StackValidationPolicy = { name: "reads-unknown", description: "x", validateStack: async (args) => void String((args.resources[0].props as Record<string, unknown>)["messageRetentionSeconds"]) };
+    const report = await evaluateAsync([{ ...queue, inputs: { messageRetentionSeconds: UNKNOWN } }], { policies: [unknown] });
+    assert.deepEqual(report.cannotVerify.map((c) => c.policy), ["reads-unknown"]);
+    const broken: StackValidationPolicy = { name: "broken-async", description: "x", validateStack: async () => Promise.reject(new Error("late boom")) };
+    await assert.rejects(evaluateAsync(stack, { policies: [broken] }), /policy broken-async failed: late boom/);
+  });
+
+  it("the sync evaluator refuses a policy that returns a promise, naming the async one", () => {
     const policy: StackValidationPolicy = { name: "async", description: "Async.", validateStack: async () => undefined };
-    assert.throws(() => evaluatePolicies(stack, { policies: [policy] }), /policy async returned a promise/);
+    assert.throws(() => evaluatePolicies(stack, { policies: [policy] }), /policy async returned a promise: evaluate it with evaluatePolicies, which awaits it/);
   });
 
   it("names the policy when it fails", () => {

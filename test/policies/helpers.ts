@@ -6,7 +6,7 @@
  */
 import { StackResource, UNKNOWN } from "../../model/resources";
 import { GuardrailPolicy } from "../../policies/pack";
-import { evaluatePolicies, EvaluateOptions, PolicyReport, PolicyPackConfig } from "../../policies/offline";
+import { evaluatePoliciesSync as evaluatePolicies, EvaluateOptions, PolicyReport, PolicyPackConfig } from "../../policies/offline";
 
 export { UNKNOWN };
 

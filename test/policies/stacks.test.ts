@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { Environment, loadStackFile, PIPELINE_KINDS } from "../../environments";
 import { StackResource } from "../../model/resources";
 import { synthesizeStack } from "../../platform/synth";
-import { evaluatePolicies, POLICY_NAMES, PolicyReport, violatedPolicies } from "../../policies/offline";
+import { evaluatePoliciesSync as evaluatePolicies, POLICY_NAMES, PolicyReport, violatedPolicies } from "../../policies/offline";
 import { guardrailsOfEnvironment } from "../../policies/stackFile";
 
 const ROOT = path.resolve(__dirname, "..", "..");

@@ -105,11 +105,11 @@ describe("stack fixture selecting all four pipelines", () => {
     }
   });
 
-  it("passes the offline policy pack under its stack file's guardrails (production tier), except the ceiling rule naming each unbounded part", () => {
+  it("passes the offline policy pack under its stack file's guardrails (production tier), except the ceiling rule naming each unbounded part", async () => {
     const engines = loadEngines();
     assert.ok(engines.policy, "the policy pack is available offline");
     const policyConfig = engines.policy.guardrailsOfEnvironment(env).config;
-    const plan = planStack({ stack: env.stack, region: env.awsRegion, resources: synth.resources, workload: env.workload, limits: env.limits, policyConfig, budgetFallbackUsd: env.budget.monthlyUsd }, engines);
+    const plan = await planStack({ stack: env.stack, region: env.awsRegion, resources: synth.resources, workload: env.workload, limits: env.limits, policyConfig, budgetFallbackUsd: env.budget.monthlyUsd }, engines);
     const mandatory = plan.policy.violations.filter((v) => v.level === "mandatory");
     // Uploads from outside, Direct PUT producers and crawler runs have no bound a stack can set: prod's
     // mandatory ceiling rule says so, part by part, and nothing else fails.
