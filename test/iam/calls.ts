@@ -8,7 +8,7 @@
  *   AWS documentation page that says which permission the call needs;
  * - {@link DENIED_CALLS}: calls outside each role's job.
  */
-import { RecordedCall } from "./recorder";
+import { OPERATOR_FOLDERS, RecordedCall } from "./recorder";
 import { ACCOUNT, SimCall, StackIam } from "./stackIam";
 
 const FN = "aws:lambda/function:Function";
@@ -72,8 +72,8 @@ const FUNCTION_OF_FOLDER: Readonly<Record<string, { fn: string; translate(iam: S
     fn: "realtime-report",
     translate(iam, principal, c) {
       const env = (iam.inputsOf(FN, "realtime-report")["environment"] as { variables: Record<string, string> }).variables;
-      if (c.client === "S3Client") return s3Calls(iam, principal, env["REPORT_BUCKET"]!, c);
-      if (c.client === "SNSClient") return [{ principal, action: "sns:Publish", resource: env["SUMMARY_TOPIC_ARN"]! }, ...(c.command === "PublishCommand" ? [{ principal, action: "kms:GenerateDataKey", resource: String(iam.inputsOf("aws:sns/topic:Topic", "realtime-reports")["kmsMasterKeyId"]), context: { "kms:ViaService": `sns.${iam.region}.amazonaws.com` } }] : [])];
+      if (c.client === "S3Client") return s3Calls(iam, principal, env["REPORT_BUCKET"], c);
+      if (c.client === "SNSClient") return [{ principal, action: "sns:Publish", resource: env["SUMMARY_TOPIC_ARN"] }, ...(c.command === "PublishCommand" ? [{ principal, action: "kms:GenerateDataKey", resource: String(iam.inputsOf("aws:sns/topic:Topic", "realtime-reports")["kmsMasterKeyId"]), context: { "kms:ViaService": `sns.${iam.region}.amazonaws.com` } }] : [])];
       if (c.client === "AthenaClient") return [{ principal, action: `athena:${c.command.replace(/Command$/, "")}`, resource: `arn:aws:athena:${iam.region}:${ACCOUNT}:workgroup/${env["ATHENA_WORKGROUP"]}` }];
       throw new Error(`no stack mapping for the report's ${c.client} ${c.command}`);
     },
@@ -100,6 +100,7 @@ const FUNCTION_OF_FOLDER: Readonly<Record<string, { fn: string; translate(iam: S
 export function functionCalls(iam: StackIam, recorded: readonly RecordedCall[]): { source: string; call: SimCall }[] {
   const out: { source: string; call: SimCall }[] = [];
   for (const c of recorded) {
+    if (OPERATOR_FOLDERS.has(c.fn)) continue; // the operator's credentials, not a role of the stack: see operatorCalls
     const mapping = FUNCTION_OF_FOLDER[c.fn];
     if (!mapping) throw new Error(`a call from functions/${c.fn} (${c.client} ${c.command}) has no stack mapping in test/iam/calls.ts`);
     if (!iam.has(FN, mapping.fn)) continue;
@@ -341,3 +342,33 @@ export const DENIED_CALLS: readonly DeniedCall[] = [
     calls: (iam) => when(iam, FN, "batch-file-check", () => [{ principal: "s3.amazonaws.com", action: "lambda:InvokeFunction", resource: iam.arnOf(FN, "batch-file-check"), context: { "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket", "aws:SourceAccount": ACCOUNT } }]),
   },
 ];
+
+/** The IAM action of an SDK operation where the names differ (the Service Authorization Reference's). */
+const OPERATION_ACTIONS: Readonly<Record<string, string>> = { "S3Client ListObjectsCommand": "s3:ListBucket", "S3Client ListObjectsV2Command": "s3:ListBucket" };
+
+/**
+ * What the operator's tools (the replays, ./recorder.ts OPERATOR_FOLDERS) did in the emulator tests, as
+ * (action, resource) pairs on the stack's resources: the permissions the operator's credentials need.
+ * The quarantine bucket holds quarantine/ and failed-deliveries/; any other key is the history's.
+ */
+export function operatorCalls(iam: StackIam, recorded: readonly RecordedCall[]): { action: string; resource: string }[] {
+  if (!iam.has(FN, "realtime-processor")) return [];
+  const service: Readonly<Record<string, string>> = { DynamoDBClient: "dynamodb", S3Client: "s3", KinesisClient: "kinesis", SQSClient: "sqs" };
+  const out: { action: string; resource: string }[] = [];
+  for (const c of recorded.filter((r) => OPERATOR_FOLDERS.has(r.fn))) {
+    const prefix = service[c.client];
+    if (!prefix) throw new Error(`no stack mapping for the operator's ${c.client} ${c.command}`);
+    const action = OPERATION_ACTIONS[`${c.client} ${c.command}`] ?? `${prefix}:${c.command.replace(/Command$/, "")}`;
+    const key = typeof c.input["Key"] === "string" ? c.input["Key"] : "";
+    const bucket = c.command.startsWith("List") || /^(quarantine|failed-deliveries)\//.test(key) ? "realtime-quarantine" : "realtime-history";
+    const resource = {
+      dynamodb: () => iam.arnOf("aws:dynamodb/table:Table", "realtime-aggregates"),
+      // Objects as a policy names them: the key's first folder, then *.
+      s3: () => (action === "s3:ListBucket" ? iam.arnOf(BUCKET, bucket) : `${iam.arnOf(BUCKET, bucket)}/${key.includes("/") ? `${key.split("/")[0]}/` : ""}*`),
+      kinesis: () => iam.arnOf("aws:kinesis/stream:Stream", "realtime-transactions"),
+      sqs: () => iam.arnOf("aws:sqs/queue:Queue", "realtime-failed-batches"),
+    }[prefix as "dynamodb" | "s3" | "kinesis" | "sqs"]();
+    out.push({ action, resource });
+  }
+  return [...new Map(out.map((o) => [`${o.action} ${o.resource}`, o])).values()];
+}

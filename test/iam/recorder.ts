@@ -50,14 +50,21 @@ smithy.Client.prototype.send = function (this: AnyClient, ...args: unknown[]) {
 
 const FUNCTIONS_DIR = `${path.join(__dirname, "..", "..", "functions")}/`;
 
-/** The first function folder on the stack, other than the shared helpers and the local runner. */
+/**
+ * Folders of code the CLI runs with the operator's credentials, not a function's role
+ * (`platform failed-batches replay`, `platform quarantine replay`): a call with one of
+ * them anywhere on its stack is theirs, even when it goes through a function's helpers.
+ */
+export const OPERATOR_FOLDERS: ReadonlySet<string> = new Set(["replay"]);
+
+/** The operator folder on the stack, else the first function folder, other than the shared helpers and the local runner. */
 function functionOf(stack: string): string | undefined {
   const named = stack
     .split("\n")
     .filter((line) => line.includes(FUNCTIONS_DIR))
     .map((line) => line.slice(line.indexOf(FUNCTIONS_DIR) + FUNCTIONS_DIR.length).split("/")[0])
     .filter((folder) => folder !== "local");
-  return named.find((f) => f !== "shared") ?? named[0];
+  return named.find((f) => OPERATOR_FOLDERS.has(f)) ?? named.find((f) => f !== "shared") ?? named[0];
 }
 
 /** Calls recorded so far, from test files whose path contains `fragment`. */

@@ -9,7 +9,10 @@
 import { strict as assert } from "node:assert";
 import { policyDocuments, StackPolicyDocument } from "../../model/iamDocuments";
 import { arnFormatGlob, checkAgainstReference, globsIntersect } from "../../model/iamReference";
+import { operatorCalls } from "./calls";
 import { STACK_NAMES, synthesizedStack } from "./helpers";
+import { recordedCalls } from "./recorder";
+import { StackIam } from "./stackIam";
 
 const doc = (Statement: StackPolicyDocument["document"]["Statement"]): StackPolicyDocument[] => [{ urn: "urn:pulumi:t::p::aws:iam/rolePolicy:RolePolicy::r", type: "aws:iam/rolePolicy:RolePolicy", kind: "identity", input: "policy", document: { Statement } }];
 
@@ -26,6 +29,21 @@ describe("IAM against the Service Authorization Reference", () => {
       console.log(`      ${stack}: ${documents.length} documents, ${report.actionsChecked} actions (${report.distinctActions.length} distinct) checked against iam-data ${report.reference.version} (${report.reference.updatedAt})`);
     });
   }
+
+  // The replays run in the CLI with the operator's credentials: no role of the stack is theirs to simulate,
+  // but what they call must be real actions on resources of their types. Their calls are recorded by the
+  // replay tests on the emulators (test/functions/replay, which run before this file in `npm test`).
+  it("dev: the replays' recorded calls, as the operator's policy, are actions of the reference on resources of their types", async function () {
+    if (!recordedCalls().some((c) => c.fn === "replay")) return this.skip();
+    const { env, resources } = await synthesizedStack("dev");
+    const calls = operatorCalls(new StackIam(resources, env.awsRegion), recordedCalls());
+    for (const action of ["kinesis:GetRecords", "dynamodb:UpdateItem", "s3:ListBucket", "s3:GetObject"]) {
+      assert.ok(calls.some((c) => c.action === action), `the replays called ${action}: ${calls.map((c) => c.action).join(", ")}`);
+    }
+    const report = await checkAgainstReference(doc(calls.map((c) => ({ Effect: "Allow", Action: [c.action], Resource: c.resource }))));
+    assert.deepEqual(report.findings.map((f) => f.message), []);
+    console.log(`      operator (replays): ${calls.map((c) => `${c.action} ${c.resource.split(":").pop()}`).join(", ")}; ${calls.length} (action, resource) pairs, ${new Set(calls.map((c) => c.action)).size} actions, checked against iam-data ${report.reference.version}`);
+  });
 
   describe("the rules, on one statement each", () => {
     it("flags glue:GetSecurityConfiguration on a securityConfiguration ARN: AWS authorizes it on no resource type", async () => {

@@ -31,4 +31,5 @@ export const AWS_METRICS: readonly AwsMetric[] = [
   { namespace: "AWS/Firehose", name: "DeliveryToRedshift.Success", dimensions: ["DeliveryStreamName"], doc: FIREHOSE },
   { namespace: "AWS/Firehose", name: "IncomingBytes", dimensions: ["DeliveryStreamName"], doc: FIREHOSE },
   { namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible", dimensions: ["QueueName"], doc: SQS },
+  { namespace: "AWS/SQS", name: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName"], doc: SQS },
 ];
