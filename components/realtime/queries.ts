@@ -20,12 +20,22 @@ const ITEMS_TYPE = HISTORY_COLUMNS.find((c) => c.name === "items")!.type;
 export const ITEM_FIELDS: readonly string[] = /^array<struct<(.*)>>$/.exec(ITEMS_TYPE)![1].split(",").map((f) => f.split(":")[0]);
 const UNNEST_ITEMS = `CROSS JOIN UNNEST(d.items) AS item(${ITEM_FIELDS.join(", ")})`;
 
+/**
+ * Firehose names an object's dt= partition after the arrival of its oldest record, and an
+ * object spans at most the buffering interval (900 s at most,
+ * https://docs.aws.amazon.com/firehose/latest/dev/buffering-hints.html): a record of the
+ * window may sit in the partition of the day before the window starts, so the partition
+ * bound reaches back that far (otherwise, just after midnight, the window's first minutes
+ * drop out of the report).
+ */
+export const FIREHOSE_MAX_BUFFERING_SECONDS = 900;
+
 const DEDUPLICATED = `WITH deduplicated AS (
   SELECT *
   FROM (
     SELECT t.*, row_number() OVER (PARTITION BY transaction_id ORDER BY ingested_at) AS copy_number
     FROM "{db}"."{table}" t
-    WHERE dt >= date_format(current_date - INTERVAL '{days}' DAY, '%Y-%m-%d')
+    WHERE dt >= date_format(current_timestamp - INTERVAL '{days}' DAY - INTERVAL '${FIREHOSE_MAX_BUFFERING_SECONDS}' SECOND, '%Y-%m-%d')
   ) ranked
   WHERE copy_number = 1
 )`;

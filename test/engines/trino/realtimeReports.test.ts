@@ -51,7 +51,9 @@ describe("engines/trino: real-time history and reports", function () {
     input = generateHistory(Date.now());
     const delivery = deliverHistory(input.records, { regions: new Set(REGIONS), currencies: new Set(CURRENCIES), maxRecordBytes: MAX_RECORD_BYTES, nowMs: input.nowMs }, "test-key", {
       streamName: "realtime-history",
-      bufferingSeconds: 6 * 3600,
+      // Firehose's largest interval: an object then holds up to 15 minutes of arrivals, the first
+      // one naming its dt= (the queries' partition bound must reach back that far).
+      bufferingSeconds: 900,
       bufferingMb: 64,
     });
     assert.equal(delivery.delivered, input.valid.length);
