@@ -1,16 +1,20 @@
 /**
  * What every stack shares, whatever pipelines it selects: one KMS key for data
  * at rest, the alert topic (budgets, anomalies, alarms, spikes) and the
- * per-stack key that hashes customer e-mail addresses.
+ * per-stack key that hashes customer e-mail addresses, and the bucket that
+ * receives every pipeline bucket's server access logs (SecureBucket.ts).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { SecureBucket } from "./shared/SecureBucket";
 
 export interface PlatformCoreArgs {
   /** Who receives operational alarms by e-mail. */
   readonly alarmEmails: readonly string[];
   /** Deletion window of the KMS key; longer in prod gives time to undo a mistake. */
   readonly keyDeletionWindowDays: number;
+  /** The access-log bucket: how long logs are kept (the stack's log retention) and the stack's protection. */
+  readonly accessLogs: { readonly retentionDays: number; readonly versioning: boolean; readonly forceDestroy: boolean };
 }
 
 /** Services that publish to the alert topic, and so need to use the key. */
@@ -27,6 +31,8 @@ export class PlatformCore extends pulumi.ComponentResource {
   public readonly emailHashSecretArn: pulumi.Output<string>;
   public readonly accountId: pulumi.Output<string>;
   public readonly region: pulumi.Output<string>;
+  /** Server access logs of the pipeline buckets (SSE-S3: the only encryption S3 delivers access logs to). */
+  public readonly accessLogBucket: SecureBucket;
 
   public constructor(name: string, args: PlatformCoreArgs, opts?: pulumi.ComponentResourceOptions) {
     super("platform:core:PlatformCore", name, {}, opts);
@@ -100,6 +106,13 @@ export class PlatformCore extends pulumi.ComponentResource {
     args.alarmEmails.forEach((email, i) =>
       new aws.sns.TopicSubscription(`${name}-alerts-email-${i}`, { topic: this.alertTopic.arn, protocol: "email", endpoint: email }, parent),
     );
+
+    this.accessLogBucket = new SecureBucket(`${name}-access-logs`, {
+      serverAccessLogTarget: { accountId: identity.accountId },
+      versioning: args.accessLogs.versioning,
+      forceDestroy: args.accessLogs.forceDestroy,
+      lifecycle: [{ id: "expire-access-logs", expireAfterDays: args.accessLogs.retentionDays }],
+    }, parent);
 
     // The key is generated once by AWS at creation and never read back into config or state diffs.
     const secret = new aws.secretsmanager.Secret(`${name}-email-hash-key`, {

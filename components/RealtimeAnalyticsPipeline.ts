@@ -77,7 +77,7 @@ export class RealtimeAnalyticsPipeline extends pulumi.ComponentResource {
     const reports = buildReports(ctx, history);
     ({ workgroup: this.workgroup, namedQueries: this.namedQueries } = reports);
     ({ dashboard: this.dashboard, alarms: this.alarms } = buildMonitoring(ctx, { stream: this.stream, aggregatesTable: this.aggregatesTable, processor, history, reports }));
-    if (args.quicksight.enabled) buildQuickSight(ctx, quicksightPrincipal(args.quicksight, args.awsRegion, parent), this.workgroup, history);
+    if (args.quicksight.enabled) buildQuickSight(ctx, quicksightPrincipal(args.quicksight, args.awsRegion, parent), reports, history);
 
     this.streamName = this.stream.name;
     this.tableName = this.aggregatesTable.name;

@@ -41,6 +41,7 @@ function sharedArgs(env: Environment, core: PlatformCore): PipelineEnvironmentAr
     quicksight: env.quicksight,
     kmsKeyArn: core.keyArn,
     alertTopicArn: core.alertTopicArn,
+    accessLogBucket: core.accessLogBucket.bucketName,
   };
 }
 

@@ -28,6 +28,8 @@ export const KNOWN_FREE: Readonly<Record<string, string>> = {
   "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2": "Bucket configuration is free (transitions are billed on the bucket).",
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "Bucket configuration is free.",
   "aws:s3/bucketNotification:BucketNotification": "Event notifications are free; the invocations are billed on their target.",
+  "aws:s3/bucketLogging:BucketLogging": "Server access logging is free; the log files are storage on the target bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html).",
+  "aws:s3/bucketLoggingV2:BucketLoggingV2": "Server access logging is free; the log files are storage on the target bucket (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html).",
   "aws:s3/bucketObjectv2:BucketObjectv2": "An object's bytes are storage of its bucket (negligible for deployed objects).",
   "aws:s3/bucketObject:BucketObject": "An object's bytes are storage of its bucket (negligible for deployed objects).",
   "aws:glue/connection:Connection": "Connections are free; jobs and crawlers using them are billed.",

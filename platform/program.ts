@@ -7,11 +7,20 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../environments";
 import { BudgetGuardrail } from "../components/BudgetGuardrail";
-import { PlatformCore } from "../components/PlatformCore";
+import { PlatformCore, PlatformCoreArgs } from "../components/PlatformCore";
 import { PIPELINES } from "../components/registry";
 import { platformTags } from "../components/shared/tags";
 
 export type PlatformOutputs = Record<string, pulumi.Output<unknown>>;
+
+/** The shared core's settings from the stack file: who gets alarms, the key's deletion window, the access-log bucket. */
+export function platformCoreArgs(env: Environment): PlatformCoreArgs {
+  return {
+    alarmEmails: env.operations.alarmEmails,
+    keyDeletionWindowDays: env.protection.deletionProtection ? 30 : 7,
+    accessLogs: { retentionDays: env.operations.logRetentionDays, versioning: env.protection.bucketVersioning, forceDestroy: env.protection.forceDestroyBuckets },
+  };
+}
 
 export function deployPlatform(env: Environment): PlatformOutputs {
   const provider = new aws.Provider("aws", {
@@ -20,10 +29,7 @@ export function deployPlatform(env: Environment): PlatformOutputs {
   });
   const opts: pulumi.ComponentResourceOptions = { providers: { aws: provider } };
 
-  const core = new PlatformCore("core", {
-    alarmEmails: env.operations.alarmEmails,
-    keyDeletionWindowDays: env.protection.deletionProtection ? 30 : 7,
-  }, opts);
+  const core = new PlatformCore("core", platformCoreArgs(env), opts);
 
   const budget = new BudgetGuardrail("budget", {
     monthlyUsd: env.budget.monthlyUsd,

@@ -62,9 +62,9 @@ export function accessLogging(resources: readonly PolicyResource[]): { logging: 
   });
 }
 
-/** The buckets of the stack that receive server access logs. */
+/** The buckets of the stack that receive other buckets' server access logs. */
 export function accessLogTargets(resources: readonly PolicyResource[]): Set<string> {
-  return new Set(accessLogging(resources).flatMap((l) => (l.target ? [l.target.urn] : [])));
+  return new Set(accessLogging(resources).flatMap((l) => (l.target && l.target.urn !== l.source?.urn ? [l.target.urn] : [])));
 }
 
 export const s3AccessLogging: StackValidationPolicy = {

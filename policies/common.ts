@@ -148,7 +148,7 @@ export function peek(obj: unknown, ...path: string[]): unknown {
 }
 
 /** Identifiers by which another resource may name this one (explicit physical names and known outputs). */
-function identifiersOf(target: PolicyResource): string[] {
+export function identifiersOf(target: PolicyResource): string[] {
   const ids: string[] = [];
   for (const key of ["bucket", "name", "id", "arn", "streamName", "functionName"]) {
     const v = peek(target.props, key);

@@ -4,7 +4,9 @@
  * offline evaluator (./offline) runs the very same objects.
  */
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { auditPolicies } from "./audit";
 import { costPolicies } from "./cost";
+import { networkPolicies } from "./network";
 import { operationsPolicies } from "./operations";
 import { replayPolicies } from "./replay";
 import { scalingPolicies } from "./scaling";
@@ -26,6 +28,8 @@ export const ALL_POLICIES: readonly GuardrailPolicy[] = [
   ...costPolicies,
   ...scalingPolicies,
   ...securityPolicies,
+  ...auditPolicies,
+  ...networkPolicies,
   ...operationsPolicies,
   ...replayPolicies,
   ...taggingPolicies,

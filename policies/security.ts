@@ -8,22 +8,26 @@ import * as aws from "@pulumi/aws";
 import { PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import runtimeData from "./data/lambda-runtimes.json";
 import { checkEach, IamStatement, iamStatements, IAM_POLICY_DOCUMENTS, jsonOrObject, peek, referrers, reportCannotVerify, resourcesOfType, statementLabel } from "./common";
+import { accessLogTargets, BUCKET_TYPES } from "./audit";
 import { today } from "./clock";
 
 // ---- S3 ---------------------------------------------------------------------------------------
 
-const BUCKET_TYPES = ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"];
+
+/** What a bucket rule checks: the bucket, the resources that configure it, whether it receives server access logs. */
+type BucketCheck = (bucket: PolicyResource, related: (types: readonly string[]) => PolicyResource[], report: ReportViolation, config: Record<string, unknown>, logTarget: boolean) => void;
 
 /** A stack rule over every bucket, given the resources that configure it. */
-function bucketPolicy(name: string, description: string, check: (bucket: PolicyResource, related: (types: readonly string[]) => PolicyResource[], report: ReportViolation, config: Record<string, unknown>) => void, configSchema?: StackValidationPolicy["configSchema"]): StackValidationPolicy {
+function bucketPolicy(name: string, description: string, check: BucketCheck, configSchema?: StackValidationPolicy["configSchema"]): StackValidationPolicy {
   return {
     name,
     description,
     ...(configSchema ? { configSchema } : {}),
     validateStack: (args, report) => {
       const config = args.getConfig<Record<string, unknown>>();
+      const logTargets = accessLogTargets(args.resources);
       checkEach(resourcesOfType(args.resources, ...BUCKET_TYPES), report, (bucket) =>
-        check(bucket, (types) => referrers(args.resources, bucket, types, "bucket"), report, config),
+        check(bucket, (types) => referrers(args.resources, bucket, types, "bucket"), report, config, logTargets.has(bucket.urn)),
       );
     },
   };
@@ -46,9 +50,10 @@ export const s3PublicAccessBlock = bucketPolicy(
 
 export const s3Encryption = bucketPolicy(
   "s3-encryption",
-  "S3 buckets must have default server-side encryption with an allowed algorithm (SSE-KMS by default).",
-  (bucket, related, report, config) => {
-    const allowed = (config["allowedAlgorithms"] as string[] | undefined) ?? ["aws:kms", "aws:kms:dsse"];
+  "S3 buckets must have default server-side encryption with an allowed algorithm (SSE-KMS by default); a server access log target, SSE-S3 (AES256), the only one S3 delivers access logs to.",
+  (bucket, related, report, config, logTarget) => {
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html: the target bucket's default encryption must be SSE-S3.
+    const allowed = logTarget ? ["AES256"] : ((config["allowedAlgorithms"] as string[] | undefined) ?? ["aws:kms", "aws:kms:dsse"]);
     const configs = related([
       "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
       "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
@@ -59,8 +64,9 @@ export const s3Encryption = bucketPolicy(
     if (Array.isArray(inlineRules)) rules.push(...(inlineRules as unknown[]));
     else if (inlineRule !== undefined) rules.push(inlineRule);
     const algorithms = rules.map((r) => peek(r, "applyServerSideEncryptionByDefault", "sseAlgorithm")).filter((a): a is string => typeof a === "string");
-    if (algorithms.length === 0) report(`S3 bucket ${bucket.name} must have default server-side encryption (${allowed.join(" or ")}).`, bucket.urn);
-    else if (!algorithms.some((a) => allowed.includes(a))) report(`S3 bucket ${bucket.name} encryption must use ${allowed.join(" or ")} (got ${algorithms.join(", ")}).`, bucket.urn);
+    const why = logTarget ? " as a server access log target (S3 delivers access logs to SSE-S3 buckets only)" : "";
+    if (algorithms.length === 0) report(`S3 bucket ${bucket.name} must have default server-side encryption (${allowed.join(" or ")})${why}.`, bucket.urn);
+    else if (!algorithms.some((a) => allowed.includes(a))) report(`S3 bucket ${bucket.name} encryption must use ${allowed.join(" or ")}${why} (got ${algorithms.join(", ")}).`, bucket.urn);
   },
   { properties: { allowedAlgorithms: { type: "array", items: { type: "string", enum: ["AES256", "aws:kms", "aws:kms:dsse"] }, minItems: 1, default: ["aws:kms", "aws:kms:dsse"] } } },
 );

@@ -4,7 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { analyticsWorkgroup, namedQueries } from "../shared/athena";
 import { athenaDashboardSource, quicksightPrincipal } from "../shared/quicksight";
 import { DataLakeContext, LakeZones } from "./context";
-import { CURATED_COLUMNS, CURATED_PARTITION, LAKE_QUERIES, renderLakeQuery } from "./curated";
+import { catalogArns } from "../shared/glue";
+import { CURATED_COLUMNS, CURATED_PARTITION, CURATED_PREFIX, LAKE_QUERIES, renderLakeQuery } from "./curated";
 
 export interface LakeAnalyticsStage {
   readonly workgroup: aws.athena.Workgroup;
@@ -23,8 +24,18 @@ export function buildAnalytics(ctx: DataLakeContext, zones: LakeZones, database:
   const queries = namedQueries(name, LAKE_QUERIES, { workgroup: workgroup.name, database: database.name, table: curatedTable.name }, renderLakeQuery, opts);
   // QuickSight needs an account subscription: off in dev.
   if (args.quicksight.enabled) {
+    const catalog = catalogArns(ctx.region, ctx.accountId, database.name);
     athenaDashboardSource(name, {
       accountId: ctx.accountId,
+      access: {
+        workgroupArn: workgroup.arn,
+        catalogArns: [catalog.catalog, catalog.database, pulumi.interpolate`arn:aws:glue:${ctx.region}:${ctx.accountId}:table/${database.name}/${curatedTable.name}`],
+        dataBucketArn: zones.curated.arn,
+        dataObjectsArn: pulumi.interpolate`${zones.curated.arn}/${CURATED_PREFIX}*`,
+        resultsBucketArn: zones.artifacts.arn,
+        resultObjectsArn: pulumi.interpolate`${zones.artifacts.arn}/athena/*`,
+        kmsKeyArn: args.kmsKeyArn,
+      },
       principalArn: quicksightPrincipal(args.quicksight, args.awsRegion, opts),
       workgroupName: workgroup.name,
       database: database.name,

@@ -4,13 +4,24 @@ import * as pulumi from "@pulumi/pulumi";
 import { athenaDashboardSource } from "../shared/quicksight";
 import { RealtimeContext } from "./context";
 import { HistoryStage } from "./history";
+import { ReportsStage } from "./reports";
 import { HISTORY_COLUMNS } from "./historySchema";
 
-export function buildQuickSight({ name, args, opts }: RealtimeContext, principalArn: pulumi.Input<string>, workgroup: aws.athena.Workgroup, history: HistoryStage): void {
+export function buildQuickSight({ name, args, opts }: RealtimeContext, principalArn: pulumi.Input<string>, reports: Pick<ReportsStage, "workgroup" | "resultsBucket">, history: HistoryStage): void {
   const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
+  const { workgroup, resultsBucket } = reports;
   const dataSet = athenaDashboardSource(name, {
     accountId,
     principalArn,
+    access: {
+      workgroupArn: workgroup.arn,
+      catalogArns: [history.catalogArns.catalog, history.catalogArns.database, history.catalogArns.table],
+      dataBucketArn: history.historyBucket.arn,
+      dataObjectsArn: pulumi.interpolate`${history.historyBucket.arn}/history/*`,
+      resultsBucketArn: resultsBucket.arn,
+      resultObjectsArn: pulumi.interpolate`${resultsBucket.arn}/athena/*`,
+      kmsKeyArn: args.kmsKeyArn,
+    },
     workgroupName: workgroup.name,
     database: history.database.name,
     table: history.historyTable.name,

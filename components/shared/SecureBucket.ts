@@ -1,8 +1,16 @@
 /**
  * An S3 bucket with the platform's non-negotiables: SSE-KMS with a bucket key,
  * all four public-access-block flags, bucket-owner-enforced ownership, a
- * TLS-only bucket policy, optional versioning, and lifecycle rules that move
- * data to cheaper classes and expire it per retention.
+ * TLS-only bucket policy, optional versioning, lifecycle rules that move
+ * data to cheaper classes and expire it per retention, and server access
+ * logs of every request to the stack's access-log bucket.
+ *
+ * The access-log bucket itself is a SecureBucket with `serverAccessLogTarget`:
+ * SSE-S3 instead of SSE-KMS, because S3 delivers server access logs only to a
+ * target whose default encryption is SSE-S3, and a policy letting the logging
+ * service write there for this account's buckets (no ACLs: ownership is
+ * bucket-owner-enforced).
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -21,9 +29,19 @@ export interface LifecycleRule {
   readonly expireAfterDays: number;
 }
 
+/** Where a bucket's server access logs go: the log bucket and the key prefix (`<bucket name>/`). */
+export interface AccessLogDestination {
+  readonly targetBucket: pulumi.Input<string>;
+  readonly targetPrefix: string;
+}
+
 export interface SecureBucketArgs {
-  /** KMS key for SSE-KMS. */
-  readonly kmsKeyArn: pulumi.Input<string>;
+  /** KMS key for SSE-KMS (every bucket but the access-log target). */
+  readonly kmsKeyArn?: pulumi.Input<string>;
+  /** Log every request to this bucket there (every bucket that holds customer data). */
+  readonly accessLogs?: AccessLogDestination;
+  /** This bucket receives server access logs from this account's buckets: SSE-S3 and the logging service's grant. */
+  readonly serverAccessLogTarget?: { readonly accountId: pulumi.Input<string> };
   /** Keep object versions (prod). Noncurrent versions expire after `noncurrentVersionDays`. */
   readonly versioning: boolean;
   readonly noncurrentVersionDays?: number;
@@ -35,6 +53,12 @@ export interface SecureBucketArgs {
 
 /** Checks args before any resource exists; exported so tests can call it without the engine. */
 export function validateSecureBucketArgs(name: string, args: SecureBucketArgs): void {
+  if (args.serverAccessLogTarget) {
+    if (args.kmsKeyArn !== undefined) throw new Error(`SecureBucket ${name}: a server access log target must use SSE-S3 (S3 delivers access logs to no SSE-KMS bucket), not kmsKeyArn`);
+    if (args.accessLogs) throw new Error(`SecureBucket ${name}: a server access log target must not log to itself or another log bucket`);
+  } else if (args.kmsKeyArn === undefined) {
+    throw new Error(`SecureBucket ${name}: kmsKeyArn is required (SSE-KMS), unless the bucket is a server access log target`);
+  }
   if (args.lifecycle.length === 0) throw new Error(`SecureBucket ${name}: lifecycle must hold at least one rule with an expiration`);
   const ids = new Set<string>();
   for (const rule of args.lifecycle) {
@@ -91,12 +115,17 @@ export class SecureBucket extends pulumi.ComponentResource {
 
     new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
       bucket: this.bucket.id,
-      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true }],
+      rules: [
+        args.serverAccessLogTarget
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }, bucketKeyEnabled: true },
+      ],
     }, parent);
 
+    const logTarget = args.serverAccessLogTarget;
     new aws.s3.BucketPolicy(`${name}-tls-only`, {
       bucket: this.bucket.id,
-      policy: this.bucket.arn.apply((arn) =>
+      policy: pulumi.all([this.bucket.arn, logTarget?.accountId]).apply(([arn, accountId]) =>
         JSON.stringify({
           Version: "2012-10-17",
           Statement: [
@@ -108,10 +137,21 @@ export class SecureBucket extends pulumi.ComponentResource {
               Resource: [arn, `${arn}/*`],
               Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
+            ...(accountId !== undefined ? [serverAccessLogDelivery(arn, accountId)] : []),
           ],
         }),
       ),
     }, { parent: this, dependsOn: [publicAccess] });
+
+    if (args.accessLogs) {
+      new aws.s3.BucketLogging(`${name}-access-logs`, {
+        bucket: this.bucket.id,
+        targetBucket: args.accessLogs.targetBucket,
+        targetPrefix: args.accessLogs.targetPrefix,
+        // Date-partitioned keys (<prefix><account>/<region>/<bucket>/yyyy/mm/dd/), so Athena can prune.
+        targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
+      }, parent);
+    }
 
     let versioning: aws.s3.BucketVersioning | undefined;
     if (args.versioning) {
@@ -143,9 +183,27 @@ export class SecureBucket extends pulumi.ComponentResource {
   }
 }
 
-/** What every pipeline bucket takes from its environment: the platform key and the stack's protection. */
+/**
+ * The logging service's grant on a server access log target, as AWS recommends it (a bucket
+ * policy, not the log-delivery ACL): PutObject from this account's buckets only.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
+ */
+function serverAccessLogDelivery(arn: string, accountId: string): Record<string, unknown> {
+  return {
+    Sid: "S3ServerAccessLogsPolicy",
+    Effect: "Allow",
+    Principal: { Service: "logging.s3.amazonaws.com" },
+    Action: "s3:PutObject",
+    Resource: `${arn}/*`,
+    Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+  };
+}
+
+/** What every pipeline bucket takes from its environment: the platform key, the access-log bucket and the stack's protection. */
 export interface BucketDefaults {
   readonly kmsKeyArn: pulumi.Input<string>;
+  /** From PlatformCore: the bucket that receives every pipeline bucket's server access logs. */
+  readonly accessLogBucket: pulumi.Input<string>;
   readonly protection: Pick<Protection, "bucketVersioning" | "forceDestroyBuckets">;
 }
 
@@ -163,6 +221,8 @@ export function pipelineBucket(
 ): SecureBucket {
   return new SecureBucket(name, {
     kmsKeyArn: defaults.kmsKeyArn,
+    // Every pipeline bucket holds customer data or data derived from it.
+    accessLogs: { targetBucket: defaults.accessLogBucket, targetPrefix: `${name}/` },
     versioning: defaults.protection.bucketVersioning,
     forceDestroy: overrides.forceDestroy ?? defaults.protection.forceDestroyBuckets,
     lifecycle,

@@ -31,4 +31,6 @@ export interface PipelineEnvironmentArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** From PlatformCore: the alert topic. */
   readonly alertTopicArn: pulumi.Input<string>;
+  /** From PlatformCore: the bucket that receives the pipeline buckets' server access logs (SSE-S3). */
+  readonly accessLogBucket: pulumi.Input<string>;
 }

@@ -3,7 +3,12 @@
  * environment with `quicksight.enabled`).
  *
  * On Athena (real-time history, data lake): an ATHENA data source on the
- * pipeline's workgroup and one SPICE dataset on a catalog table.
+ * pipeline's workgroup and one SPICE dataset on a catalog table. The data
+ * source runs as its own role (AthenaParameters.RoleArn, in place of the
+ * account-wide QuickSight service role, which knows nothing of our buckets
+ * and key): the workgroup, the catalog, the table's objects, the results
+ * prefix and the data key, nothing else.
+ * https://docs.aws.amazon.com/quicksight/latest/APIReference/API_AthenaParameters.html
  *
  * On a ServerlessWarehouse: a VPC connection in the warehouse's
  * private subnets (the warehouse admits the client security group), a REDSHIFT
@@ -47,8 +52,52 @@ export function quicksightType(glueType: string): "STRING" | "INTEGER" | "DECIMA
   return "STRING";
 }
 
+/** What an Athena data source's queries touch: its role is granted these and nothing else. */
+export interface AthenaDataAccess {
+  readonly workgroupArn: pulumi.Input<string>;
+  /** The catalog, the database and the table (or `table/<db>/*`) ARNs. */
+  readonly catalogArns: readonly pulumi.Input<string>[];
+  readonly dataBucketArn: pulumi.Input<string>;
+  /** The table's objects, e.g. `arn:aws:s3:::<bucket>/history/*`. */
+  readonly dataObjectsArn: pulumi.Input<string>;
+  readonly resultsBucketArn: pulumi.Input<string>;
+  /** The workgroup's result objects, e.g. `arn:aws:s3:::<bucket>/athena/*`. */
+  readonly resultObjectsArn: pulumi.Input<string>;
+  readonly kmsKeyArn: pulumi.Input<string>;
+}
+
+/**
+ * The role QuickSight assumes to run a data source's Athena queries and read their results
+ * (https://docs.aws.amazon.com/quicksight/latest/user/athena.html): query the workgroup, read
+ * the catalog and the table's objects, write and read the results, use the key both are encrypted with.
+ */
+function athenaSourceRole(name: string, accountId: pulumi.Input<string>, access: AthenaDataAccess, opts: pulumi.CustomResourceOptions): { role: aws.iam.Role; policy: aws.iam.RolePolicy } {
+  const role = new aws.iam.Role(`${name}-quicksight-athena-role`, {
+    description: "QuickSight: run the data source's Athena queries over the table and read their results",
+    assumeRolePolicy: assumeRolePolicy("quicksight.amazonaws.com", accountId),
+  }, opts);
+  const policy = new aws.iam.RolePolicy(`${name}-quicksight-athena-policy`, {
+    role: role.id,
+    policy: policyDocument([
+      {
+        sid: "QueryWorkgroup",
+        actions: ["athena:StartQueryExecution", "athena:StopQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetWorkGroup"],
+        resources: [access.workgroupArn],
+      },
+      { sid: "ReadCatalog", actions: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartitions"], resources: [...access.catalogArns] },
+      { sid: "ListBuckets", actions: ["s3:GetBucketLocation", "s3:ListBucket"], resources: [access.dataBucketArn, access.resultsBucketArn] },
+      { sid: "ReadTable", actions: ["s3:GetObject"], resources: [access.dataObjectsArn] },
+      { sid: "WriteResults", actions: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], resources: [access.resultObjectsArn] },
+      { sid: "UseDataKey", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [access.kmsKeyArn] },
+    ]),
+  }, opts);
+  return { role, policy };
+}
+
 export interface AthenaDashboardArgs {
   readonly accountId: pulumi.Input<string>;
+  /** What the data source's queries read and write (its role's grants). */
+  readonly access: AthenaDataAccess;
   /** QuickSight user or group ARN that owns the data source and dataset. */
   readonly principalArn: pulumi.Input<string>;
   readonly workgroupName: pulumi.Input<string>;
@@ -65,15 +114,16 @@ export interface AthenaDashboardArgs {
 export function athenaDashboardSource(name: string, args: AthenaDashboardArgs, opts: pulumi.CustomResourceOptions): aws.quicksight.DataSet {
   const id = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
   const principal = args.principalArn;
+  const { role, policy } = athenaSourceRole(name, args.accountId, args.access, opts);
   const dataSource = new aws.quicksight.DataSource(`${name}-quicksight-source`, {
     dataSourceId: `${id}-athena`,
     awsAccountId: args.accountId,
     name: args.dataSourceName,
     type: "ATHENA",
-    parameters: { athena: { workGroup: args.workgroupName } },
+    parameters: { athena: { workGroup: args.workgroupName, roleArn: role.arn } },
     sslProperties: { disableSsl: false },
     permissions: [{ principal, actions: DATA_SOURCE_ACTIONS }],
-  }, opts);
+  }, { ...opts, dependsOn: [policy] });
   return new aws.quicksight.DataSet(`${name}-quicksight-dataset`, {
     dataSetId: `${id}-${args.dataSetKey}`,
     awsAccountId: args.accountId,

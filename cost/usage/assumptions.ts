@@ -39,6 +39,12 @@ export const ASSUMPTIONS = {
   /** Size of one Athena result or report object written to S3, bytes. */
   resultObjectBytes: 1 * MB,
   /**
+   * Bytes of one S3 server access log record (one per request). AWS's first example record
+   * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html) is 564 bytes with no
+   * object key; an object request names its key twice (key and Request-URI), ~60 bytes each for ours.
+   */
+  accessLogRecordBytes: 700,
+  /**
    * DynamoDB aggregates written by a stream consumer (docs/design.md): one item per sales region x
    * minute x product bucket, updated once per batch that touches it. Regions and products are
    * the brief's retailer (4 regions, ~2,000 products); 16 buckets is the processor's default.

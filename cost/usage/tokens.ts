@@ -11,6 +11,7 @@ export const T = {
   buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
   lifecycle: ["aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2"],
   notification: "aws:s3/bucketNotification:BucketNotification",
+  bucketLogging: ["aws:s3/bucketLogging:BucketLogging", "aws:s3/bucketLoggingV2:BucketLoggingV2"],
   workgroup: "aws:athena/workgroup:Workgroup",
   namedQuery: "aws:athena/namedQuery:NamedQuery",
   queue: "aws:sqs/queue:Queue",

@@ -134,7 +134,7 @@ function resourceView(
   };
 }
 
-/** Builds CrossGuard's stack view: every resource, parents and dependencies as objects. */
+/** Builds CrossGuard's stack view: every resource, parents, dependencies and property dependencies as objects. */
 function stackView(resources: readonly StackResource[], byUrn: ReadonlyMap<string, StackResource>): PolicyResource[] {
   const views = new Map<string, PolicyResource>();
   const providers = new Map<string, PolicyProviderResource>();
@@ -148,6 +148,10 @@ function stackView(resources: readonly StackResource[], byUrn: ReadonlyMap<strin
     const parent = r.parent ? views.get(r.parent) : undefined;
     if (parent) view.parent = parent;
     view.dependencies = r.dependencies.map((d) => views.get(d)).filter((d): d is PolicyResource => d !== undefined);
+    // As the analyzer does: each input's dependencies, as objects (a BucketLogging depends on two buckets, one per input).
+    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
+      view.propertyDependencies[key] = urns.map((d) => views.get(d)).filter((d): d is PolicyResource => d !== undefined);
+    }
   }
   return [...views.values()];
 }

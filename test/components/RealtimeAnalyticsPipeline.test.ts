@@ -15,6 +15,7 @@ function argsFor(stack: string): RealtimeAnalyticsPipelineArgs {
   return {
     ...env,
     kmsKeyArn: "arn:aws:kms:eu-west-3:123456789012:key/k",
+    accessLogBucket: "access-logs",
     alertTopicArn: "arn:aws:sns:eu-west-3:123456789012:alerts",
     emailHashSecretArn: "arn:aws:secretsmanager:eu-west-3:123456789012:secret:s",
     catalogPrefix: "p_dev",
@@ -174,8 +175,26 @@ for (const stack of ["dev", "prod"] as const) {
       assert.equal(table.inputs["deletionProtectionEnabled"], isProd);
     });
 
+    it("logs every request to the pipeline's buckets to the core's access-log bucket, which is SSE-S3 and logs nowhere", () => {
+      const buckets = all(resources, "aws:s3/bucket:Bucket").filter((b) => b.name !== "core-access-logs");
+      const logBucket = one(resources, "aws:s3/bucket:Bucket", "core-access-logs");
+      const logging = all(resources, "aws:s3/bucketLogging:BucketLogging");
+      for (const b of buckets) {
+        const own = logging.filter((l) => l.propertyDependencies?.["bucket"]?.includes(b.urn));
+        assert.equal(own.length, 1, `${b.name} logs its requests`);
+        assert.deepEqual(own[0].propertyDependencies?.["targetBucket"], [logBucket.urn]);
+        assert.equal(own[0].inputs["targetPrefix"], `${b.name}/`);
+      }
+      assert.ok(!logging.some((l) => l.propertyDependencies?.["bucket"]?.includes(logBucket.urn)), "the log bucket does not log itself");
+      const sse = resources.find((r) => r.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" && r.parent === logBucket.parent)!;
+      assert.deepEqual((sse.inputs["rules"] as any)[0].applyServerSideEncryptionByDefault, { sseAlgorithm: "AES256" }, "S3 delivers access logs to SSE-S3 buckets only");
+      const policy = resources.find((r) => r.type === "aws:s3/bucketPolicy:BucketPolicy" && r.parent === logBucket.parent)!;
+      const delivery = policyOf(policy).Statement.find((x) => x.Sid === "S3ServerAccessLogsPolicy");
+      assert.deepEqual(delivery?.Condition, { StringEquals: { "aws:SourceAccount": MOCK_ACCOUNT_ID } });
+    });
+
     it("locks down every bucket: SSE-KMS, four public-access flags, TLS only, lifecycle expiry, versioning in prod", () => {
-      const buckets = all(resources, "aws:s3/bucket:Bucket");
+      const buckets = all(resources, "aws:s3/bucket:Bucket").filter((b) => b.name !== "core-access-logs");
       assert.deepEqual(buckets.map((b) => b.name).sort(), ["realtime-athena-results", "realtime-history", "realtime-quarantine"]);
       for (const b of buckets) {
         const child = (type: string) => resources.filter((r) => r.type === type && r.parent === b.parent);
@@ -266,6 +285,8 @@ for (const stack of ["dev", "prod"] as const) {
         return;
       }
       assert.equal(sources[0].inputs["type"], "ATHENA");
+      // Its own role, not the account-wide QuickSight service role, which cannot read our buckets or key.
+      assert.match((sources[0].inputs["parameters"] as any).athena.roleArn, new RegExp(`^arn:aws:iam::${MOCK_ACCOUNT_ID}:role/realtime-quicksight-athena-role`));
       const refresh = one(resources, "aws:quicksight/refreshSchedule:RefreshSchedule");
       assert.deepEqual((refresh.inputs["schedule"] as any).scheduleFrequency, { interval: "HOURLY" });
     });

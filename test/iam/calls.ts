@@ -133,6 +133,51 @@ function publishesToTopic(service: string): (iam: StackIam) => SimCall[] {
   };
 }
 
+/**
+ * S3 writing each logged bucket's server access logs into the log bucket, as the logging service
+ * with the source bucket's account and ARN (the log bucket is SSE-S3: no key is used).
+ */
+function accessLogDeliveries(iam: StackIam, sourceAccount: string): SimCall[] {
+  const target = iam.arnOf(BUCKET, "core-access-logs");
+  return iam.resources
+    .filter((r) => r.type === "aws:s3/bucketLogging:BucketLogging")
+    .map((r) => ({
+      principal: "logging.s3.amazonaws.com",
+      action: "s3:PutObject",
+      resource: `${target}/${String(r.inputs["targetPrefix"])}${ACCOUNT}/${iam.region}/${String(r.inputs["bucket"])}/2026/12/01/2026-12-01-00-00-00-0123456789ABCDEF`,
+      context: { "aws:SourceAccount": sourceAccount, "aws:SourceArn": `arn:aws:s3:::${String(r.inputs["bucket"])}` },
+    }));
+}
+
+/**
+ * QuickSight running an Athena data source's query with the data source's role: the workgroup,
+ * the table in the catalog, its objects (S3 decrypts them with the caller's kms:Decrypt), and the
+ * results it writes to the workgroup's location and reads back.
+ */
+function quicksightAthena(iam: StackIam, pipeline: "realtime" | "datalake"): SimCall[] | undefined {
+  const roleName = `${pipeline}-quicksight-athena-role`;
+  if (!iam.has(ROLE, roleName)) return undefined;
+  const role = roleArn(iam, roleName);
+  const [workgroup, dataBucket, dataPrefix, resultsBucket, table] =
+    pipeline === "realtime" ? ["realtime-analytics", "realtime-history", "history/", "realtime-athena-results", "realtime-history-table"] : ["datalake-analytics", "datalake-curated", "sales/", "datalake-artifacts", "datalake-curated-table"];
+  const database = String(iam.inputsOf("aws:glue/catalogDatabase:CatalogDatabase", `${pipeline}-catalog`)["name"]);
+  const tableName = String(iam.inputsOf("aws:glue/catalogTable:CatalogTable", table)["name"]);
+  const data = iam.arnOf(BUCKET, dataBucket).replace("arn:aws:s3:::", "");
+  const results = iam.arnOf(BUCKET, resultsBucket).replace("arn:aws:s3:::", "");
+  const via = { "kms:ViaService": `s3.${iam.region}.amazonaws.com` };
+  return [
+    ...["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults"].map((action) => ({ principal: role, action, resource: iam.arnOf("aws:athena/workgroup:Workgroup", workgroup) })),
+    { principal: role, action: "glue:GetTable", resource: `arn:aws:glue:${iam.region}:${ACCOUNT}:table/${database}/${tableName}` },
+    { principal: role, action: "glue:GetPartitions", resource: `arn:aws:glue:${iam.region}:${ACCOUNT}:database/${database}` },
+    { principal: role, action: "s3:ListBucket", resource: `arn:aws:s3:::${data}` },
+    { principal: role, action: "s3:GetObject", resource: `arn:aws:s3:::${data}/${dataPrefix}dt=2026-12-01/part-0.parquet` },
+    { principal: role, action: "kms:Decrypt", resource: coreKey(iam), context: { ...via, "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${data}` } },
+    { principal: role, action: "s3:PutObject", resource: `arn:aws:s3:::${results}/athena/0123-4567.csv` },
+    { principal: role, action: "kms:GenerateDataKey", resource: coreKey(iam), context: { ...via, "kms:EncryptionContext:aws:s3:arn": `arn:aws:s3:::${results}` } },
+    { principal: role, action: "s3:GetObject", resource: `arn:aws:s3:::${results}/athena/0123-4567.csv` },
+  ];
+}
+
 function when(iam: StackIam, type: string, name: string, calls: () => SimCall[]): SimCall[] | undefined {
   return iam.has(type, name) ? calls() : undefined;
 }
@@ -264,6 +309,21 @@ export const SERVICE_CALLS: readonly ServiceCalls[] = [
   { name: "Cost Anomaly Detection publishes anomaly alerts to the encrypted topic", doc: "https://docs.aws.amazon.com/cost-management/latest/userguide/ad-SNS.html", calls: publishesToTopic("costalerts.amazonaws.com") },
   { name: "CloudWatch alarms publish to the encrypted topic", doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html", calls: publishesToTopic("cloudwatch.amazonaws.com") },
   { name: "EventBridge rules publish to the encrypted topic", doc: "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions", calls: publishesToTopic("events.amazonaws.com") },
+  {
+    name: "S3 server access logging delivers every bucket's logs to the log bucket (logging service principal, this account's buckets)",
+    doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general",
+    calls: (iam) => accessLogDeliveries(iam, ACCOUNT),
+  },
+  {
+    name: "QuickSight runs the real-time history data source's Athena queries with its role",
+    doc: "https://docs.aws.amazon.com/quicksight/latest/APIReference/API_AthenaParameters.html",
+    calls: (iam) => quicksightAthena(iam, "realtime"),
+  },
+  {
+    name: "QuickSight runs the data lake data source's Athena queries with its role",
+    doc: "https://docs.aws.amazon.com/quicksight/latest/APIReference/API_AthenaParameters.html",
+    calls: (iam) => quicksightAthena(iam, "datalake"),
+  },
 ];
 
 export interface DeniedCall {
@@ -340,6 +400,25 @@ export const DENIED_CALLS: readonly DeniedCall[] = [
   {
     name: "S3 cannot invoke the file check for another bucket",
     calls: (iam) => when(iam, FN, "batch-file-check", () => [{ principal: "s3.amazonaws.com", action: "lambda:InvokeFunction", resource: iam.arnOf(FN, "batch-file-check"), context: { "aws:SourceArn": "arn:aws:s3:::someone-elses-bucket", "aws:SourceAccount": ACCOUNT } }]),
+  },
+  {
+    name: "the logging service cannot write another account's bucket logs into the log bucket, nor anyone else",
+    calls: (iam) => [
+      ...accessLogDeliveries(iam, "999999999999"),
+      { principal: "s3.amazonaws.com", action: "s3:PutObject", resource: `${iam.arnOf(BUCKET, "core-access-logs")}/realtime-history/x`, context: { "aws:SourceAccount": ACCOUNT } },
+    ],
+  },
+  {
+    name: "QuickSight's data source role cannot read the quarantine, write the history or query another workgroup",
+    calls: (iam) =>
+      when(iam, ROLE, "realtime-quicksight-athena-role", () => {
+        const role = roleArn(iam, "realtime-quicksight-athena-role");
+        return [
+          { principal: role, action: "s3:GetObject", resource: `${iam.arnOf(BUCKET, "realtime-quarantine")}/quarantine/x.ndjson` },
+          { principal: role, action: "s3:PutObject", resource: `${iam.arnOf(BUCKET, "realtime-history")}/history/x.parquet` },
+          { principal: role, action: "athena:StartQueryExecution", resource: `arn:aws:athena:${iam.region}:${ACCOUNT}:workgroup/primary` },
+        ];
+      }),
   },
 ];
 

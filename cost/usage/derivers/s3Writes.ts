@@ -1,13 +1,14 @@
 /**
  * What lands in a bucket, prefix by prefix: Firehose deliveries, objects and
  * quarantine written by functions, batch files from outside the stack, Glue
- * job outputs and Athena query results. Read by the S3 deriver (s3.ts).
+ * job outputs, Athena query results, and the server access logs of the
+ * buckets that log to it. Read by the S3 deriver (s3.ts).
  */
 import type { StackResource } from "../../../model/resources";
 import { DAYS_PER_MONTH, MB, SECONDS_PER_MONTH } from "../../constants";
 import { hasFormatConversion } from "../../estimators/firehose";
 import { at, numAt, strAt } from "../../estimators/types";
-import { Amount, amount, times, unbounded } from "../amount";
+import { Amount, amount, plus, times, unbounded, ZERO } from "../amount";
 import { ASSUMPTIONS } from "../assumptions";
 import type { LambdaFlow, UsageContext } from "../context";
 import { quarantineLineBytes } from "../processor";
@@ -25,7 +26,30 @@ export interface S3Write {
 const OUTSIDE = "files uploaded from outside the stack have no bound";
 
 export function bucketWrites(ctx: UsageContext, b: StackResource): S3Write[] {
+  return [...dataWrites(ctx, b), ...accessLogs(ctx, b)];
+}
+
+/** Everything but access logs: what the stack's services and the workload write. */
+function dataWrites(ctx: UsageContext, b: StackResource): S3Write[] {
   return [...firehoseDeliveries(ctx, b), ...functionWrites(ctx, b), ...landingFiles(ctx, b), ...glueOutputs(ctx, b), ...athenaResults(ctx, b)];
+}
+
+/**
+ * Server access logs of the buckets logging to this one: one record per request to the source
+ * (its PUTs as the writers above count them; reads are modelled for no bucket). S3 delivers them
+ * free of request charges, so they add storage only, no requests.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html
+ */
+function accessLogs(ctx: UsageContext, b: StackResource): S3Write[] {
+  const writes: S3Write[] = [];
+  for (const logging of ctx.graph.linking(T.bucketLogging, "targetBucket", (x) => [x.inputs.targetBucket], b)) {
+    const source = ctx.graph.resolveFrom(logging, logging.inputs.bucket, ...T.buckets);
+    if (!source || source.urn === b.urn) continue;
+    const requests = dataWrites(ctx, source).reduce((sum, w) => plus(sum, w.objects), ZERO);
+    const prefix = typeof logging.inputs.targetPrefix === "string" ? logging.inputs.targetPrefix : "";
+    writes.push({ prefix, bytes: times(requests, ASSUMPTIONS.accessLogRecordBytes), objects: ZERO, what: `access logs of ${source.name}` });
+  }
+  return writes;
 }
 
 /** The fixed part of an S3 prefix template (before the first `!{` expression). */

@@ -29,7 +29,7 @@ const SCRIPTS = path.join(REPO_ROOT, "components", "batchetl", "scripts");
 const ROLE = "arn:aws:iam::123456789012:role/batch-copy-role";
 
 function argsFor(stack: "dev" | "prod"): BatchEtlPipelineArgs {
-  return { ...stackEnv(stack), kmsKeyArn: "k", alertTopicArn: "t" };
+  return { ...stackEnv(stack), kmsKeyArn: "k", alertTopicArn: "t", accessLogBucket: "access-logs" };
 }
 
 const SOURCE: JdbcSource = {
@@ -315,7 +315,7 @@ describe("BatchEtlPipeline (P3)", () => {
       // The component directly: stack config has no key for sources yet.
       synth = await synthesizeStack(stackEnv("dev"), (e: Environment) => {
         const provider = new aws.Provider("aws", { region: e.awsRegion as aws.Region });
-        const p = new BatchEtlPipeline("batch", { ...e, kmsKeyArn: "arn:aws:kms:eu-west-3:123456789012:key/k", alertTopicArn: "arn:aws:sns:eu-west-3:123456789012:alerts", sources: [SOURCE] }, { providers: { aws: provider } });
+        const p = new BatchEtlPipeline("batch", { ...e, kmsKeyArn: "arn:aws:kms:eu-west-3:123456789012:key/k", alertTopicArn: "arn:aws:sns:eu-west-3:123456789012:alerts", accessLogBucket: "access-logs", sources: [SOURCE] }, { providers: { aws: provider } });
         return { stateMachineArn: p.stateMachineArn };
       });
     });

@@ -26,7 +26,7 @@ const SCRIPT = path.join(REPO_ROOT, "components", "datalake", "scripts", "raw_to
 
 function argsFor(stack: "dev" | "prod"): DataLakePipelineArgs {
   const env = stackEnv(stack);
-  return { ...env, kmsKeyArn: "k", alertTopicArn: "t", catalogPrefix: "retail_data_platform_dev" };
+  return { ...env, kmsKeyArn: "k", alertTopicArn: "t", accessLogBucket: "access-logs", catalogPrefix: "retail_data_platform_dev" };
 }
 
 describe("DataLakePipeline (P1)", () => {

@@ -14,7 +14,7 @@ import { assertLeastPrivilege, assertParentedUnder, byName, one, ofType, onePipe
 
 function argsFor(stack: "dev" | "prod"): StreamingWarehousePipelineArgs {
   const env = stackEnv(stack);
-  return { ...env, kmsKeyArn: "k", alertTopicArn: "t", emailHashSecretArn: "h" };
+  return { ...env, kmsKeyArn: "k", alertTopicArn: "t", accessLogBucket: "access-logs", emailHashSecretArn: "h" };
 }
 
 const warehouseArgs = (redshift: ServerlessWarehouseArgs["redshift"]): ServerlessWarehouseArgs => ({

@@ -15,7 +15,7 @@ import { PlatformCore } from "../../../components/PlatformCore";
 import { PIPELINES } from "../../../components/registry";
 import { StackResource } from "../../../model/resources";
 import { all as ofType, loadEnv, PROJECT, REPO_ROOT } from "../../helpers/stacks";
-import { PlatformOutputs } from "../../../platform/program";
+import { PlatformOutputs, platformCoreArgs } from "../../../platform/program";
 
 export { REPO_ROOT, PROJECT, all as ofType } from "../../helpers/stacks";
 
@@ -32,7 +32,7 @@ export function onePipeline(kind: PipelineKind): (env: Environment) => PlatformO
   return (env) => {
     const provider = new aws.Provider("aws", { region: env.awsRegion as aws.Region });
     const opts = { providers: { aws: provider } };
-    const core = new PlatformCore("core", { alarmEmails: [], keyDeletionWindowDays: 7 }, opts);
+    const core = new PlatformCore("core", { ...platformCoreArgs(env), alarmEmails: [], keyDeletionWindowDays: 7 }, opts);
     return PIPELINES[kind].create(env, core, opts);
   };
 }

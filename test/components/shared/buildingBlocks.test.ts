@@ -34,5 +34,14 @@ describe("shared building blocks", () => {
       assert.throws(() => validateSecureBucketArgs("b", { ...base, lifecycle: [{ id: "a", infrequentAccessAfterDays: 30, expireAfterDays: 30 }] }), /must come after its transitions/);
       assert.doesNotThrow(() => validateSecureBucketArgs("b", { ...base, lifecycle: [retentionLifecycle("a", 400)] }));
     });
+
+    it("a server access log target is SSE-S3 and logs nowhere; every other bucket needs its KMS key", () => {
+      const lifecycle = [retentionLifecycle("a", 30)];
+      const target = { serverAccessLogTarget: { accountId: "111" }, versioning: false, forceDestroy: true, lifecycle };
+      assert.doesNotThrow(() => validateSecureBucketArgs("logs", target));
+      assert.throws(() => validateSecureBucketArgs("logs", { ...target, kmsKeyArn: "k" }), /must use SSE-S3 \(S3 delivers access logs to no SSE-KMS bucket\)/);
+      assert.throws(() => validateSecureBucketArgs("logs", { ...target, accessLogs: { targetBucket: "other", targetPrefix: "logs/" } }), /must not log to itself or another log bucket/);
+      assert.throws(() => validateSecureBucketArgs("b", { versioning: false, forceDestroy: true, lifecycle }), /kmsKeyArn is required/);
+    });
   });
 });
