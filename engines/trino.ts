@@ -199,12 +199,16 @@ async function waitForWorker(server: TrinoServer, timeoutMs: number): Promise<vo
       await server.query("SELECT 1");
       return;
     } catch (err) {
-      const noNodes = err instanceof TrinoQueryError && (err.errorName === "NO_NODES_AVAILABLE" || /No nodes available/.test(err.message));
-      if (!noNodes || Date.now() > deadline) throw err;
+      if (!isNoNodes(err) || Date.now() > deadline) throw err;
     }
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** How long a query refused for want of an active node is sent again (start-up only, in practice). */
+const NO_NODES_RETRY_MS = 60_000;
+
+const isNoNodes = (err: unknown): boolean => err instanceof TrinoQueryError && (err.errorName === "NO_NODES_AVAILABLE" || /No nodes available/.test(err.message));
 
 /** A Trino server someone else started (e.g. PLATFORM_TRINO_URL); stop() leaves it running. */
 export function connectTrino(url: string): TrinoServer {
@@ -215,6 +219,20 @@ function serverAt(url: string, workDir: string, stop: () => Promise<void>): Trin
   const client = Trino.create({ server: url, catalog: "hive", source: "retail-data-platform" });
 
   const query = async (sql: string, schema?: string): Promise<QueryResultRows> => {
+    // A scan can still find no active node holding the hive catalog for a moment after
+    // start (SELECT 1 runs without one); such a query never ran, so it is safe to send again.
+    const deadline = Date.now() + NO_NODES_RETRY_MS;
+    for (;;) {
+      try {
+        return await runQuery(sql, schema);
+      } catch (err) {
+        if (!isNoNodes(err) || Date.now() > deadline) throw err;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  };
+
+  const runQuery = async (sql: string, schema?: string): Promise<QueryResultRows> => {
     const iter = await client.query({ query: sql, catalog: "hive", schema, user: "platform" });
     let columns: { name: string; type: string }[] = [];
     const data: unknown[][] = [];
