@@ -30,6 +30,20 @@ export function commandModules(argv: readonly string[]): Record<string, CommandM
   return require("./commands") as Record<string, CommandModule>;
 }
 
+/** The leading command words that name no command (`deploy`, `cost nosuch`), or undefined. */
+export function unknownCommand(program: Command, argv: readonly string[]): string | undefined {
+  let command = program;
+  const words: string[] = [];
+  for (const word of argv) {
+    if (word.startsWith("-") || command.commands.length === 0) return undefined;
+    words.push(word);
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) return words.join(" ");
+    command = sub;
+  }
+  return undefined;
+}
+
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let exitCode = 0;
   const program = new Command("platform")
@@ -44,6 +58,12 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     });
   program.command("help", { hidden: true }).action(() => program.help());
   for (const command of Object.values(commandModules(argv))) command.register(program, io, (code: number) => (exitCode = Math.max(exitCode, code)));
+  const unknown = unknownCommand(program, argv);
+  if (unknown !== undefined) {
+    // Before commander sees it: `platform deploy --help` would print the general help and exit 0.
+    io.err(`platform: unknown command '${unknown}'`);
+    return 2;
+  }
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;

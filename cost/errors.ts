@@ -54,3 +54,8 @@ export class UsageFileError extends CostError {
 export class InvalidUsageError extends CostError {
   public override readonly name = "InvalidUsageError";
 }
+
+/** A priced prop whose value AWS would not accept (cost/propRules.ts). */
+export class InvalidPropError extends CostError {
+  public override readonly name = "InvalidPropError";
+}

@@ -1,7 +1,9 @@
 /**
  * Price one resource from its type, props, usage and region. Pure.
  */
-import { InvalidUsageError, UnknownTypeError, UnknownUsageKeyError } from "./errors";
+import { InvalidPropError, InvalidUsageError, UnknownTypeError, UnknownUsageKeyError } from "./errors";
+import { at } from "./estimators/types";
+import { PROP_RULES, propViolation } from "./propRules";
 import { ESTIMATORS, Estimator } from "./estimators";
 import { KNOWN_FREE } from "./free";
 import { priceBook } from "./prices/catalogue";
@@ -41,15 +43,30 @@ export function checkUsage(type: string, usage: Record<string, unknown>, where =
 }
 
 /**
+ * Throws {@link InvalidPropError} for the first priced prop whose value AWS would
+ * not accept (cost/propRules.ts); props that are absent take the estimator's default.
+ */
+export function checkProps(type: string, props: Record<string, unknown>, where = ""): void {
+  for (const [key, rule] of Object.entries(PROP_RULES[type] ?? {})) {
+    const value = at(props, key);
+    if (value === undefined) continue;
+    const violation = propViolation(rule, value);
+    if (violation !== undefined) throw new InvalidPropError(`${where}prop "${key}" of ${type} must be ${violation} (got ${JSON.stringify(value)}; ${rule.source})`);
+  }
+}
+
+/**
  * The monthly cost of one resource. Throws {@link UnknownTypeError} for a
  * malformed token or a type with no estimator that is not known to be free,
- * {@link UnknownUsageKeyError} for a usage key the type does not take, and
+ * {@link UnknownUsageKeyError} for a usage key the type does not take,
+ * {@link InvalidPropError} for a priced prop AWS would not accept, and
  * {@link UnknownRegionError} for a region with no prices.
  */
 export function priceResource(args: PriceResourceArgs): ResourcePrice {
   const pricing = pricingOf(args.type);
   if (pricing.kind === "unpriced") throw new UnknownTypeError(args.type, "has no estimator and is not known to be free");
   const usage = checkUsage(args.type, args.usage);
+  checkProps(args.type, args.props);
   const prices = priceBook(args.region);
   if (pricing.kind === "free") return { monthlyUsd: 0, lines: [] };
   const lines = pricing.estimator.price({ props: args.props, usage, prices });

@@ -11,10 +11,9 @@ import { z } from "zod";
 export const PIPELINE_KINDS = ["realtime", "datalake", "streaming-warehouse", "batch-etl"] as const;
 export type PipelineKind = (typeof PIPELINE_KINDS)[number];
 
-/** CloudWatch Logs accepts only these retention values (PutRetentionPolicy API reference). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+import { LOG_RETENTION_DAYS } from "../model/awsLimits";
+
+export { LOG_RETENTION_DAYS };
 
 const positive = (what = "a positive number") => z.number({ error: `must be ${what}` }).positive({ error: `must be ${what}` });
 const positiveInt = (what = "a positive integer") =>

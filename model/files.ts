@@ -11,27 +11,50 @@ import { parse as parseYaml } from "yaml";
 /** Builds the caller's error from a one-line message. */
 export type Fail = (message: string) => Error;
 
-/** The reason in "cannot be read (<reason>)", from the errno code. */
-export type ReadReason = (code: string | undefined) => string;
+/** The reason in "cannot be read (<reason>)", the same words for every file a user hands us. */
+export function readFailureReason(code: string | undefined): string {
+  switch (code) {
+    case "ENOENT":
+      return "no such file";
+    case "EISDIR":
+      return "is a directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EBADF":
+      return "closed";
+    default:
+      return code ?? "error";
+  }
+}
 
-/** The errno code itself: `ENOENT`. */
-export const errnoCode: ReadReason = (code) => code ?? "error";
-
-/** Words for the common cases: `no such file`, `is a directory`. */
-export const errnoWords: ReadReason = (code) => (code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : errnoCode(code));
+/** `fail("<shown>: cannot be read (<reason>)")` for a failed read. */
+export function readFailure(err: unknown, shown: string, fail: Fail): Error {
+  return fail(`${shown}: cannot be read (${readFailureReason((err as NodeJS.ErrnoException).code)})`);
+}
 
 /** The file's bytes, or `fail("<shown>: cannot be read (<reason>)")`. */
-export function readFileOr(file: string, shown: string, fail: Fail, reason: ReadReason = errnoCode): Buffer {
+export function readFileOr(file: string, shown: string, fail: Fail): Buffer {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw fail(`${shown}: cannot be read (${reason((err as NodeJS.ErrnoException).code)})`);
+    throw readFailure(err, shown, fail);
   }
 }
 
 /** The file as UTF-8 text, or the same one-line failure. */
-export function readTextFileOr(file: string, shown: string, fail: Fail, reason: ReadReason = errnoCode): string {
-  return readFileOr(file, shown, fail, reason).toString("utf8");
+export function readTextFileOr(file: string, shown: string, fail: Fail): string {
+  return readFileOr(file, shown, fail).toString("utf8");
+}
+
+/** Throws the one-line failure unless `file` is a readable regular file (for readers that stream it). */
+export function assertReadableFile(file: string, shown: string, fail: Fail): void {
+  try {
+    fs.closeSync(fs.openSync(file, "r"));
+    if (fs.statSync(file).isDirectory()) throw Object.assign(new Error("directory"), { code: "EISDIR" });
+  } catch (err) {
+    throw readFailure(err, shown, fail);
+  }
 }
 
 /** JSON, or `fail("<shown>: is not valid JSON (<parser's first line>)")`. */

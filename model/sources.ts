@@ -40,7 +40,7 @@ const ResourceStateSchema = z.looseObject({
   propertyDependencies: z.record(z.string(), z.array(z.string(), { error: "must be a list of URNs" }), { error: "must map input names to lists of URNs" }).optional(),
   inputs: props.optional(),
   outputs: props.optional(),
-});
+}, { error: "must be an object (a resource state)" });
 type ResourceState = z.infer<typeof ResourceStateSchema>;
 
 /** Step ops whose resource is gone (or going) after the update. */
@@ -51,7 +51,7 @@ const StepSchema = z.looseObject({
   urn: URN,
   newState: ResourceStateSchema.optional(),
   oldState: ResourceStateSchema.optional(),
-});
+}, { error: "must be an object (a step)" });
 
 const PreviewSchema = z.looseObject({
   steps: z.array(StepSchema, { error: "must be a list of steps" }),
@@ -113,8 +113,19 @@ function isComponentLike(s: ResourceState): boolean {
   return s.type === "pulumi:pulumi:Stack" || (!s.type.startsWith("pulumi:providers:") && !s.provider);
 }
 
+/** JSON's name for what a value is: object, array, string, number, boolean, null. */
+function jsonKind(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+/** The document must be a JSON object; anything else is named as what it is. */
+function requireObject(doc: unknown, file: string, what: string): void {
+  if (jsonKind(doc) !== "object") throw new SourceError(`${file}: is ${jsonKind(doc) === "null" ? "JSON null" : `a JSON ${jsonKind(doc)}`}, not ${what}`, file);
+}
+
 /** Resources of a `pulumi preview --json` document, in step order, one per URN. */
 export function parsePreviewDocument(doc: unknown, file = "preview.json"): StackResource[] {
+  requireObject(doc, file, 'a `pulumi preview --json` document (an object with "steps")');
   const parsed = PreviewSchema.safeParse(doc);
   if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]), file);
   const seen = new Map<string, StackResource>();
@@ -130,6 +141,7 @@ export function parsePreviewDocument(doc: unknown, file = "preview.json"): Stack
 
 /** Resources of a `pulumi stack export` document (pending deletions dropped). */
 export function parseStackExport(doc: unknown, file = "stack.json"): StackResource[] {
+  requireObject(doc, file, 'a `pulumi stack export` document (an object with "deployment")');
   const parsed = ExportSchema.safeParse(doc);
   if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]), file);
   return parsed.data.deployment.resources.filter((r) => r.delete !== true).map(toResource);

@@ -14,7 +14,7 @@ import { Environment, PIPELINE_KINDS, PipelineKind, Workload, WorkloadSchema } f
 import type { LatencyClass, StageKind } from "../../components/stages";
 import { STAGE_KINDS } from "../../components/stages";
 import { loadEngines } from "../../platform/engines";
-import { errnoWords, parseYamlOr, readTextFileOr } from "../../model/files";
+import { parseYamlOr, readTextFileOr } from "../../model/files";
 import { planStack } from "../../platform/plan";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
@@ -132,7 +132,7 @@ const ProfileFileSchema = z.strictObject({ workload: z.unknown(), needs: NeedsSc
 /** Reads a workload file: a bare workload, or { workload, needs }. One-line CliError on any problem. */
 export function readWorkloadFile(file: string, shown: string): { workload: Workload; needs?: Needs } {
   const fail = (message: string) => new CliError(message);
-  const doc = parseYamlOr(readTextFileOr(file, shown, fail, errnoWords), shown, fail, "YAML or JSON");
+  const doc = parseYamlOr(readTextFileOr(file, shown, fail), shown, fail, "YAML or JSON");
   if (doc === null || typeof doc !== "object" || Array.isArray(doc)) throw new CliError(`${shown}: must be a map with the workload's fields (got ${doc === null ? "nothing" : Array.isArray(doc) ? "a list" : typeof doc})`);
   let workloadDoc: unknown = doc;
   let needs: Needs | undefined;

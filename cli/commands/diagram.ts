@@ -3,6 +3,9 @@
  * pipelines, drawn from each component's stage metadata (components/stages.ts)
  * and the synthesized resources: one subgraph per pipeline, one node per
  * stage naming its service and how many of the stack's resources implement it.
+ * A pipeline's resources that implement no stage (IAM roles and policies, log
+ * groups, alarms...) are one "supporting" node, so a pipeline's nodes count
+ * what `plan` counts for it under "resources by pipeline".
  */
 import { Command, Option } from "commander";
 import type { PipelineMetadata } from "../../components/stages";
@@ -16,7 +19,7 @@ import { loadStacks, synthesize } from "../lib/stacks";
 export function register(program: Command, io: CliIo): void {
   program
     .command("diagram")
-    .description("Print a Mermaid flowchart of a stack's pipelines (stages, services, resource counts)")
+    .description("Print a Mermaid flowchart of a stack's pipelines (stages, services, resource counts; supporting resources such as IAM and logs in one node per pipeline)")
     .requiredOption("--stack <name>", "the stack to draw (Pulumi.<name>.yaml)")
     .addOption(new Option("--format <format>", "mermaid source, or markdown (fenced, renders on GitHub)").choices(["mermaid", "markdown"]).default("mermaid"))
     .action(async (opts: { stack: string; format: "mermaid" | "markdown" }) => {
@@ -35,6 +38,15 @@ export function register(program: Command, io: CliIo): void {
 const id = (s: string) => s.replace(/[^A-Za-z0-9_]/g, "_");
 /** Mermaid label text: quotes and angle brackets as entities. */
 const label = (s: string) => s.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
+/** The AWS service modules of some resources, most resources first: "iam, cloudwatch, kms". */
+function serviceList(resources: readonly StackResource[]): string {
+  const counts = new Map<string, number>();
+  for (const r of resources) {
+    const module = r.custom ? (/^[^:]+:([^/:]+)/.exec(r.type)?.[1] ?? r.type) : "components";
+    counts.set(module, (counts.get(module) ?? 0) + 1);
+  }
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([m]) => m).join(", ");
+}
 const count = (n: number) => `${n} resource${n === 1 ? "" : "s"}`;
 
 /**
@@ -45,7 +57,11 @@ export function mermaidFlowchart(stack: string, resources: readonly StackResourc
   const pipelineOf = pipelineResolver(resources);
   const tops = resources.filter((r) => !r.custom && pipelineOf(r.urn) === r.name && r.type !== "pulumi:pulumi:Stack").map((r) => ({ name: r.name, type: r.type }));
   const membersOf = (top: string) => resources.filter((r) => r.custom && pipelineOf(r.urn) === top);
-  const lines = ["flowchart LR", `  %% stack ${stack}: drawn from components/stages.ts metadata and the synthesized resources`];
+  const lines = [
+    "flowchart LR",
+    `  %% stack ${stack}: drawn from components/stages.ts metadata and the synthesized resources`,
+    "  %% a stage counts the pipeline's resources of its types and the supporting node the rest (components, IAM, logs...): a pipeline's nodes, like each shared node, add up to plan's resources by pipeline",
+  ];
   const drawn = new Set<string>();
 
   for (const [kind, meta] of pipelines) {
@@ -65,6 +81,10 @@ export function mermaidFlowchart(stack: string, resources: readonly StackResourc
       nodes.push(node);
       lines.push(`    ${node}["${label(stage.stage)}<br/>${label(stage.service)}<br/>${count(n)}"]`);
     });
+    const staged = new Set(meta.stages.flatMap((s) => s.resourceTypes));
+    // Everything else plan counts for the pipeline: the component resources themselves, IAM, logs, alarms...
+    const supporting = top ? resources.filter((r) => pipelineOf(r.urn) === top.name && !(r.custom && staged.has(r.type))) : [];
+    if (supporting.length > 0) lines.push(`    ${sub}_supporting["supporting, in no stage<br/>${label(serviceList(supporting))}<br/>${count(supporting.length)}"]`);
     for (let i = 1; i < nodes.length; i++) lines.push(`    ${nodes[i - 1]} --> ${nodes[i]}`);
     lines.push("  end");
   }
@@ -73,7 +93,7 @@ export function mermaidFlowchart(stack: string, resources: readonly StackResourc
   const loose = membersOf(NO_PIPELINE).filter((r) => !r.type.startsWith("pulumi:"));
   if (shared.length || loose.length) {
     lines.push(`  subgraph shared["shared by the stack's pipelines"]`, "    direction LR");
-    for (const t of shared) lines.push(`    s_${id(t.name)}["${label(t.name)}<br/>${label(t.type)}<br/>${count(membersOf(t.name).length)}"]`);
+    for (const t of shared) lines.push(`    s_${id(t.name)}["${label(t.name)}<br/>${label(t.type)}<br/>${count(resources.filter((r) => pipelineOf(r.urn) === t.name).length)}"]`);
     if (loose.length) lines.push(`    s_loose["other resources<br/>${count(loose.length)}"]`);
     lines.push("  end");
   }

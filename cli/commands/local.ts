@@ -11,8 +11,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { loadStackFile, readProjectName } from "../../environments/load";
-import { readFileOr } from "../../model/files";
-import { DEFAULT_FAULTS, LocalInput, Progress, runLocalPipeline } from "../../functions/local/pipeline";
+import { assertReadableFile } from "../../model/files";
+import { fileLines, InputLine } from "../../functions/local/inputLines";
+import { DEFAULT_FAULTS, KINESIS_WRITE_LIMITS, LocalInput, Progress, runLocalPipeline } from "../../functions/local/pipeline";
 import { LocalReplayReport } from "../../functions/local/replayRun";
 import { CliError } from "../errors";
 import { CliIo } from "../io";
@@ -58,10 +59,12 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
       if (opts.history && !opts.input) throw new CliError("--history needs --input (the records Firehose would deliver)");
       let input: LocalInput;
       if (opts.input) {
-        const bytes = readFileOr(path.resolve(io.cwd, opts.input), `--input ${opts.input}`, (message) => new CliError(message));
-        const lines = splitLines(bytes);
+        const file = path.resolve(io.cwd, opts.input);
+        assertReadableFile(file, `--input ${opts.input}`, (message) => new CliError(message));
+        // Streamed, never read whole: one pass counts, the producer (and --history) each make another.
+        const lines = fileLines(file, KINESIS_WRITE_LIMITS.maxRecordBytes);
         input = { kind: "lines", lines };
-        io.out(`platform local: stack ${environment.stack}, ${lines.length} records from ${opts.input}${opts.faults ? ", with faults" : ""}`);
+        io.out(`platform local: stack ${environment.stack}, ${countLines(lines)} records from ${opts.input}${opts.faults ? ", with faults" : ""}`);
       } else {
         const rate = positiveNumber("--rate", opts.rate);
         const durationSeconds = positiveNumber("--duration", opts.duration);
@@ -79,7 +82,10 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         onProgress: (p) => io.out(progressLine(p)),
       });
       const rejected = Object.values(result.rejected).reduce((s, n) => s + (n ?? 0), 0);
-      io.out(`done: ${result.processed} processed, ${result.valid} valid, ${rejected} rejected, ${result.aggregates.length} minute x product x region aggregates`);
+      io.out(
+        `done: ${result.processed} processed, ${result.valid} valid (${result.duplicates} producer duplicates), ${rejected} rejected` +
+          `${result.refusedByProducer > 0 ? ` (${result.refusedByProducer} over Kinesis's 1 MiB record limit, refused by the producer)` : ""}, ${result.aggregates.length} minute x product x region aggregates`,
+      );
       if (result.replay) io.out(replaySummary(result.replay));
       if (opts.export) {
         fs.writeFileSync(path.resolve(io.cwd, opts.export), `${JSON.stringify(result, null, 2)}\n`);
@@ -94,19 +100,12 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
     });
 }
 
-/** Lines as raw bytes (a line that is not UTF-8 must reach the processor as it is). */
-export function splitLines(bytes: Buffer): Buffer[] {
-  const lines: Buffer[] = [];
-  let start = 0;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i < bytes.length && bytes[i] !== 0x0a) continue;
-    let end = i;
-    if (end > start && bytes[end - 1] === 0x0d) end--;
-    const line = bytes.subarray(start, end);
-    if (line.toString("latin1").trim().length > 0) lines.push(line);
-    start = i + 1;
-  }
-  return lines;
+export { splitLines } from "../../functions/local/inputLines";
+
+function countLines(lines: Iterable<InputLine>): number {
+  let n = 0;
+  for (const _ of lines) n++;
+  return n;
 }
 
 function positiveNumber(flag: string, text: string, integer = false, allowZero = false): number {

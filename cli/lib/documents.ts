@@ -6,7 +6,7 @@
  * steps dropped, pending deletions dropped, preview unknowns kept).
  */
 import * as path from "node:path";
-import { errnoWords, readTextFileOr } from "../../model/files";
+import { readFailure, readTextFileOr } from "../../model/files";
 import { StackResource } from "../../model/resources";
 import { SourceError, documentKind, parsePreviewDocument, parseStackExport } from "../../model/sources";
 import { CliError } from "../errors";
@@ -20,9 +20,13 @@ export function readJsonDocument(file: string, io: CliIo): { name: string; doc: 
   let text: string;
   if (file === "-") {
     if (!io.stdin) throw new CliError("stdin: cannot be read here");
-    text = io.stdin();
+    try {
+      text = io.stdin();
+    } catch (err) {
+      throw readFailure(err, "stdin", (message) => new CliError(message));
+    }
   } else {
-    text = readTextFileOr(path.resolve(io.cwd, file), name, (message) => new CliError(message), errnoWords);
+    text = readTextFileOr(path.resolve(io.cwd, file), name, (message) => new CliError(message));
   }
   if (text.trim() === "") throw new CliError(`${name}: is empty (expected a JSON document)`);
   try {

@@ -23,8 +23,8 @@ export interface ConsumerContext {
   readonly random: () => number;
   /** True once the producer has stored its last record. */
   readonly producerDone: () => boolean;
-  /** Each record's last outcome, by "shardId/sequenceNumber". */
-  readonly outcomes: Map<string, RejectionRule | "valid">;
+  /** Each record's outcome, by "shardId/sequenceNumber" (see {@link recordOutcome}). */
+  readonly outcomes: Map<string, RecordVerdict>;
   /** Batches whose writes are refused for good (`--permanent-failures`). */
   readonly permanent?: PermanentFailures;
   /** The on-failure destination (Lambda's record per batch given up on). */
@@ -59,13 +59,26 @@ async function invokeWithFaults(ctx: ConsumerContext, deps: ProcessorDeps, batch
   const deliver = async () => {
     const outcome = await processRecords(batch, deps);
     ctx.onDelivered?.(batch, outcome.records, outcome);
-    for (const r of outcome.records) ctx.outcomes.set(`${r.shardId}/${r.sequenceNumber}`, r.status === "rejected" ? r.rule! : "valid");
+    for (const r of outcome.records) recordOutcome(ctx.outcomes, `${r.shardId}/${r.sequenceNumber}`, r.status === "rejected" ? r.rule! : r.status);
     return outcome;
   };
   const outcome = await deliver();
   if (faults && random() < faults.crashRate) throw new InjectedCrashError();
   if (faults && outcome.failedSequenceNumbers.length === 0 && random() < faults.redeliveryRate) await deliver();
   return { kind: "response", failedSequenceNumbers: outcome.failedSequenceNumbers };
+}
+
+/** What became of a record: valid, a producer duplicate of a transaction already counted, or the rule it broke. */
+export type RecordVerdict = RejectionRule | "valid" | "duplicate";
+
+/**
+ * Keeps each record's last outcome, except that a record once counted stays
+ * valid: redelivered after its writes committed, it is seen again as a
+ * duplicate of itself.
+ */
+export function recordOutcome(outcomes: Map<string, RecordVerdict>, key: string, verdict: RecordVerdict): void {
+  if (verdict === "duplicate" && outcomes.get(key) === "valid") return;
+  outcomes.set(key, verdict);
 }
 
 /** Lambda's on-failure record for a Kinesis batch it gave up on (the shape `platform failed-batches` reads). */

@@ -44,7 +44,7 @@ function objectKey(streamName: string, firstArrivalMs: number, index: number): s
 }
 
 /** Records in arrival order -> the objects Firehose would write. */
-export function deliverHistory(records: readonly ArrivingRecord[], ctx: ValidationContext, hashKey: string, buffering: FirehoseBuffering): HistoryDelivery {
+export function deliverHistory(records: Iterable<ArrivingRecord>, ctx: ValidationContext, hashKey: string, buffering: FirehoseBuffering): HistoryDelivery {
   const objects: HistoryObject[] = [];
   const failed: Partial<Record<RejectionRule, number>> = {};
   let current: { firstMs: number; bytes: number; rows: HistoryRow[] } | undefined;
@@ -52,18 +52,19 @@ export function deliverHistory(records: readonly ArrivingRecord[], ctx: Validati
     if (current && current.rows.length > 0) objects.push({ key: objectKey(buffering.streamName, current.firstMs, objects.length), rows: current.rows });
     current = undefined;
   };
-  records.forEach((r, i) => {
-    const outcome = transformRecord({ recordId: String(i), data: r.data.toString("base64"), approximateArrivalTimestamp: r.arrivalMs }, ctx, hashKey);
+  let i = 0;
+  for (const r of records) {
+    const outcome = transformRecord({ recordId: String(i++), data: r.data.toString("base64"), approximateArrivalTimestamp: r.arrivalMs }, ctx, hashKey);
     if (outcome.rule) {
       failed[outcome.rule] = (failed[outcome.rule] ?? 0) + 1;
-      return;
+      continue;
     }
     if (current && (r.arrivalMs - current.firstMs >= buffering.bufferingSeconds * 1000 || current.bytes >= buffering.bufferingMb * 1024 * 1024)) flush();
     current ??= { firstMs: r.arrivalMs, bytes: 0, rows: [] };
     const json = Buffer.from(outcome.output.data, "base64");
     current.rows.push(JSON.parse(json.toString("utf8")) as HistoryRow);
     current.bytes += json.length;
-  });
+  }
   flush();
   return { objects, delivered: objects.reduce((s, o) => s + o.rows.length, 0), failed };
 }

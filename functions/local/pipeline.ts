@@ -21,7 +21,7 @@ import { LocalReplayReport, runLocalReplay } from "./replayRun";
 import { exportState, LocalExport } from "./state";
 
 export { DEFAULT_FAULTS, FaultOptions, throttlingDynamo } from "./faults";
-export { LocalInput, SPEEDUP } from "./producer";
+export { KINESIS_WRITE_LIMITS, LocalInput, SPEEDUP } from "./producer";
 export { LocalExport } from "./state";
 
 export interface Progress {
@@ -111,7 +111,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     await Promise.all([createStream(kinesis, STREAM, shards), createAggregatesTable(dynamo, TABLE), createBucket(emulators.s3!, QUARANTINE_BUCKET), createBucket(emulators.s3!, HISTORY_BUCKET)]);
     const spikes: SpikeDetail[] = [];
     const live = new LiveView(options.onProgress !== undefined);
-    const producer: ProducerState = { produced: 0, producing: true };
+    const producer: ProducerState = { produced: 0, producing: true, oversized: 0 };
     const producing = produce({ kinesis, stream: STREAM, regions: env.salesRegions, currencies: env.currencies, seed: options.seed ?? 42 }, options.input, producer);
     const ctx: ConsumerContext = {
       kinesis,
@@ -135,7 +135,7 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
     await producing;
     if (ctx.permanent) ctx.permanent.active = false;
     const replay = options.replay ? await runLocalReplay(replayDeps(options, emulators), ctx.onFailure!, options.interruptReplayAfterWrites) : undefined;
-    return { ...(await exportState(dynamo, TABLE, ctx.outcomes)), ...(replay ? { replay } : {}) };
+    return { ...(await exportState(dynamo, TABLE, ctx.outcomes, producer.oversized)), ...(replay ? { replay } : {}) };
   } finally {
     await emulators.close();
   }

@@ -1,16 +1,34 @@
 /**
  * The local producer: puts an input file's lines, or generated traffic, on
- * the stream with PutRecords, 500 records at a time, retrying the records
- * Kinesis refused (throttling) until each is stored.
+ * the stream with PutRecords within Kinesis's request limits, retrying the
+ * records Kinesis refused (throttling) until each is stored. A record Kinesis
+ * would refuse for its size is what a real producer gets back as a
+ * ValidationException: it is set aside and counted, and the run goes on.
  */
 import { KinesisClient, PutRecordsCommand } from "@aws-sdk/client-kinesis";
 import { STANDARD_CATALOGUE, TrafficGenerator } from "./generator";
+import { InputLine, isOversized } from "./inputLines";
+
+/**
+ * Kinesis Data Streams' write limits, as AWS documents them (as of 2026-12-01):
+ * PutRecords takes at most 500 records and 5 MiB per request, partition keys
+ * included, and a record (data blob plus partition key) is at most the stream's
+ * maximum record size, 1 MiB by default for new and existing streams (our streams
+ * keep the default).
+ * Sources: https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecords.html,
+ * https://docs.aws.amazon.com/streams/latest/dev/large-records.html
+ */
+export const KINESIS_WRITE_LIMITS = {
+  maxRecordBytes: 1_048_576,
+  maxRecordsPerRequest: 500,
+  maxRequestBytes: 5_242_880,
+} as const;
 
 /** Generated traffic: event-time minutes per wall-clock minute. */
 export const SPEEDUP = 12;
 
 export type LocalInput =
-  | { readonly kind: "lines"; readonly lines: readonly Buffer[] }
+  | { readonly kind: "lines"; readonly lines: Iterable<InputLine> }
   /** `speedup`: event-time seconds per wall-clock second (default {@link SPEEDUP}; 1 for real-time traffic). */
   | { readonly kind: "generate"; readonly rate: number; readonly durationSeconds: number; readonly speedup?: number };
 
@@ -27,16 +45,41 @@ export interface ProducerTarget {
 export interface ProducerState {
   produced: number;
   producing: boolean;
+  /** Records refused before they reached the stream: larger than Kinesis's maximum record size. */
+  oversized: number;
 }
 
 /** Puts every record of `input` on the stream; `state` is updated as records are stored. */
 export async function produce(target: ProducerTarget, input: LocalInput, state: ProducerState): Promise<void> {
   try {
-    if (input.kind === "lines") await putRecords(target, input.lines.map((data, i) => ({ data, key: partitionKeyOf(data, i) })), state);
+    if (input.kind === "lines") await putLines(target, input.lines, state);
     else await produceTraffic(target, input.rate, input.durationSeconds, state, input.speedup ?? SPEEDUP);
   } finally {
     state.producing = false;
   }
+}
+
+/** Puts the lines in requests within KINESIS_WRITE_LIMITS; a line too large for one record is counted, never sent. */
+async function putLines(target: ProducerTarget, lines: Iterable<InputLine>, state: ProducerState): Promise<void> {
+  let batch: { data: Buffer; key: string }[] = [];
+  let batchBytes = 0;
+  let index = 0;
+  for (const line of lines) {
+    const record = kinesisRecordOf(line, index++);
+    if (!record) {
+      state.oversized++;
+      continue;
+    }
+    const bytes = record.data.length + Buffer.byteLength(record.key);
+    if (batch.length === KINESIS_WRITE_LIMITS.maxRecordsPerRequest || batchBytes + bytes > KINESIS_WRITE_LIMITS.maxRequestBytes) {
+      await putRecords(target, batch, state);
+      batch = [];
+      batchBytes = 0;
+    }
+    batch.push(record);
+    batchBytes += bytes;
+  }
+  if (batch.length > 0) await putRecords(target, batch, state);
 }
 
 async function putRecords(target: ProducerTarget, records: readonly { data: Buffer; key: string }[], state: ProducerState): Promise<void> {
@@ -75,6 +118,13 @@ async function produceTraffic(target: ProducerTarget, rate: number, durationSeco
     sent += due;
     await putRecords(target, batch, state);
   }
+}
+
+/** The record the `index`-th input line becomes, or undefined when Kinesis would refuse it (data and partition key over the maximum record size). */
+export function kinesisRecordOf(line: InputLine, index: number): { data: Buffer; key: string } | undefined {
+  if (isOversized(line)) return undefined;
+  const key = partitionKeyOf(line, index);
+  return line.length + Buffer.byteLength(key) > KINESIS_WRITE_LIMITS.maxRecordBytes ? undefined : { data: line, key };
 }
 
 /** The partition key: the transactionId when the line has one (keeps a transaction's duplicates on one shard). */

@@ -9,27 +9,42 @@ import { RejectionRule } from "../shared";
 import { productsOfItem } from "../stream-processor/itemDesign";
 import { countByRule, QuarantineDocument, readQuarantine } from "../stream-processor/quarantine";
 
-/** The `--export` document. */
+/** The `--export` document: processed = valid + the rejected counts; duplicates are among the valid. */
 export interface LocalExport {
+  /** Every record of the input: those the producer refused and those the processor saw. */
   processed: number;
+  /** Records that passed validation, producer duplicates included. */
   valid: number;
+  /** Valid records repeating a transactionId already counted: dropped from the aggregates. */
+  duplicates: number;
+  /** By rule; `oversized` includes the records the producer refused. */
   rejected: Partial<Record<RejectionRule, number>>;
+  /** Records the producer refused, over Kinesis's maximum record size (1 MiB): they never reached the stream or the quarantine. */
+  refusedByProducer: number;
   aggregates: { minute: string; productId: string; region: string; units: number; revenue: number; orders: number }[];
 }
 
 /**
  * The final state: aggregates scanned from DynamoDB; counts from each record's
- * last outcome (by shard and sequence number, so redeliveries count once).
+ * outcome (by shard and sequence number, so redeliveries count once) and the
+ * records the producer refused for their size.
  */
-export async function exportState(dynamo: Pick<DynamoDBClient, "send">, table: string, outcomes: ReadonlyMap<string, RejectionRule | "valid">): Promise<LocalExport> {
-  const rejected: Partial<Record<RejectionRule, number>> = {};
+export async function exportState(
+  dynamo: Pick<DynamoDBClient, "send">,
+  table: string,
+  outcomes: ReadonlyMap<string, RejectionRule | "valid" | "duplicate">,
+  refusedOversized = 0,
+): Promise<LocalExport> {
+  const rejected: Partial<Record<RejectionRule, number>> = refusedOversized > 0 ? { oversized: refusedOversized } : {};
   let valid = 0;
+  let duplicates = 0;
   for (const status of outcomes.values()) {
-    if (status === "valid") valid++;
-    else rejected[status] = (rejected[status] ?? 0) + 1;
+    if (status === "valid" || status === "duplicate") valid++;
+    if (status === "duplicate") duplicates++;
+    else if (status !== "valid") rejected[status] = (rejected[status] ?? 0) + 1;
   }
   const aggregates = await scanAggregates(dynamo, table);
-  return { processed: outcomes.size, valid, rejected: sortKeys(rejected), aggregates };
+  return { processed: outcomes.size + refusedOversized, valid, duplicates, rejected: sortKeys(rejected), refusedByProducer: refusedOversized, aggregates };
 }
 
 /** Every product figure in the table, sorted by minute, region, product. */

@@ -7,10 +7,12 @@ import { FIXTURES, REPO, run, runJson, tempFile } from "./helpers";
 
 const PREVIEW = path.join(FIXTURES, "preview-staging.json");
 const STATE = path.join(FIXTURES, "state-staging.json");
+/** The fixtures are of a stack "staging": read them where no stack file can match, whatever stack files the repository has. */
+const NO_STACKS = fs.mkdtempSync(path.join(os.tmpdir(), "no-stacks-"));
 
 describe("platform check", () => {
   it("reads a preview of any AWS stack: env from the URNs, region from the aws provider, budget from its Budget resource", async () => {
-    const r = await runJson(["check", "--preview", PREVIEW]);
+    const r = await runJson(["check", "--preview", PREVIEW], NO_STACKS);
     const [s] = r.json.stacks;
     assert.equal(s.stack, "staging");
     assert.equal(s.region, "eu-west-1");
@@ -56,21 +58,21 @@ describe("platform check", () => {
   it("takes the region from the preview's config when it has no provider step, then --region", async () => {
     const doc = JSON.parse(fs.readFileSync(PREVIEW, "utf8"));
     const noProvider = { ...doc, config: { "aws:region": "us-east-1" }, steps: doc.steps.filter((st: any) => !st.urn.includes("pulumi:providers:aws")) };
-    const fromConfig = await runJson(["check", "--preview", tempFile("us.json", JSON.stringify(noProvider)), "--region", "eu-west-3"]);
+    const fromConfig = await runJson(["check", "--preview", tempFile("us.json", JSON.stringify(noProvider)), "--region", "eu-west-3"], NO_STACKS);
     assert.equal(fromConfig.json.stacks[0].region, "us-east-1", "the document's config wins over --region");
     const bare = { ...noProvider, config: {} };
-    const fromFlag = await runJson(["check", "--preview", tempFile("bare.json", JSON.stringify(bare)), "--region", "eu-west-3"]);
+    const fromFlag = await runJson(["check", "--preview", tempFile("bare.json", JSON.stringify(bare)), "--region", "eu-west-3"], NO_STACKS);
     assert.equal(fromFlag.json.stacks[0].region, "eu-west-3");
   });
 
   it("says which guardrails it applied: a stack with no stack file gets the strict defaults", async () => {
     // A folder with no stack files: the result cannot depend on which stack files a team adds.
-    const r = await run(["check", "--preview", PREVIEW], fs.mkdtempSync(path.join(os.tmpdir(), "no-stacks-")));
+    const r = await run(["check", "--preview", PREVIEW], NO_STACKS);
     assert.match(r.stdout, /policy verdicts \(guardrails: strict defaults \(no Pulumi\.staging\.yaml\): production tier, the retail-guardrails pack's default limits\):/);
   });
 
   it("reads a stack export and drops resources pending deletion", async () => {
-    const { json } = await runJson(["check", "--state", STATE]);
+    const { json } = await runJson(["check", "--state", STATE], NO_STACKS);
     const s = json.stacks[0];
     assert.equal(s.stack, "staging");
     assert.equal(s.region, "eu-west-1");
@@ -79,12 +81,12 @@ describe("platform check", () => {
   });
 
   it("reads the preview from stdin with -", async () => {
-    const r = await run(["check", "--preview", "-", "--format", "json"], REPO, fs.readFileSync(PREVIEW, "utf8"));
+    const r = await run(["check", "--preview", "-", "--format", "json"], NO_STACKS, fs.readFileSync(PREVIEW, "utf8"));
     assert.equal(JSON.parse(r.stdout).stacks[0].stack, "staging");
   });
 
   it("prints the same table as plan", async () => {
-    const r = await run(["check", "--preview", PREVIEW]);
+    const r = await run(["check", "--preview", PREVIEW], NO_STACKS);
     assert.match(r.stdout, /^stack staging \(eu-west-1\): 8 resources, (PASS|FAIL)/);
     assert.match(r.stdout, /budget \$300\.00 \(the stack's AWS Budget\)/);
   });
@@ -97,6 +99,9 @@ describe("platform check", () => {
       ["a truncated document", ["check", "--preview", tempFile("p.json", fs.readFileSync(PREVIEW, "utf8").slice(0, 700))], /p\.json: is not valid JSON \(the document is truncated\)$/],
       ["an empty file", ["check", "--state", tempFile("s.json", "")], /s\.json: is empty/],
       ["a preview of the wrong shape", ["check", "--preview", tempFile("p.json", JSON.stringify({ steps: [{ op: "create" }] }))], /p\.json: /],
+      ["a JSON array as a preview", ["check", "--preview", tempFile("p.json", "[]")], /p\.json: is a JSON array, not a `pulumi preview --json` document \(an object with "steps"\)$/],
+      ["JSON null as a stack export", ["check", "--state", tempFile("s.json", "null")], /s\.json: is JSON null, not a `pulumi stack export` document \(an object with "deployment"\)$/],
+      ["a step that is not an object", ["check", "--preview", tempFile("p.json", '{"steps":[5]}')], /p\.json: steps\[0\] must be an object \(a step\)$/],
       ["a stack export given as a preview", ["check", "--preview", STATE], /state-staging\.json: is a `pulumi stack export` document: pass it with --state$/],
       ["a preview given as a stack export", ["check", "--state", PREVIEW], /preview-staging\.json: is a `pulumi preview --json` document: pass it with --preview$/],
       ["neither --preview nor --state", ["check"], /^platform: check needs --preview <file\|-> or --state <file>$/],

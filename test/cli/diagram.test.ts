@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import { mermaidFlowchart } from "../../cli/commands/diagram";
 import { REALTIME_METADATA } from "../../components/RealtimeAnalyticsPipeline";
 import { StackResource } from "../../model/resources";
-import { run } from "./helpers";
+import { run, runJson } from "./helpers";
+import { UNKNOWN_STACK } from "../helpers/unknownStack";
 
 /** Structural checks of a Mermaid flowchart: header, balanced subgraphs, unique nodes, edges between declared nodes. */
 function assertWellFormedFlowchart(chart: string): { nodes: Map<string, string>; subgraphs: string[] } {
@@ -47,6 +48,17 @@ describe("platform diagram", () => {
     assert.equal(labels.filter((l) => /^(acquire|transform|store|analyse|visualise)<br\/>/.test(l)).length, REALTIME_METADATA.stages.length);
   });
 
+  it("counts what plan counts: a pipeline's stage nodes and its supporting node add up to plan's resources for it", async () => {
+    const [chart, plan] = await Promise.all([run(["diagram", "--stack", "prod"]), runJson(["plan", "--stack", "prod"])]);
+    const { nodes } = assertWellFormedFlowchart(chart.stdout);
+    const realtime = [...nodes.entries()].filter(([id]) => id.startsWith("p_realtime_")).map(([, l]) => Number(/<br\/>(\d+) resources?$/.exec(l)![1]));
+    const planned = plan.json.stacks[0].pipelines.find((p: { name: string }) => p.name === "realtime").resourceCount;
+    assert.equal(realtime.reduce((a, b) => a + b, 0), planned);
+    assert.match(nodes.get("p_realtime_supporting")!, /^supporting, in no stage<br\/>([a-z0-9]+, )*iam(, [a-z0-9]+)*<br\/>\d+ resources$/);
+    const core = plan.json.stacks[0].pipelines.find((p: { name: string }) => p.name === "core").resourceCount;
+    assert.equal(nodes.get("s_core"), `core<br/>platform:core:PlatformCore<br/>${core} resources`);
+  });
+
   it("wraps the chart in a mermaid fence with --format markdown", async () => {
     const r = await run(["diagram", "--stack", "dev", "--format", "markdown"]);
     assert.match(r.stdout, /^```mermaid\nflowchart LR\n[\s\S]*\n```$/);
@@ -62,7 +74,7 @@ describe("platform diagram", () => {
 
   for (const [what, args, expected] of [
     ["needs --stack", ["diagram"], /required option '--stack <name>' not specified/],
-    ["an unknown stack", ["diagram", "--stack", "qa"], /^platform: unknown stack qa \(stacks: dev, prod, or all\)$/],
+    ["an unknown stack", ["diagram", "--stack", UNKNOWN_STACK], new RegExp(`^platform: unknown stack ${UNKNOWN_STACK} \\(stacks: (.+, )?dev, (.+, )?prod(, .+)?, or all\\)$`)],
     ["a bad --format", ["diagram", "--stack", "dev", "--format", "svg"], /argument 'svg' is invalid/],
   ] as const) {
     it(`rejects ${what} with one line and exit 2`, async () => {

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { commandModules } from "../../cli/main";
 import { FIXTURES, REPO, run, runJson, tempFile } from "./helpers";
@@ -31,6 +32,17 @@ describe("platform (every command)", () => {
     assert.equal(r.code, 2);
     assert.equal(r.stderr.trim(), "platform: unknown command 'deploy'");
   });
+
+  it("rejects an unknown command even with --help (and an unknown subcommand), printing no help", async () => {
+    for (const [args, name] of [[["deploy", "--help"], "deploy"], [["cost", "nosuch", "--help"], "cost nosuch"], [["nosuch", "-h"], "nosuch"]] as const) {
+      const r = await run(args);
+      assert.equal(r.code, 2, args.join(" "));
+      assert.equal(r.stderr.trim(), `platform: unknown command '${name}'`);
+      assert.equal(r.stdout, "");
+    }
+    assert.equal((await run(["cost", "--help"])).code, 0);
+    assert.equal((await run(["help"])).code, 0);
+  });
 });
 
 describe("platform check: budget and policy config sources", () => {
@@ -38,7 +50,8 @@ describe("platform check: budget and policy config sources", () => {
 
   it("without a Budget resource, --budget or a local stack file there is no budget, and no percentage", async () => {
     const noBudget = { ...preview, steps: preview.steps.filter((s: any) => !s.urn.includes("aws:budgets/budget:Budget")) };
-    const r = await runJson(["check", "--preview", tempFile("p.json", JSON.stringify(noBudget))]);
+    // In a folder with no stack files: whether the team has a Pulumi.staging.yaml must not matter.
+    const r = await runJson(["check", "--preview", tempFile("p.json", JSON.stringify(noBudget))], fs.mkdtempSync(path.join(os.tmpdir(), "no-stacks-")));
     const s = r.json.stacks[0];
     assert.equal(s.cost.budgetMonthlyUsd, null);
     assert.equal(s.cost.budgetSource, null);

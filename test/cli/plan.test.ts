@@ -1,6 +1,12 @@
 import { strict as assert } from "node:assert";
-import { REPO, devYaml, run, runJson, tempProject } from "./helpers";
+import * as fs from "node:fs";
+import { REPO, devYaml, prodYaml, run, runJson, tempProject } from "./helpers";
 import { copyProject } from "../helpers/stacks";
+import { UNKNOWN_STACK } from "../helpers/unknownStack";
+
+/** The repository's stack names, by file name: whatever stack files a team has added. */
+const repoStacks = () => fs.readdirSync(REPO).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []).sort();
+const stackNamed = (stacks: any[], name: string) => stacks.find((s: any) => s.stack === name);
 
 describe("platform plan", () => {
   let all: { code: number; json: any; stderr: string };
@@ -9,7 +15,8 @@ describe("platform plan", () => {
   });
 
   it("plans every Pulumi.<stack>.yaml in JSON with the documented shape", () => {
-    assert.deepEqual(all.json.stacks.map((s: any) => s.stack), ["dev", "prod"]);
+    assert.deepEqual(all.json.stacks.map((s: any) => s.stack), repoStacks());
+    assert.ok(repoStacks().includes("dev") && repoStacks().includes("prod"));
     assert.deepEqual(all.json.errors, []);
     for (const s of all.json.stacks) {
       assert.equal(s.region, "eu-west-3");
@@ -27,14 +34,14 @@ describe("platform plan", () => {
   });
 
   it("takes the budget from the stack's AWS Budget resource", () => {
-    const [dev, prod] = all.json.stacks;
+    const [dev, prod] = [stackNamed(all.json.stacks, "dev"), stackNamed(all.json.stacks, "prod")];
     assert.equal(dev.cost.budgetMonthlyUsd, 150);
     assert.equal(prod.cost.budgetMonthlyUsd, 2500);
     assert.equal(dev.cost.budgetSource, "budget-resource");
   });
 
   it("groups resources by top-level component (pipeline)", () => {
-    const dev = all.json.stacks[0];
+    const dev = stackNamed(all.json.stacks, "dev");
     const names = dev.pipelines.map((p: any) => p.name);
     assert.ok(names.includes("realtime") && names.includes("core") && names.includes("budget"), names.join(","));
     assert.equal(dev.pipelines.find((p: any) => p.name === "realtime").type, "platform:pipelines:Realtime");
@@ -68,10 +75,27 @@ describe("platform plan", () => {
   });
 
   it("rejects an unknown stack with one line and exit 2", async () => {
-    const r = await run(["plan", "--stack", `nope-${process.pid}`]);
+    const r = await run(["plan", "--stack", UNKNOWN_STACK]);
     assert.equal(r.code, 2);
-    assert.match(r.stderr.trim(), /^platform: unknown stack nope-\d+ \(stacks: .*, or all\)$/);
+    assert.equal(r.stderr.trim(), `platform: unknown stack ${UNKNOWN_STACK} (stacks: ${repoStacks().join(", ")}, or all)`);
     assert.equal(r.stdout, "");
+  });
+
+  it("plans a team's third stack file (a copy of prod under a generated name) beside dev and prod, changing nothing of theirs", async function () {
+    this.timeout(300_000);
+    // prepare: dev and prod as in the repository, plus a copy of prod
+    const extra = `${UNKNOWN_STACK}-copy`;
+    const dir = tempProject({ dev: devYaml(), prod: prodYaml(), [extra]: prodYaml() });
+    // act
+    const r = await runJson(["plan", "--stack", "all"], dir);
+    // assess
+    assert.deepEqual(r.json.stacks.map((s: any) => s.stack), ["dev", "prod", extra].sort());
+    for (const name of ["dev", "prod"]) assert.deepEqual(stackNamed(r.json.stacks, name), stackNamed(all.json.stacks, name), name);
+    const copy = stackNamed(r.json.stacks, extra);
+    assert.equal(copy.cost.expectedMonthlyUsd, stackNamed(all.json.stacks, "prod").cost.expectedMonthlyUsd);
+    assert.equal(copy.policy.guardrails.summary, `Pulumi.${extra}.yaml, production tier`);
+    const unknown = await run(["diagram", "--stack", UNKNOWN_STACK], dir);
+    assert.equal(unknown.stderr.trim(), `platform: unknown stack ${UNKNOWN_STACK} (stacks: ${["dev", "prod", extra].sort().join(", ")}, or all)`);
   });
 
   it("rejects a bad --format with exit 2", async () => {

@@ -7,6 +7,8 @@ import { Environment, loadStackFile, readProjectName } from "../../environments"
 import { StackResource } from "../../model/resources";
 import { synthesizeStack, SynthResult } from "../../platform/synth";
 
+export { UNKNOWN_STACK } from "./unknownStack";
+
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const PROJECT = readProjectName(REPO_ROOT);
 

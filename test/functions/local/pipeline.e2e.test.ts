@@ -8,10 +8,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { memoryIo } from "../../../cli/io";
 import { main } from "../../../cli/main";
-import { splitLines } from "../../../cli/commands/local";
+import { splitLines } from "../../../functions/local/inputLines";
 import { loadStackFile } from "../../../environments/load";
 import { LocalExport, runLocalPipeline } from "../../../functions/local/pipeline";
 import { fixture, groundTruth } from "../helpers";
+import { UNKNOWN_STACK } from "../../helpers/unknownStack";
 
 const ROOT = path.join(__dirname, "..", "..", "..");
 const INPUT = path.join(__dirname, "..", "events", "transactions.ndjson");
@@ -23,7 +24,8 @@ function expectation() {
   const txs = lines.filter((_, i) => !(String(i + 1) in invalid)).map((l) => JSON.parse(l.toString("utf8")) as Parameters<typeof groundTruth>[0][number]);
   const rejected: Record<string, number> = {};
   for (const rule of Object.values(invalid)) rejected[rule] = (rejected[rule] ?? 0) + 1;
-  return { lines: lines.length, txs, rejected };
+  const duplicates = txs.length - new Set(txs.map((t) => t.transactionId)).size;
+  return { lines: lines.length, txs, rejected, duplicates };
 }
 
 describe("local pipeline end to end (kinesalite + dynalite + s3rver)", function () {
@@ -40,13 +42,43 @@ describe("local pipeline end to end (kinesalite + dynalite + s3rver)", function 
     // assess
     assert.equal(code, 0, io.stderr.join("\n"));
     const exported = JSON.parse(fs.readFileSync(out, "utf8")) as LocalExport;
-    assert.deepEqual(Object.keys(exported), ["processed", "valid", "rejected", "aggregates"]);
+    assert.deepEqual(Object.keys(exported), ["processed", "valid", "duplicates", "rejected", "refusedByProducer", "aggregates"]);
     const expected = expectation();
     assert.equal(exported.processed, expected.lines);
     assert.equal(exported.valid, expected.txs.length);
+    assert.equal(exported.duplicates, expected.duplicates);
+    assert.equal(expected.duplicates, 9, "the fixture repeats 9 transactionIds");
     assert.deepEqual(exported.rejected, expected.rejected);
+    assert.equal(exported.refusedByProducer, 0);
     assert.deepEqual(exported.aggregates, groundTruth(expected.txs));
-    assert.ok(io.stdout.some((l) => l.startsWith("done: 120 processed, 109 valid, 11 rejected")));
+    assert.ok(io.stdout.some((l) => l.startsWith("done: 120 processed, 109 valid (9 producer duplicates), 11 rejected, ")), io.stdout.join("\n"));
+  });
+
+  it("refuses records over Kinesis's 1 MiB at the producer, counts them oversized and goes on; requests stay under 5 MiB", async () => {
+    // prepare: the fixture, then a 1.1 MB JSON line, a 2 MB garbage line and seven 0.9 MB lines (6.3 MB, more than one
+    // PutRecords request may carry; under the stream's limit, they reach the processor, whose own limit is 100 KiB)
+    const valid = fixture<Record<string, unknown>>("transaction.valid.json");
+    const big = JSON.stringify({ ...valid, transactionId: "T-BIG", note: "x".repeat(1_100_000) });
+    const garbage = Buffer.alloc(2_000_000, 0x41);
+    const large = Array.from({ length: 7 }, (_, i) => JSON.stringify({ ...valid, transactionId: `T-LARGE-${i}`, note: "y".repeat(900_000) }));
+    const file = path.join(tmp, "oversized.ndjson");
+    fs.writeFileSync(file, Buffer.concat([fs.readFileSync(INPUT), Buffer.from(`${big}\n`), garbage, Buffer.from(`\n${large.join("\n")}\n`)]));
+    const out = path.join(tmp, "oversized-export.json");
+    const io = memoryIo(ROOT);
+    // act
+    const code = await main(["local", "--input", file, "--export", out], io);
+    // assess
+    assert.equal(code, 0, io.stderr.join("\n"));
+    assert.deepEqual(io.stderr, []);
+    const exported = JSON.parse(fs.readFileSync(out, "utf8")) as LocalExport;
+    const expected = expectation();
+    assert.equal(exported.processed, expected.lines + 9);
+    assert.equal(exported.refusedByProducer, 2);
+    assert.deepEqual(exported.rejected, { ...expected.rejected, oversized: (expected.rejected["oversized"] ?? 0) + 9 });
+    const rejected = Object.values(exported.rejected).reduce((s, n) => s + (n ?? 0), 0);
+    assert.equal(exported.valid + rejected, exported.processed, "the counts add up");
+    assert.deepEqual(exported.aggregates, groundTruth(expected.txs));
+    assert.ok(io.stdout.some((l) => l.startsWith(`done: ${expected.lines + 9} processed, 109 valid (9 producer duplicates), 20 rejected (2 over Kinesis's 1 MiB record limit, refused by the producer), `)), io.stdout.join("\n"));
   });
 
   it("gives the same aggregates with throttling, crashes and redeliveries injected", async () => {
@@ -70,14 +102,14 @@ describe("local pipeline end to end (kinesalite + dynalite + s3rver)", function 
     // prepare
     const io = memoryIo(ROOT);
     // act
-    const unknown = await main(["local", "--stack", "nope"], io);
+    const unknown = await main(["local", "--stack", UNKNOWN_STACK], io);
     const missing = await main(["local", "--input", path.join(tmp, "missing.ndjson")], io);
     // assess
     assert.equal(unknown, 2);
     assert.equal(missing, 2);
     assert.deepEqual(io.stderr, [
-      `platform: unknown stack "nope": Pulumi.nope.yaml not found in ${ROOT}`,
-      `platform: --input ${path.join(tmp, "missing.ndjson")}: cannot be read (ENOENT)`,
+      `platform: unknown stack "${UNKNOWN_STACK}": Pulumi.${UNKNOWN_STACK}.yaml not found in ${ROOT}`,
+      `platform: --input ${path.join(tmp, "missing.ndjson")}: cannot be read (no such file)`,
     ]);
   });
 });
