@@ -1,4 +1,6 @@
 import * as fs from "node:fs";
+import { textOr } from "../model/files";
+import { CliError } from "./errors";
 
 /** Where a command writes. Tests pass buffers; the binary passes the process streams. */
 export interface CliIo {
@@ -6,7 +8,7 @@ export interface CliIo {
   err(text: string): void;
   /** The project folder (where Pulumi.yaml lives). */
   readonly cwd: string;
-  /** Reads all of standard input (`check --preview -`). */
+  /** Reads all of standard input (`check --preview -`) as UTF-8 text; throws the fs error, or a CliError for bytes that are not UTF-8 text. */
   readonly stdin?: () => string;
 }
 
@@ -26,7 +28,7 @@ export const processIo = (cwd = process.cwd()): CliIo => (guardPipe(), {
   out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
   err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
   cwd,
-  stdin: () => fs.readFileSync(0, "utf8"),
+  stdin: () => textOr(fs.readFileSync(0), "stdin", (message) => new CliError(message)),
 });
 
 /** Collects output in memory, for tests. */

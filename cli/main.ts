@@ -30,6 +30,18 @@ export function commandModules(argv: readonly string[]): Record<string, CommandM
   return require("./commands") as Record<string, CommandModule>;
 }
 
+/**
+ * A message as one printable line: a line break becomes a space, and a control
+ * character or a replacement character (quoted from a binary file by a parser)
+ * becomes its \u escape, so a terminal never receives raw bytes.
+ */
+export function oneLine(message: string): string {
+  return message
+    .replace(/\s*[\r\n]+\s*/g, " ")
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufffd]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** The leading command words that name no command (`deploy`, `cost nosuch`), or undefined. */
 export function unknownCommand(program: Command, argv: readonly string[]): string | undefined {
   let command = program;
@@ -73,7 +85,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return err.exitCode === 0 ? 0 : 2;
     }
     if (isUserError(err)) {
-      io.err(`platform: ${err.message}`);
+      io.err(`platform: ${oneLine(err.message)}`);
       return err.exitCode;
     }
     io.err(`platform: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

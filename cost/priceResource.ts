@@ -36,7 +36,7 @@ export function checkUsage(type: string, usage: Record<string, unknown>, where =
   for (const [key, value] of Object.entries(usage)) {
     if (!accepted.includes(key)) throw new UnknownUsageKeyError(type, key, accepted, where);
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw new InvalidUsageError(`${where}usage key "${key}" must be a number of zero or more (got ${JSON.stringify(value)})`);
+      throw new InvalidUsageError(`${where}usage key "${key}" must be a number of zero or more (got ${typeof value === "number" ? String(value) : JSON.stringify(value)})`);
     }
   }
   return usage as Usage;
@@ -51,7 +51,7 @@ export function checkProps(type: string, props: Record<string, unknown>, where =
     const value = at(props, key);
     if (value === undefined) continue;
     const violation = propViolation(rule, value);
-    if (violation !== undefined) throw new InvalidPropError(`${where}prop "${key}" of ${type} must be ${violation} (got ${JSON.stringify(value)}; ${rule.source})`);
+    if (violation !== undefined) throw new InvalidPropError(`${where}prop "${key}" of ${type} must be ${violation} (got ${typeof value === "number" ? String(value) : JSON.stringify(value)}; ${rule.source})`);
   }
 }
 

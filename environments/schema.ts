@@ -28,12 +28,27 @@ const intBetween = (min: number, max: number) =>
 const bool = () => z.boolean({ error: "must be true or false" });
 const nonEmpty = (what: string) => z.string({ error: `must be ${what}` }).trim().min(1, { error: `must be ${what}` });
 
-function uniqueList<T extends z.ZodType>(item: T, what: string) {
+function uniqueList<T extends z.ZodType>(item: T, what: string, max: number) {
   return z
     .array(item, { error: `must be a list of ${what}` })
     .min(1, { error: `must list at least one of ${what}` })
+    .max(max, { error: `must list at most ${max} ${what}` })
     .refine((xs) => new Set(xs as unknown[]).size === xs.length, { error: "must not repeat an entry" });
 }
+
+/**
+ * How long the config's lists may be. Sales regions and currencies travel to the
+ * stream processor and the Firehose transform as comma-joined environment
+ * variables, and Lambda allows 4 KB of environment variables per function in all
+ * (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html, as of
+ * 2026-12-01): 50 region codes of up to 16 characters and 180 currencies (about the
+ * number of active ISO 4217 codes) fit beside the other variables. They also bound
+ * the aggregate keys (regions x buckets) the usage formulas price. An AWS Budget
+ * notification takes at most 10 e-mail subscribers
+ * (https://docs.aws.amazon.com/aws-cost-management/latest/APIReference/API_budgets_NotificationWithSubscribers.html);
+ * alarm e-mails are SNS subscriptions, kept to a readable 50.
+ */
+export const LIST_MAXIMA = { salesRegions: 50, currencies: 180, alertEmails: 10, alarmEmails: 50 } as const;
 
 export const AwsRegionSchema = z
   .string({ error: "must be an AWS region name such as eu-west-3" })
@@ -43,7 +58,7 @@ export const BudgetSchema = z.strictObject({
   /** The monthly AWS Budget limit in USD; the cost guardrails compare against it. */
   monthlyUsd: positive(),
   /** Who receives budget and anomaly alerts by e-mail. */
-  alertEmails: uniqueList(z.email({ error: "must be an e-mail address" }), "e-mail addresses"),
+  alertEmails: uniqueList(z.email({ error: "must be an e-mail address" }), "e-mail addresses", LIST_MAXIMA.alertEmails),
   /** Cost Anomaly Detection: alert when an anomaly's total impact exceeds this many USD. */
   anomalyThresholdUsd: positive().default(50),
 });
@@ -197,7 +212,10 @@ export const OperationsSchema = z.strictObject({
    * records that much longer (policy kinesis-retention-covers-replay).
    */
   replayWindowHours: z.number({ error: "must be a number of hours from 1 to 8736" }).min(1, { error: "must be a number of hours from 1 to 8736" }).max(8736, { error: "must be a number of hours from 1 to 8736" }).default(12),
-  alarmEmails: z.array(z.email({ error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" }).default([]),
+  alarmEmails: z
+    .array(z.email({ error: "must be an e-mail address" }), { error: "must be a list of e-mail addresses" })
+    .max(LIST_MAXIMA.alarmEmails, { error: `must list at most ${LIST_MAXIMA.alarmEmails} e-mail addresses` })
+    .default([]),
 });
 
 export const SpikesSchema = z.strictObject({
@@ -258,9 +276,9 @@ const salesRegion = z.string().regex(/^[A-Z][A-Z0-9_]{1,15}$/, { error: "must be
 export const PlatformConfigSchema = z.strictObject({
   owner: nonEmpty("a non-empty team name"),
   costCenter: nonEmpty("a non-empty cost centre"),
-  pipelines: uniqueList(z.enum(PIPELINE_KINDS, { error: `must be one of ${PIPELINE_KINDS.join(", ")}` }), "pipelines"),
-  salesRegions: uniqueList(salesRegion, "sales regions"),
-  currencies: uniqueList(isoCurrency, "currencies"),
+  pipelines: uniqueList(z.enum(PIPELINE_KINDS, { error: `must be one of ${PIPELINE_KINDS.join(", ")}` }), "pipelines", PIPELINE_KINDS.length),
+  salesRegions: uniqueList(salesRegion, "sales regions", LIST_MAXIMA.salesRegions),
+  currencies: uniqueList(isoCurrency, "currencies", LIST_MAXIMA.currencies),
   budget: BudgetSchema,
   workload: WorkloadSchema,
   limits: LimitsSchema,

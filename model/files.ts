@@ -42,9 +42,23 @@ export function readFileOr(file: string, shown: string, fail: Fail): Buffer {
   }
 }
 
-/** The file as UTF-8 text, or the same one-line failure. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
+/** The file as UTF-8 text, or the same one-line failure; bytes that are not UTF-8 text (or hold a NUL) are `<shown>: is not UTF-8 text (binary data?)`. */
 export function readTextFileOr(file: string, shown: string, fail: Fail): string {
-  return readFileOr(file, shown, fail).toString("utf8");
+  return textOr(readFileOr(file, shown, fail), shown, fail);
+}
+
+/** Bytes as UTF-8 text, or `fail("<shown>: is not UTF-8 text (binary data?)")`. */
+export function textOr(bytes: Uint8Array, shown: string, fail: Fail): string {
+  let text: string;
+  try {
+    text = UTF8.decode(bytes);
+  } catch {
+    throw fail(`${shown}: is not UTF-8 text (binary data?)`);
+  }
+  if (text.includes("\u0000")) throw fail(`${shown}: is not UTF-8 text (binary data?)`);
+  return text;
 }
 
 /** Throws the one-line failure unless `file` is a readable regular file (for readers that stream it). */
@@ -59,6 +73,7 @@ export function assertReadableFile(file: string, shown: string, fail: Fail): voi
 
 /** JSON, or `fail("<shown>: is not valid JSON (<parser's first line>)")`. */
 export function parseJsonOr(text: string, shown: string, fail: Fail): unknown {
+  if (text.trim() === "") throw fail(`${shown}: is empty (expected a JSON document)`);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {

@@ -74,26 +74,47 @@ const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
 /**
+ * How deep a resource's inputs or outputs may nest. Real Pulumi documents stay
+ * within a few dozen levels; deeper is a malformed (or hostile) document, refused
+ * before any recursive reader (secrets, the policies, the cost engine) overflows.
+ */
+export const MAX_NESTING = 200;
+
+class TooDeep extends Error {}
+
+/**
  * Secrets as the policies can read them: a decrypted one (`--show-secrets`) is its
  * value; an encrypted one cannot be read offline, so it becomes the unknown marker
- * (rules that need it report "cannot verify").
+ * (rules that need it report "cannot verify"). Throws TooDeep past MAX_NESTING.
  */
-export function revealSecrets(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(revealSecrets);
+export function revealSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== "object") return value;
+  if (depth >= MAX_NESTING) throw new TooDeep();
+  if (Array.isArray(value)) return value.map((v) => revealSecrets(v, depth + 1));
   const obj = value as Record<string, unknown>;
   if (obj[SECRET_SIG_KEY] === SECRET_SIG) {
     if (typeof obj["plaintext"] !== "string") return UNKNOWN;
     try {
-      return revealSecrets(JSON.parse(obj["plaintext"]));
-    } catch {
+      return revealSecrets(JSON.parse(obj["plaintext"]), depth + 1);
+    } catch (err) {
+      if (err instanceof TooDeep) throw err;
       return obj["plaintext"];
     }
   }
-  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, revealSecrets(v)]));
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [k, revealSecrets(v, depth + 1)]));
 }
 
-function toResource(s: ResourceState): StackResource {
+/** revealSecrets, or a one-line SourceError naming the field that nests too deep. */
+function revealed(value: unknown, file: string, where: string): Record<string, unknown> {
+  try {
+    return revealSecrets(value) as Record<string, unknown>;
+  } catch (err) {
+    if (err instanceof TooDeep) throw new SourceError(`${file}: ${where} nests deeper than ${MAX_NESTING} levels`, file);
+    throw err;
+  }
+}
+
+function toResource(s: ResourceState, file: string, where: string): StackResource {
   return {
     urn: s.urn,
     type: s.type,
@@ -103,8 +124,8 @@ function toResource(s: ResourceState): StackResource {
     ...(s.provider ? { provider: s.provider } : {}),
     dependencies: s.dependencies ?? [],
     ...(s.propertyDependencies ? { propertyDependencies: s.propertyDependencies } : {}),
-    inputs: revealSecrets(s.inputs ?? {}) as Record<string, unknown>,
-    ...(s.outputs ? { outputs: revealSecrets(s.outputs) as Record<string, unknown> } : {}),
+    inputs: revealed(s.inputs ?? {}, file, `${where}.inputs`),
+    ...(s.outputs ? { outputs: revealed(s.outputs, file, `${where}.outputs`) } : {}),
   };
 }
 
@@ -134,7 +155,7 @@ export function parsePreviewDocument(doc: unknown, file = "preview.json"): Stack
     const state = step.newState ?? (step.op === "same" || step.op === "refresh" ? step.oldState : undefined);
     if (!state) throw new SourceError(`${file}: steps[${i}].newState is required for a ${step.op} step (got nothing)`, file);
     if (state.urn !== step.urn) throw new SourceError(`${file}: steps[${i}].newState.urn must equal the step's urn (got ${state.urn})`, file);
-    if (!seen.has(step.urn)) seen.set(step.urn, toResource(state));
+    if (!seen.has(step.urn)) seen.set(step.urn, toResource(state, file, `steps[${i}].${step.newState ? "newState" : "oldState"}`));
   });
   return [...seen.values()];
 }
@@ -144,7 +165,7 @@ export function parseStackExport(doc: unknown, file = "stack.json"): StackResour
   requireObject(doc, file, 'a `pulumi stack export` document (an object with "deployment")');
   const parsed = ExportSchema.safeParse(doc);
   if (!parsed.success) throw new SourceError(describe(file, parsed.error.issues[0]), file);
-  return parsed.data.deployment.resources.filter((r) => r.delete !== true).map(toResource);
+  return parsed.data.deployment.resources.flatMap((r, i) => (r.delete === true ? [] : [toResource(r, file, `deployment.resources[${i}]`)]));
 }
 
 export type ResourceDocumentKind = "preview" | "export";

@@ -64,7 +64,9 @@ export function register(program: Command, io: CliIo, setExit: (code: number) =>
         // Streamed, never read whole: one pass counts, the producer (and --history) each make another.
         const lines = fileLines(file, KINESIS_WRITE_LIMITS.maxRecordBytes);
         input = { kind: "lines", lines };
-        io.out(`platform local: stack ${environment.stack}, ${countLines(lines)} records from ${opts.input}${opts.faults ? ", with faults" : ""}`);
+        const records = countLines(lines);
+        if (records === 0) throw new CliError(`--input ${opts.input}: has no records (expected one JSON transaction per line)`);
+        io.out(`platform local: stack ${environment.stack}, ${records} records from ${opts.input}${opts.faults ? ", with faults" : ""}`);
       } else {
         const rate = positiveNumber("--rate", opts.rate);
         const durationSeconds = positiveNumber("--duration", opts.duration);

@@ -23,8 +23,8 @@ import { listFailedBatches, replayFailedBatches } from "../../functions/replay/f
 import { sqsQueue } from "../../functions/replay/queue";
 import { listQuarantine, replayQuarantine } from "../../functions/replay/quarantineReplay";
 import { HashKeyProvider } from "../../functions/shared";
-import { readFileOr } from "../../model/files";
-import { CliError } from "../errors";
+import { readFailure, readTextFileOr } from "../../model/files";
+import { CliError, isUserError } from "../errors";
 import { CliIo } from "../io";
 import { realtimeResources, RealtimeResources } from "../lib/stackOutputs";
 
@@ -43,8 +43,17 @@ function stackOf(io: CliIo, stack: string): Environment {
 }
 
 function resourcesOf(io: CliIo, outputs: string): RealtimeResources {
-  if (outputs === "-") return realtimeResources(io.stdin?.() ?? "", "stdin");
-  return realtimeResources(readFileOr(path.resolve(io.cwd, outputs), `--outputs ${outputs}`, (m) => new CliError(m)).toString("utf8"), `--outputs ${outputs}`);
+  if (outputs === "-") {
+    let text: string;
+    try {
+      text = io.stdin?.() ?? "";
+    } catch (err) {
+      if (isUserError(err)) throw err;
+      throw readFailure(err, "stdin", (m) => new CliError(m));
+    }
+    return realtimeResources(text, "stdin");
+  }
+  return realtimeResources(readTextFileOr(path.resolve(io.cwd, outputs), `--outputs ${outputs}`, (m) => new CliError(m)), `--outputs ${outputs}`);
 }
 
 /** The deployed stack's clients and contract. */

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { readFailure, readTextFileOr } from "../../model/files";
 import { StackResource } from "../../model/resources";
 import { SourceError, documentKind, parsePreviewDocument, parseStackExport } from "../../model/sources";
-import { CliError } from "../errors";
+import { CliError, isUserError } from "../errors";
 import { CliIo } from "../io";
 
 export type DocumentKind = "preview" | "state";
@@ -23,6 +23,7 @@ export function readJsonDocument(file: string, io: CliIo): { name: string; doc: 
     try {
       text = io.stdin();
     } catch (err) {
+      if (isUserError(err)) throw err;
       throw readFailure(err, "stdin", (message) => new CliError(message));
     }
   } else {

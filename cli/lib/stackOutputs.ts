@@ -13,6 +13,7 @@ const OutputsSchema = z.record(z.string(), z.unknown());
 
 /** Pure: the names from the JSON text; one line naming the missing output otherwise. */
 export function realtimeResources(text: string, source: string): RealtimeResources {
+  if (text.trim() === "") throw new CliError(`${source}: is empty (expected the output of pulumi stack output --json)`);
   let json: unknown;
   try {
     json = JSON.parse(text);

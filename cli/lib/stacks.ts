@@ -78,6 +78,8 @@ export function readPolicyConfig(engines: Engines, file: string): PolicyPackConf
     return engines.policy.loadPolicyConfig(file);
   } catch (err) {
     if (isUserError(err)) throw err;
+    // A validator recursing through a pathologically nested document runs out of stack: that is the document's fault.
+    if (err instanceof RangeError) throw new CliError(`${path.basename(file)}: nests too deep to be a policy pack config`);
     throw new CliError(`${path.basename(file)}: ${err instanceof Error ? err.message.split("\n")[0] : String(err)}`);
   }
 }

@@ -14,10 +14,10 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `platform <args>` in process with captured output. */
-export async function run(args: readonly string[], cwd = REPO, stdin?: string): Promise<RunResult> {
+/** Runs `platform <args>` in process with captured output; `stdin` is its text, or a reader (which may throw, as a closed stdin does). */
+export async function run(args: readonly string[], cwd = REPO, stdin?: string | (() => string)): Promise<RunResult> {
   const io = memoryIo(cwd);
-  const code = await main(args, stdin === undefined ? io : { ...io, stdin: () => stdin });
+  const code = await main(args, stdin === undefined ? io : { ...io, stdin: typeof stdin === "string" ? () => stdin : stdin });
   return { code, stdout: io.stdout.join("\n"), stderr: io.stderr.join("\n") };
 }
 

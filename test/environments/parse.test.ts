@@ -69,6 +69,11 @@ describe("environments: stack config validation", () => {
     ["a documentation account in another namespace", (c) => (c["aws:allowedAccountIds"] = ["123456789012"]), 'aws:allowedAccountIds[0] must name an account of yours, not AWS\'s documentation example account 123456789012 (got "123456789012")'],
     ["QuickSight on without its group", (c) => (c["platform:quicksight"] = { enabled: true }), "platform:quicksight.groupName is required (got nothing)"],
     ["a QuickSight principal ARN (the principal is built from the caller's account)", (c) => (c["platform:quicksight"] = { enabled: true, groupName: "analysts", principalArn: "arn:aws:quicksight:eu-west-3:210987654321:group/default/analysts" }), "platform:quicksight.principalArn is not a known key"],
+    // Issue 18: a 700,000-entry salesRegions list was accepted (and priced).
+    ["51 sales regions", (c) => (c["platform:salesRegions"] = Array.from({ length: 51 }, (_, i) => `R${i}`)), "platform:salesRegions must list at most 50 sales regions (got [\"R0\","],
+    ["181 currencies", (c) => (c["platform:currencies"] = Array.from({ length: 181 }, (_, i) => `${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}X`)), "platform:currencies must list at most 180 currencies"],
+    ["11 budget alert addresses (a Budget notification takes 10)", (c) => (c["platform:budget"].alertEmails = Array.from({ length: 11 }, (_, i) => `a${i}@example.com`)), "platform:budget.alertEmails must list at most 10 e-mail addresses"],
+    ["51 alarm addresses", (c) => (c["platform:operations"].alarmEmails = Array.from({ length: 51 }, (_, i) => `a${i}@example.com`)), "platform:operations.alarmEmails must list at most 50 e-mail addresses"],
     ["a history retention over ten years", (c) => (c["platform:workload"].historyRetentionDays = 4000), "platform:workload.historyRetentionDays must be an integer from 1 to 3650 (got 4000)"],
   ];
 

@@ -139,6 +139,16 @@ function provisionedCapacity(ctx: UsageContext, t: StackResource, dim: "Write" |
   return amount(Math.min(max, Math.max(min, needed)), max);
 }
 
+/**
+ * Request units a month under an onDemandThroughput maximum (per second; absent or -1: none).
+ * DynamoDB throttles requests above it, so neither the expected figure nor the ceiling can pass it.
+ */
+function throttledAt(unitsMonth: number, maxPerSecond: number | undefined, why: string): Amount {
+  if (maxPerSecond === undefined || maxPerSecond < 0) return amount(unitsMonth, null, why);
+  const most = maxPerSecond * SECONDS_PER_MONTH;
+  return amount(Math.min(unitsMonth, most), most);
+}
+
 export const dynamodbTable: Deriver = {
   derive(t, ctx) {
     const load = tableLoad(ctx, t);
@@ -153,8 +163,8 @@ export const dynamodbTable: Deriver = {
     const maxW = numAt(t.inputs, "onDemandThroughput.maxWriteRequestUnits");
     const maxR = numAt(t.inputs, "onDemandThroughput.maxReadRequestUnits");
     const why = "on-demand table without onDemandThroughput maximums";
-    const wru = amount(load.wruMonth, maxW === undefined || maxW < 0 ? null : maxW * SECONDS_PER_MONTH, why);
-    const rru = amount(load.rruMonth, maxR === undefined || maxR < 0 ? null : maxR * SECONDS_PER_MONTH, why);
+    const wru = throttledAt(load.wruMonth, maxW, why);
+    const rru = throttledAt(load.rruMonth, maxR, why);
     const stored = amount(storage.expected, maxW === undefined || maxW < 0 ? null : storage.ceilingFor(maxW), maxW === undefined ? why : storage.why);
     return toDerived({ monthly_write_request_units: wru, monthly_read_request_units: rru, storage_gb: stored, ...(pitr ? { pitr_backup_storage_gb: stored } : {}) });
   },
