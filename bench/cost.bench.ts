@@ -32,7 +32,7 @@ async function boundUses(env: Environment, factor: number): Promise<Map<string, 
   const workload = scaleTraffic(env.workload, factor);
   const { resources } = await synthesizeStack({ ...env, workload });
   const atPeak = estimateStack(resources, { region: env.awsRegion, workload: flatAtPeak(workload), limits: env.limits });
-  return new Map(boundsAtPeak(atPeak, resources, env.limits).map((b) => [b.bound, b.use]));
+  return new Map(boundsAtPeak(atPeak, resources, env.limits, env.workload.averageRecordBytes).map((b) => [b.bound, b.use]));
 }
 
 /**
@@ -69,7 +69,7 @@ async function unitCost(env: Environment, factor: number, label: string): Promis
   return [
     { metric: `cost.usd_per_million_transactions.${label}`, value: round(usdPerMillionTransactions(cost, workload), 3), unit: "USD/million transactions" },
     { metric: `cost.expected_monthly_usd.${label}`, value: round(cost.expectedMonthlyUsd, 2), unit: "USD/month" },
-    ...boundsAtPeak(atPeak, resources, env.limits)
+    ...boundsAtPeak(atPeak, resources, env.limits, env.workload.averageRecordBytes)
       .filter((b) => b.peak > 0)
       .map((b) => ({ metric: `cost.peak_bound_use.${label}.${metricName(b.bound)}`, value: round(b.use, 3), unit: `peak/limit (${b.unit})` })),
   ];

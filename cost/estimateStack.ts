@@ -6,12 +6,14 @@
 import type { Limits, Workload } from "../environments/schema";
 import { StackResource, containsUnknown } from "../model/resources";
 import { SECONDS_PER_MONTH } from "./constants";
+import { capacityAtPeak } from "./capacity";
+import { applyEnforcement } from "./enforcement";
 import { CostError } from "./errors";
 import { at } from "./estimators/types";
 import { checkUsage, pricingOf, sum } from "./priceResource";
 import { priceBook } from "./prices/catalogue";
 import { ResourceCostItem, StackCost, Usage, UsageFile } from "./types";
-import { deriveUsage } from "./usage/derive";
+import { ASSUMPTIONS, deriveUsage } from "./usage/derive";
 import { ResourceGraph } from "./usage/graph";
 
 export interface EstimateOptions {
@@ -32,6 +34,9 @@ function capLambdaCeiling(props: Readonly<Record<string, unknown>>, usage: Usage
   if (reserved === undefined || reserved < 0 || duration <= 0 || usage.monthly_requests === undefined) return;
   usage.monthly_requests = Math.min(usage.monthly_requests, (reserved * SECONDS_PER_MONTH * 1000) / duration);
 }
+
+/** Placeholder until applyEnforcement classifies the item. */
+const UNCLASSIFIED = { ceilingEnforcement: null, ceilingBound: "", guaranteedCeilingMonthlyUsd: null } as const;
 
 /**
  * Prices `resources`. The plan and each cost policy price the same stack in one
@@ -95,7 +100,7 @@ function priceStack(resources: readonly StackResource[], options: EstimateOption
     const expected = estimator.price({ props: r.inputs, usage: expectedUsage, prices });
     const expectedMonthlyUsd = sum(expected.map((l) => l.monthlyUsd));
     if ("unbounded" in ceiling) {
-      items.push({ urn: r.urn, type: r.type, name: r.name, expectedMonthlyUsd, ceilingMonthlyUsd: null, unboundedReason: ceiling.unbounded, expected, ceiling: [], usage: expectedUsage });
+      items.push({ urn: r.urn, type: r.type, name: r.name, expectedMonthlyUsd, ceilingMonthlyUsd: null, unboundedReason: ceiling.unbounded, expected, ceiling: [], usage: expectedUsage, ...UNCLASSIFIED });
       continue;
     }
     // The ceiling never sits below the expected usage (overrides included).
@@ -103,14 +108,18 @@ function priceStack(resources: readonly StackResource[], options: EstimateOption
     for (const [k, v] of Object.entries(ceiling.usage)) ceilingUsage[k] = Math.max(v, expectedUsage[k] ?? 0);
     if (r.type === "aws:lambda/function:Function") capLambdaCeiling(r.inputs, ceilingUsage);
     const ceilingLines = estimator.price({ props: r.inputs, usage: ceilingUsage, prices });
-    items.push({ urn: r.urn, type: r.type, name: r.name, expectedMonthlyUsd, ceilingMonthlyUsd: sum(ceilingLines.map((l) => l.monthlyUsd)), expected, ceiling: ceilingLines, usage: expectedUsage });
+    items.push({ urn: r.urn, type: r.type, name: r.name, expectedMonthlyUsd, ceilingMonthlyUsd: sum(ceilingLines.map((l) => l.monthlyUsd)), expected, ceiling: ceilingLines, usage: expectedUsage, ...UNCLASSIFIED });
   }
 
   const unbounded = items.some((i) => i.ceilingMonthlyUsd === null);
+  const enforced = applyEnforcement(resources, items, options.region, prices, options.workload?.averageRecordBytes ?? ASSUMPTIONS.defaultRecordBytes);
   return {
     expectedMonthlyUsd: sum(items.map((i) => i.expectedMonthlyUsd)),
     ceilingMonthlyUsd: unbounded ? null : sum(items.map((i) => i.ceilingMonthlyUsd ?? 0)),
     ceilingUnbounded: unbounded,
+    guaranteedCeilingMonthlyUsd: enforced.guaranteedCeilingMonthlyUsd,
+    brake: enforced.brake,
+    capacity: options.workload ? capacityAtPeak(resources, options.region, options.workload) : [],
     items,
     unpriced: [...unpriced].sort(),
     cannotPrice,

@@ -1,6 +1,8 @@
 /**
  * The cost engine's public shapes. Pure data: no Pulumi, no files.
  */
+import type { CapacityBound } from "./capacity";
+import type { BrakeSummary, CeilingEnforcement } from "./enforcement/types";
 
 /** One priced component of a resource, e.g. "Shard hours". `quantity x unitPriceUsd = monthlyUsd`. */
 export interface CostLine {
@@ -60,6 +62,12 @@ export interface ResourceCostItem {
   ceiling: CostLine[];
   /** The expected usage the lines were priced from. */
   usage: Record<string, number>;
+  /** How the ceiling is enforced; null when nothing enforces it (a workload figure, an alarm, nothing). */
+  ceilingEnforcement: CeilingEnforcement | null;
+  /** What bounds the part, in one phrase (or why nothing does). */
+  ceilingBound: string;
+  /** The ceiling from enforced bounds only (null: not enforced). */
+  guaranteedCeilingMonthlyUsd: number | null;
 }
 
 /** A whole stack's cost. */
@@ -68,6 +76,12 @@ export interface StackCost {
   /** null exactly when ceilingUnbounded is true. */
   ceilingMonthlyUsd: number | null;
   ceilingUnbounded: boolean;
+  /** The most the stack can cost by what AWS and the spend brake enforce (null: a part is not enforced). */
+  guaranteedCeilingMonthlyUsd: number | null;
+  /** The brake's share and worst case (null: no brake covers a part). */
+  brake: BrakeSummary | null;
+  /** Each bound's capacity at the workload's peak (empty without a workload). */
+  capacity: CapacityBound[];
   items: ResourceCostItem[];
   /** Billed resource types with no estimator (each type once, sorted). Never a silent $0. */
   unpriced: string[];

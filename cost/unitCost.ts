@@ -6,7 +6,7 @@
  */
 import type { Limits, Workload } from "../environments/schema";
 import { StackResource } from "../model/resources";
-import { GB, MB, SECONDS_PER_MONTH } from "./constants";
+import { GB, KB, MB, SECONDS_PER_MONTH } from "./constants";
 import { StackCost } from "./types";
 
 /** Transactions a month at the workload's average rate. */
@@ -34,7 +34,7 @@ export function flatAtPeak(workload: Workload): Workload {
 }
 
 export interface BoundUse {
-  /** Which limit: `limits.kinesis.maxWriteMBps`, `limits.dynamodb.maxWriteRequestUnits`, `reservedConcurrentExecutions of <function>`. */
+  /** Which limit: `limits.kinesis.maxWriteMBps`, `shardCount of <stream>`, `limits.dynamodb.maxWriteRequestUnits`, `reservedConcurrentExecutions of <function>`. */
   readonly bound: string;
   /** What the peak asks for, in the bound's unit. */
   readonly peak: number;
@@ -50,16 +50,26 @@ const usageOf = (cost: StackCost, type: string, key: string): number =>
 /**
  * How much of each traffic bound in `limits` the peak uses, from a stack
  * priced with {@link flatAtPeak}'s workload: stream writes against the
- * on-demand write bound, the aggregates table's writes against its maximum
+ * on-demand write bound or, for a provisioned stream, the shards the peak
+ * needs (1,000 records/s and 1 MiB/s each; records of `recordBytes`) against
+ * its shard count, the aggregates table's writes against its maximum
  * write request units, each function's concurrency (invocations x billed
  * duration) against its reserved concurrency. Sorted, most used first.
  */
-export function boundsAtPeak(costAtPeak: StackCost, resources: readonly StackResource[], limits: Limits): BoundUse[] {
+export function boundsAtPeak(costAtPeak: StackCost, resources: readonly StackResource[], limits: Limits, recordBytes: number): BoundUse[] {
   const out: BoundUse[] = [];
   const perSecond = (monthly: number) => monthly / SECONDS_PER_MONTH;
   if (limits.kinesis.mode === "on-demand") {
     const mbps = (perSecond(usageOf(costAtPeak, "aws:kinesis/stream:Stream", "monthly_on_demand_data_in_gb")) * GB) / MB;
     out.push({ bound: "limits.kinesis.maxWriteMBps", peak: mbps, limit: limits.kinesis.maxWriteMBps, unit: "MB/s", use: mbps / limits.kinesis.maxWriteMBps });
+  }
+  for (const item of costAtPeak.items) {
+    const shards = item.type === "aws:kinesis/stream:Stream" ? item.usage["shard_count"] : undefined;
+    if (shards === undefined || shards <= 0) continue;
+    // PUT payload units are 25 KB each: the records/s are the units over the units a record takes.
+    const recordsPerSec = perSecond(item.usage["monthly_provisioned_put_units"] ?? 0) / Math.ceil(recordBytes / (25 * KB));
+    const needed = Math.max(recordsPerSec / 1000, (recordsPerSec * recordBytes) / MB);
+    out.push({ bound: `shardCount of ${item.name}`, peak: needed, limit: shards, unit: "shards", use: needed / shards });
   }
   if (limits.dynamodb.billingMode === "on-demand") {
     const wru = perSecond(usageOf(costAtPeak, "aws:dynamodb/table:Table", "monthly_write_request_units"));

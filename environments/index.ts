@@ -3,3 +3,4 @@ export * from "./errors";
 export * from "./parse";
 export * from "./load";
 export * from "./needs";
+export * from "./brake";

@@ -6,6 +6,7 @@
  * "platform:budget.monthlyUsd must be a positive number (got -5)".
  */
 import { z } from "zod";
+import { BrakeSchema, BrakeTargets, brakeProblems, defaultBrake } from "./brake";
 
 /** The pipelines a stack can select. The order is the order they deploy in. */
 export const PIPELINE_KINDS = ["realtime", "datalake", "streaming-warehouse", "batch-etl"] as const;
@@ -287,7 +288,28 @@ export const PlatformConfigSchema = z.strictObject({
   spikes: SpikesSchema,
   quicksight: QuickSightSchema.default({ enabled: false, namespace: "default", refreshIntervalHours: 24 }),
   guardrails: GuardrailsSchema.default({ tier: "production", policies: {} }),
-});
+  /** The spend brake; absent, every action the stack can take (but stop-ingestion) at 100% of actual spend. */
+  brake: BrakeSchema.optional(),
+})
+  .superRefine((c, ctx) => {
+    // A brake action must have something to act on, and stop-ingestion only where the environment allows it.
+    if (c.brake) for (const p of brakeProblems(c.brake, brakeTargetsOf(c))) ctx.addIssue({ code: "custom", path: ["brake", ...p.path], message: p.message });
+  })
+  .transform((c) => ({ ...c, brake: c.brake ?? defaultBrake(brakeTargetsOf(c)) }));
+
+/** What a stack's config deploys that brake actions act on. */
+function brakeTargetsOf(c: { pipelines: readonly PipelineKind[]; quicksight: { enabled: boolean }; protection: { deletionProtection: boolean } }): BrakeTargets {
+  const has = (...kinds: PipelineKind[]) => c.pipelines.some((p) => kinds.includes(p));
+  return {
+    athena: has("realtime", "datalake"),
+    glue: has("datalake", "batch-etl"),
+    redshift: has("streaming-warehouse", "batch-etl"),
+    quicksight: c.quicksight.enabled,
+    landingZones: has("datalake", "batch-etl"),
+    ingestion: has("realtime"),
+    deletionProtection: c.protection.deletionProtection,
+  };
+}
 
 export type PlatformConfig = z.infer<typeof PlatformConfigSchema>;
 export type Budget = PlatformConfig["budget"];

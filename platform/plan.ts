@@ -6,7 +6,7 @@
  */
 import { Limits, Workload } from "../environments";
 import type { PolicyPackConfig } from "../policies/offline";
-import type { UsageFile } from "../cost";
+import type { BrakeSummary, CapacityBound, UsageFile } from "../cost";
 import { CostItem, Engines, GuardrailSource, PolicyFinding, PolicyViolation } from "./engines";
 import { budgetOfStack } from "../model/budget";
 import { StackResource } from "../model/resources";
@@ -64,11 +64,18 @@ export interface StackPlan {
     expectedMonthlyUsd: number;
     ceilingMonthlyUsd: number | null;
     ceilingUnbounded: boolean;
+    /** The most the stack can cost by what AWS and the spend brake enforce (null: a part is not enforced). */
+    guaranteedCeilingMonthlyUsd: number | null;
+    /** The spend brake's share of the budget, its delay and worst case (null: it covers no part). */
+    brake: BrakeSummary | null;
+    /** Each bound's capacity at the declared peak and its headroom (capacity / need). */
+    capacity: CapacityBound[];
     budgetMonthlyUsd: number | null;
     budgetSource: BudgetSource;
     /** expected / budget x 100, rounded to 0.1 (null without a budget). */
     expectedPercentOfBudget: number | null;
     ceilingPercentOfBudget: number | null;
+    guaranteedPercentOfBudget: number | null;
     items: CostItem[];
     unpriced: string[];
     cannotPrice: { urn: string; reason: string }[];
@@ -100,7 +107,7 @@ export async function planStack(input: PlanInput, engines: Engines): Promise<Sta
 
   const stackCost = engines.cost
     ? engines.cost.estimateStack(resources, costContext)
-    : { expectedMonthlyUsd: 0, ceilingMonthlyUsd: 0, ceilingUnbounded: false, items: [], unpriced: unique(resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).map((r) => r.type)), cannotPrice: [] };
+    : { expectedMonthlyUsd: 0, ceilingMonthlyUsd: 0, ceilingUnbounded: false, guaranteedCeilingMonthlyUsd: 0, brake: null, capacity: [], items: [], unpriced: unique(resources.filter((r) => r.custom && !r.type.startsWith("pulumi:")).map((r) => r.type)), cannotPrice: [] };
   const report = engines.policy
     ? await engines.policy.evaluatePolicies(resources, { ...(input.policyConfig !== undefined ? { config: input.policyConfig } : {}), costContext })
     : { violations: [], cannotVerify: [{ policy: "policy-pack", urn: null, message: "planned without the policy pack: no policy was evaluated" }] };
@@ -142,10 +149,14 @@ export async function planStack(input: PlanInput, engines: Engines): Promise<Sta
       expectedMonthlyUsd: stackCost.expectedMonthlyUsd,
       ceilingMonthlyUsd: stackCost.ceilingMonthlyUsd,
       ceilingUnbounded: stackCost.ceilingUnbounded,
+      guaranteedCeilingMonthlyUsd: stackCost.guaranteedCeilingMonthlyUsd,
+      brake: stackCost.brake,
+      capacity: stackCost.capacity,
       budgetMonthlyUsd: budget.usd,
       budgetSource: budget.source,
       expectedPercentOfBudget: percent(stackCost.expectedMonthlyUsd),
       ceilingPercentOfBudget: stackCost.ceilingUnbounded ? null : percent(stackCost.ceilingMonthlyUsd),
+      guaranteedPercentOfBudget: percent(stackCost.guaranteedCeilingMonthlyUsd),
       items: stackCost.items,
       unpriced: stackCost.unpriced,
       cannotPrice: stackCost.cannotPrice,

@@ -6,9 +6,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../environments";
+import { BrakeGuardrail } from "../components/BrakeGuardrail";
 import { BudgetGuardrail } from "../components/BudgetGuardrail";
 import { PlatformCore, PlatformCoreArgs } from "../components/PlatformCore";
 import { PIPELINES } from "../components/registry";
+import { breachActionFor } from "../components/shared/ServerlessWarehouse";
 import { platformTags } from "../components/shared/tags";
 
 export type PlatformOutputs = Record<string, pulumi.Output<unknown>>;
@@ -45,5 +47,31 @@ export function deployPlatform(env: Environment): PlatformOutputs {
     const created = PIPELINES[kind].create(env, core, opts);
     for (const [key, value] of Object.entries(created)) outputs[`${kind}.${key}`] = value;
   }
+
+  const brake = new BrakeGuardrail("brake", {
+    monthlyUsd: env.budget.monthlyUsd,
+    brake: env.brake,
+    costAllocationTag: { key: "environment", value: env.stack },
+    costAllocationTagActivation: budget.costAllocationTag,
+    alertTopicArn: core.alertTopicArn,
+    kmsKeyArn: core.keyArn,
+    logRetentionDays: env.operations.logRetentionDays,
+    targets: brakeTargets(env, outputs),
+  }, opts);
+  outputs.brakeFunction = brake.functionName;
   return outputs;
+}
+
+/** The pipelines' outputs each configured brake action acts on. */
+function brakeTargets(env: Environment, outputs: PlatformOutputs) {
+  const takes = (action: string) => env.brake.stages.some((s) => (s.actions as readonly string[]).includes(action));
+  const pick = (action: string, suffix: string) => (takes(action) ? Object.entries(outputs).filter(([k]) => k.endsWith(`.${suffix}`)).map(([, v]) => v as pulumi.Output<string>) : []);
+  return {
+    athenaWorkgroups: pick("disable-athena-workgroups", "athenaWorkgroup"),
+    streams: pick("stop-ingestion", "streamName"),
+    landingBuckets: pick("deny-landing-uploads", "rawBucket"),
+    redshiftWorkgroups: pick("redshift-deactivate", "redshiftWorkgroup"),
+    stateMachineArns: pick("pause-glue", "stateMachineArn"),
+    redshiftBreachAction: breachActionFor(env.protection),
+  };
 }

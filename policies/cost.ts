@@ -200,7 +200,7 @@ export function makeCostPolicies(engine: () => EstimateStack = defaultEstimateSt
 
   const budgetCeilingCost: StackValidationPolicy = {
     name: "budget-ceiling-cost",
-    description: "The ceiling monthly cost (every bound at its maximum) must be bounded and within the budget times a factor.",
+    description: "The guaranteed ceiling (every part at what AWS or the spend brake enforces) must be bounded and within the budget times a factor.",
     configSchema: {
       properties: {
         ...costContextSchema,
@@ -212,19 +212,20 @@ export function makeCostPolicies(engine: () => EstimateStack = defaultEstimateSt
       if (!e) return;
       const { cost, budget } = e;
       const factor = args.getConfig<{ ceilingFactor: number }>().ceilingFactor ?? 2;
-      if (cost.ceilingUnbounded || cost.ceilingMonthlyUsd === null) {
-        const unbounded = cost.items.filter((i) => i.ceilingMonthlyUsd === null);
-        if (unbounded.length === 0) report("Ceiling monthly cost must be bounded (the cost engine reports it unbounded).", budget.urn);
-        for (const i of unbounded) report(`Ceiling monthly cost must be bounded: ${i.name} (${i.type}) has no upper bound${i.unboundedReason ? `: ${i.unboundedReason}` : ""}.`, i.urn);
+      const guaranteed = cost.guaranteedCeilingMonthlyUsd;
+      if (guaranteed === null) {
+        const open = cost.items.filter((i) => i.guaranteedCeilingMonthlyUsd === null);
+        if (open.length === 0) report("Guaranteed ceiling must be bounded (the cost engine reports a part nothing enforces).", budget.urn);
+        for (const i of open) report(`Guaranteed ceiling must be bounded: nothing enforces the ceiling of ${i.name} (${i.type}): ${i.ceilingBound || i.unboundedReason || "no upper bound"}.`, i.urn);
         return;
       }
       const allowed = budget.monthlyUsd * factor;
-      if (cost.ceilingMonthlyUsd > allowed) {
-        report(`Ceiling monthly cost ${fmtUsd(cost.ceilingMonthlyUsd)} must not exceed the budget ${fmtUsd(budget.monthlyUsd)} x ${factor} = ${fmtUsd(allowed)} (${budget.name}).`, budget.urn);
+      if (guaranteed > allowed) {
+        report(`Guaranteed ceiling ${fmtUsd(guaranteed)} must not exceed the budget ${fmtUsd(budget.monthlyUsd)} x ${factor} = ${fmtUsd(allowed)} (${budget.name}).`, budget.urn);
         return;
       }
       const note = unpricedNote(cost);
-      if (note) reportCannotVerify(report, budget.urn, `ceiling monthly cost ${fmtUsd(cost.ceilingMonthlyUsd)} is a lower bound: ${note}`);
+      if (note) reportCannotVerify(report, budget.urn, `guaranteed ceiling ${fmtUsd(guaranteed)} is a lower bound: ${note}`);
     },
   };
 

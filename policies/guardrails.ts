@@ -16,8 +16,8 @@ const ADVISORY_IN_PRODUCTION: ReadonlySet<string> = new Set(["budget-early-warni
 
 /**
  * Policies that are advisory in a development-tier stack: what protects data
- * for the long run (versioning, PITR), on-call alarms, and the ceiling (dev
- * stays cheap through small bounds, not through a factor). Everything else,
+ * for the long run (versioning, PITR), on-call alarms, throughput at the declared peak,
+ * and the ceiling (dev stays cheap through small bounds, not through a factor). Everything else,
  * new policies included, is mandatory: a policy is never lax by omission.
  */
 const ADVISORY_IN_DEVELOPMENT: ReadonlySet<string> = new Set([
@@ -27,6 +27,7 @@ const ADVISORY_IN_DEVELOPMENT: ReadonlySet<string> = new Set([
   "dynamodb-point-in-time-recovery",
   "kinesis-iterator-age-alarm",
   "lambda-error-alarm",
+  "capacity-at-peak",
 ]);
 
 /** Options that depend on the tier, not on the stack's limits. */

@@ -5,6 +5,7 @@
  */
 import { EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { auditPolicies } from "./audit";
+import { capacityAtPeak } from "./capacity";
 import { costPolicies } from "./cost";
 import { networkPolicies } from "./network";
 import { operationsPolicies } from "./operations";
@@ -26,6 +27,7 @@ export const PACK_ENFORCEMENT_LEVEL: EnforcementLevel = "mandatory";
 
 export const ALL_POLICIES: readonly GuardrailPolicy[] = [
   ...costPolicies,
+  capacityAtPeak,
   ...scalingPolicies,
   ...securityPolicies,
   ...auditPolicies,

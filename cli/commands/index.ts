@@ -8,4 +8,5 @@ export * as diagram from "./diagram";
 export * as cost from "./cost";
 export * as query from "./query";
 export * as replay from "./replay";
+export * as brake from "./brake";
 export * as synth from "./synth";

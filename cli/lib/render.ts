@@ -39,11 +39,11 @@ function resourceLabel(plan: StackPlan, urn: string | null): string {
   return r ? `${r.name} (${r.type})` : urn;
 }
 
-function budgetLine(plan: StackPlan, what: "expected" | "ceiling"): string[] {
+function budgetLine(plan: StackPlan, what: "expected" | "ceiling" | "guaranteed"): string[] {
   const c = plan.cost;
-  const value = what === "expected" ? c.expectedMonthlyUsd : c.ceilingMonthlyUsd;
-  const unbounded = what === "ceiling" && c.ceilingUnbounded;
-  const pct = what === "expected" ? c.expectedPercentOfBudget : c.ceilingPercentOfBudget;
+  const value = what === "expected" ? c.expectedMonthlyUsd : what === "ceiling" ? c.ceilingMonthlyUsd : c.guaranteedCeilingMonthlyUsd;
+  const unbounded = (what === "ceiling" && c.ceilingUnbounded) || (what === "guaranteed" && value === null);
+  const pct = what === "expected" ? c.expectedPercentOfBudget : what === "ceiling" ? c.ceilingPercentOfBudget : c.guaranteedPercentOfBudget;
   const over = pct !== null && pct > 100 ? "  OVER BUDGET" : "";
   return [what, usd(value, unbounded), c.budgetMonthlyUsd !== null && value !== null && !unbounded ? bar(value, c.budgetMonthlyUsd) : "", pct !== null ? `${pct}% of budget${over}` : ""];
 }
@@ -57,8 +57,9 @@ function stackTable(plan: StackPlan): string {
   out.push("  resources by type:");
   out.push(...columns(plan.types.map((t) => [`${t.count}`.padStart(4), t.type]), "  "));
   out.push(`  cost per month (USD), budget ${usd(c.budgetMonthlyUsd)}${c.budgetSource ? ` (${budgetSourceText(c.budgetSource)})` : ""}:`);
-  out.push(...columns([budgetLine(plan, "expected"), budgetLine(plan, "ceiling")], "    "));
+  out.push(...columns([budgetLine(plan, "expected"), budgetLine(plan, "ceiling"), budgetLine(plan, "guaranteed")], "    "));
   if (!c.engineAvailable) out.push("    (planned without the cost engine: nothing was priced)");
+  else out.push(...enforcementLines(plan));
   if (c.ceilingUnbounded) {
     for (const i of c.items.filter((x) => x.ceilingMonthlyUsd === null)) out.push(`    unbounded: ${i.name} (${i.type})${i.unboundedReason ? `: ${i.unboundedReason}` : ""}`);
   }
@@ -77,6 +78,33 @@ function stackTable(plan: StackPlan): string {
   return out.join("\n");
 }
 
+/** The guaranteed ceiling by how each part is enforced, the brake's figures, and the parts nothing enforces. */
+function enforcementLines(plan: StackPlan): string[] {
+  const c = plan.cost;
+  const out = ["  guaranteed ceiling by enforcement:"];
+  const rows: string[][] = [];
+  for (const kind of ["fixed", "aws-setting", "aws-quota", "brake"] as const) {
+    const items = c.items.filter((i) => i.ceilingEnforcement === kind);
+    if (items.length) rows.push([kind, `${items.length} part${items.length === 1 ? "" : "s"}`, usd(items.reduce((a, i) => a + (i.guaranteedCeilingMonthlyUsd ?? 0), 0))]);
+  }
+  out.push(...columns(rows, "    "));
+  const b = c.brake;
+  if (b) {
+    const verdict = b.tighter ? "" : " (not below the parts' own bounds: not counted)";
+    out.push(`    brake: ${b.thresholdPercent}% of ${usd(b.budgetMonthlyUsd)} = ${usd(b.shareUsd)} share + ${usd(b.worstCaseUsd)} worst case in the ${b.delayHours} h until AWS Budgets reports the spend, over ${b.covered.length} parts${verdict}`);
+  }
+  for (const i of c.items.filter((x) => x.ceilingEnforcement === null)) out.push(`    not enforced: ${i.name} (${i.type}): ${i.ceilingBound}`);
+  if (c.capacity.length) {
+    out.push("  capacity at peak (headroom = capacity / need):");
+    out.push(...columns(c.capacity.map((b) => [b.name, `${fmtNumber(b.needed)} ${b.unit} needed`, `${fmtNumber(b.capacity)} allowed`, `${b.headroom === Infinity ? "n/a" : `${b.headroom.toFixed(2)}x`}${b.headroom < 1 ? "  TOO SMALL" : ""}`]), "    "));
+  }
+  return out;
+}
+
+function fmtNumber(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
 function budgetSourceText(s: NonNullable<StackPlan["cost"]["budgetSource"]>): string {
   return s === "budget-resource" ? "the stack's AWS Budget" : s === "override" ? "--budget" : "the environment's budget";
 }
@@ -88,6 +116,7 @@ function stackMarkdown(plan: StackPlan): string {
   out.push(...markdownTable(["", "USD / month", "of budget"], [
     ["Expected", usd(c.expectedMonthlyUsd), c.expectedPercentOfBudget !== null ? `${c.expectedPercentOfBudget}%` : "n/a"],
     ["Ceiling", usd(c.ceilingMonthlyUsd, c.ceilingUnbounded), c.ceilingPercentOfBudget !== null ? `${c.ceilingPercentOfBudget}%` : "n/a"],
+    ["Guaranteed ceiling", usd(c.guaranteedCeilingMonthlyUsd, c.guaranteedCeilingMonthlyUsd === null), c.guaranteedPercentOfBudget !== null ? `${c.guaranteedPercentOfBudget}%` : "n/a"],
     ["Budget", usd(c.budgetMonthlyUsd), ""],
   ]));
   if (!c.engineAvailable) out.push("", "_Planned without the cost engine: nothing was priced._");

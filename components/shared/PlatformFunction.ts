@@ -25,6 +25,8 @@ export interface PlatformFunctionArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
   /** Node.js flags (NODE_OPTIONS), e.g. a larger young generation for batch-heavy handlers. */
   readonly nodeOptions?: string;
+  /** A fixed function name, for functions an operator's tool finds by name (default: auto-named). */
+  readonly functionName?: string;
 }
 
 export class PlatformFunction extends pulumi.ComponentResource {
@@ -59,6 +61,7 @@ export class PlatformFunction extends pulumi.ComponentResource {
     }, parent);
 
     this.function = new aws.lambda.Function(name, {
+      ...(args.functionName !== undefined ? { name: args.functionName } : {}),
       description: args.description,
       runtime: LAMBDA_NODE_RUNTIME,
       architectures: ["arm64"],

@@ -22,7 +22,9 @@ describe("platform plan", () => {
       assert.equal(s.region, "eu-west-3");
       assert.ok(s.resources.length > 50);
       for (const r of s.resources) assert.deepEqual(Object.keys(r).slice(0, 3), ["urn", "type", "name"]);
-      for (const k of ["expectedMonthlyUsd", "ceilingMonthlyUsd", "ceilingUnbounded", "budgetMonthlyUsd", "items", "unpriced"]) assert.ok(k in s.cost, k);
+      for (const k of ["expectedMonthlyUsd", "ceilingMonthlyUsd", "ceilingUnbounded", "guaranteedCeilingMonthlyUsd", "brake", "capacity", "budgetMonthlyUsd", "items", "unpriced"]) assert.ok(k in s.cost, k);
+      assert.equal(typeof s.cost.guaranteedCeilingMonthlyUsd, "number", s.stack);
+      for (const i of s.cost.items) assert.ok(["fixed", "aws-setting", "aws-quota", "brake"].includes(i.ceilingEnforcement), `${s.stack} ${i.name}: ${i.ceilingEnforcement}`);
       assert.equal(typeof s.cost.expectedMonthlyUsd, "number");
       assert.ok(Array.isArray(s.policy.violations) && Array.isArray(s.policy.cannotVerify));
       for (const v of s.policy.violations) {
@@ -59,7 +61,10 @@ describe("platform plan", () => {
   it("prints resources by pipeline and type, cost against budget and policy verdicts as a table", async () => {
     const r = await run(["plan", "--stack", "dev"]);
     assert.match(r.stdout, /^stack dev \(eu-west-3\): \d+ resources, (PASS|FAIL)/);
-    assert.match(r.stdout, /resources by pipeline:\n\s+budget\s+platform:guardrails:BudgetGuardrail/);
+    assert.match(r.stdout, /resources by pipeline:\n\s+brake\s+platform:guardrails:BrakeGuardrail\s.*\n\s+budget\s+platform:guardrails:BudgetGuardrail/);
+    assert.match(r.stdout, /guaranteed\s+\$[\d,.]+\s+\[[#-]{20}\]!?\s+[\d.]+% of budget/);
+    assert.match(r.stdout, /brake: \d+% of \$150\.00 = \$[\d,.]+ share \+ \$[\d,.]+ worst case in the 36 h until AWS Budgets reports the spend/);
+    assert.match(r.stdout, /capacity at peak \(headroom = capacity \/ need\):\n\s+realtime-transactions\s+50 records\/s needed\s+1,000 allowed\s+20\.00x/);
     assert.match(r.stdout, /resources by type:/);
     assert.match(r.stdout, /budget \$150\.00 \(the stack's AWS Budget\)/);
     assert.match(r.stdout, /expected\s+\$[\d,.]+\s+\[[#-]{20}\]!?\s+[\d.]+% of budget/);

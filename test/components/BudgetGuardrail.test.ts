@@ -21,7 +21,7 @@ describe("BudgetGuardrail", () => {
       });
 
       it("declares a monthly cost budget at the environment's limit, filtered by the stack's cost-allocation tag", () => {
-        const budget = one(resources, "aws:budgets/budget:Budget");
+        const budget = one(resources, "aws:budgets/budget:Budget", "budget-monthly");
         assert.equal(budget.inputs["budgetType"], "COST");
         assert.equal(budget.inputs["timeUnit"], "MONTHLY");
         assert.equal(budget.inputs["limitAmount"], env.budget.monthlyUsd.toFixed(2));
@@ -30,7 +30,7 @@ describe("BudgetGuardrail", () => {
       });
 
       it("notifies at 80% and 100% of actual spend and 100% of forecast, by e-mail and on the alert topic", () => {
-        const budget = one(resources, "aws:budgets/budget:Budget");
+        const budget = one(resources, "aws:budgets/budget:Budget", "budget-monthly");
         const notifications = budget.inputs["notifications"] as any[];
         assert.deepEqual(
           notifications.map((n) => [n.notificationType, n.threshold, n.thresholdType, n.comparisonOperator]),
@@ -56,22 +56,26 @@ describe("BudgetGuardrail", () => {
         // A user tag is invisible to Budgets and Cost Explorer until activated (issue 11, item 3).
         const tag = one(resources, "aws:costexplorer/costAllocationTag:CostAllocationTag");
         assert.deepEqual(tag.inputs, { tagKey: "environment", status: "Active" });
-        const budget = one(resources, "aws:budgets/budget:Budget");
+        const budget = one(resources, "aws:budgets/budget:Budget", "budget-monthly");
+        const brakeBudget = one(resources, "aws:budgets/budget:Budget", "brake-budget");
         const monitor = one(resources, "aws:costexplorer/anomalyMonitor:AnomalyMonitor");
-        for (const r of [budget, monitor]) assert.ok(r.dependencies.includes(tag.urn), `${r.name} waits for the tag's activation`);
+        for (const r of [budget, brakeBudget, monitor]) assert.ok(r.dependencies.includes(tag.urn), `${r.name} waits for the tag's activation`);
       });
 
       it("creates the budget and the anomaly subscription after the topic policy that lets them publish", () => {
         // Both check their SNS subscriber at creation: the topic alone is not enough (issue 11, item 8).
-        const topicPolicy = one(resources, "aws:sns/topicPolicy:TopicPolicy");
-        for (const type of ["aws:budgets/budget:Budget", "aws:costexplorer/anomalySubscription:AnomalySubscription"]) {
-          const r = one(resources, type);
+        const topicPolicy = one(resources, "aws:sns/topicPolicy:TopicPolicy", "core-alerts-policy");
+        for (const [type, name] of [["aws:budgets/budget:Budget", "budget-monthly"], ["aws:costexplorer/anomalySubscription:AnomalySubscription", undefined]] as const) {
+          const r = one(resources, type, name);
           assert.ok(r.dependencies.includes(topicPolicy.urn), `${r.name} depends on ${topicPolicy.name}`);
         }
+        // The brake's budget publishes to its own signals topic.
+        const signalsPolicy = one(resources, "aws:sns/topicPolicy:TopicPolicy", "brake-signals-policy");
+        assert.ok(one(resources, "aws:budgets/budget:Budget", "brake-budget").dependencies.includes(signalsPolicy.urn));
       });
 
       it("lets Budgets and Cost Anomaly Detection publish to the encrypted alert topic", () => {
-        const policy = JSON.parse(one(resources, "aws:sns/topicPolicy:TopicPolicy").inputs["policy"] as string);
+        const policy = JSON.parse(one(resources, "aws:sns/topicPolicy:TopicPolicy", "core-alerts-policy").inputs["policy"] as string);
         const allow = policy.Statement.find((s: any) => s.Sid === "AlertPublishers");
         assert.ok(allow.Principal.Service.includes("budgets.amazonaws.com"));
         assert.ok(allow.Principal.Service.includes("costalerts.amazonaws.com"));

@@ -25,12 +25,12 @@ describe("unit cost and peak bounds", function () {
     const env = loadEnv("prod");
     const { resources } = await synthesized("prod");
     const atPeak = estimateStack(resources, { region: env.awsRegion, workload: flatAtPeak(env.workload), limits: env.limits });
-    const bounds = boundsAtPeak(atPeak, resources, env.limits);
-    const kinesis = bounds.find((b) => b.bound === "limits.kinesis.maxWriteMBps")!;
-    const low = (env.workload.peakTps * env.workload.averageRecordBytes) / MiB;
-    const high = (env.workload.peakTps * Math.ceil(env.workload.averageRecordBytes / 1024) * 1024) / MiB;
-    assert.ok(kinesis.peak >= low * 0.999 && kinesis.peak <= high * 1.001, `stream peak ${kinesis.peak} MB/s outside [${low}, ${high}]`);
-    assert.equal(kinesis.limit, 4);
+    const bounds = boundsAtPeak(atPeak, resources, env.limits, env.workload.averageRecordBytes);
+    // Prod's stream is provisioned: a shard takes 1,000 records/s or 1 MiB/s, whichever the peak reaches first.
+    const kinesis = bounds.find((b) => b.bound === "shardCount of realtime-transactions")!;
+    const shardsNeeded = Math.max(env.workload.peakTps / 1000, (env.workload.peakTps * env.workload.averageRecordBytes) / MiB);
+    assert.ok(Math.abs(kinesis.peak - shardsNeeded) < 1e-6 * shardsNeeded, `stream peak ${kinesis.peak} shards, not ${shardsNeeded}`);
+    assert.equal(kinesis.limit, env.limits.kinesis.mode === "provisioned" ? env.limits.kinesis.shards : NaN);
     const processor = bounds.find((b) => b.bound === "reservedConcurrentExecutions of realtime-processor")!;
     assert.equal(processor.limit, env.limits.lambda.reservedConcurrency);
     assert.ok(processor.peak > 0 && processor.peak <= processor.limit);

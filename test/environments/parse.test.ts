@@ -74,6 +74,12 @@ describe("environments: stack config validation", () => {
     ["181 currencies", (c) => (c["platform:currencies"] = Array.from({ length: 181 }, (_, i) => `${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}X`)), "platform:currencies must list at most 180 currencies"],
     ["11 budget alert addresses (a Budget notification takes 10)", (c) => (c["platform:budget"].alertEmails = Array.from({ length: 11 }, (_, i) => `a${i}@example.com`)), "platform:budget.alertEmails must list at most 10 e-mail addresses"],
     ["51 alarm addresses", (c) => (c["platform:operations"].alarmEmails = Array.from({ length: 51 }, (_, i) => `a${i}@example.com`)), "platform:operations.alarmEmails must list at most 50 e-mail addresses"],
+    ["a brake threshold of 0%", (c) => (c["platform:brake"].stages[0].percent = 0), "platform:brake.stages[0].percent must be an integer percentage from 1 to 1000 (got 0)"],
+    ["a brake threshold above 1000%", (c) => (c["platform:brake"].stages[0].percent = 1001), "platform:brake.stages[0].percent must be an integer percentage from 1 to 1000 (got 1001)"],
+    ["an unknown brake action", (c) => (c["platform:brake"].stages[0].actions = ["pull-the-plug"]), 'platform:brake.stages[0].actions[0] must be one of disable-athena-workgroups, pause-glue'],
+    ["a brake action with nothing to act on", (c) => c["platform:brake"].stages[0].actions.push("redshift-deactivate"), 'platform:brake.stages[0].actions[2] redshift-deactivate cannot be taken: the stack deploys no Redshift Serverless workgroup'],
+    ["stop-ingestion where the environment does not allow it", (c) => (c["platform:brake"].allowStopIngestion = false), 'platform:brake.stages[0].actions[1] stop-ingestion cannot be taken unless platform:brake.allowStopIngestion is true'],
+    ["stop-ingestion in a stack with deletion protection", (c) => (c["platform:protection"].deletionProtection = true), "stop-ingestion cannot be taken in a stack with protection.deletionProtection"],
     ["a history retention over ten years", (c) => (c["platform:workload"].historyRetentionDays = 4000), "platform:workload.historyRetentionDays must be an integer from 1 to 3650 (got 4000)"],
   ];
 
@@ -95,6 +101,14 @@ describe("environments: stack config validation", () => {
     assert.doesNotMatch(JSON.stringify(rawConfig("prod")), /111122223333/);
   });
 
+  it("gives a stack file without platform:brake every action it can take but stop-ingestion, at 100% of actual spend", () => {
+    const config = structuredClone(rawConfig("prod")) as Record<string, any>;
+    delete config["platform:brake"];
+    const env = parseEnvironment({ stack: "prod", project: "p", file: "Pulumi.prod.yaml", config });
+    assert.deepEqual(env.brake.stages, [{ percent: 100, notification: "actual", actions: ["disable-athena-workgroups", "pause-quicksight-refresh"] }]);
+    assert.equal(env.brake.allowStopIngestion, false);
+  });
+
   it("counts further problems instead of hiding them", () => {
     const message = messageAfter((c) => {
       c["platform:budget"].monthlyUsd = -1;
@@ -106,6 +120,6 @@ describe("environments: stack config validation", () => {
   it("lets a third environment be a stack file alone (any stack name)", () => {
     const env = parseEnvironment({ stack: "staging", project: "p", file: "Pulumi.staging.yaml", config: rawConfig("prod") });
     assert.equal(env.stack, "staging");
-    assert.equal(env.limits.kinesis.mode, "on-demand");
+    assert.equal(env.limits.kinesis.mode, "provisioned");
   });
 });

@@ -9,7 +9,7 @@ import { awsProvider, messages, res, run, UNKNOWN, withInputs } from "./helpers"
 const ROOT = path.resolve(__dirname, "..", "..");
 
 function stubCost(expected: number, ceiling: number | null, extra: Partial<StackCost> = {}): StackCost {
-  return { expectedMonthlyUsd: expected, ceilingMonthlyUsd: ceiling, ceilingUnbounded: ceiling === null, items: [], unpriced: [], cannotPrice: [], ...extra };
+  return { expectedMonthlyUsd: expected, ceilingMonthlyUsd: ceiling, ceilingUnbounded: ceiling === null, guaranteedCeilingMonthlyUsd: ceiling, brake: null, capacity: [], items: [], unpriced: [], cannotPrice: [], ...extra };
 }
 
 /** Cost policies around a stub engine that records what it was asked. */
@@ -93,22 +93,27 @@ describe("cost policies", () => {
   });
 
   describe("budget-ceiling-cost", () => {
-    it("passes a ceiling within budget x factor", () => {
+    it("passes a guaranteed ceiling within budget x factor", () => {
       const { policies } = withEngine(stubCost(100, 300));
       assert.deepEqual(run(policies.budgetCeilingCost, stack, { ceilingFactor: 2 }).violations, []);
     });
-    it("reports a ceiling above budget x factor", () => {
+    it("reports a guaranteed ceiling above budget x factor", () => {
       const { policies } = withEngine(stubCost(100, 301));
-      assert.match(messages(run(policies.budgetCeilingCost, stack, { ceilingFactor: 2 })).join(), /Ceiling monthly cost \$301.00 must not exceed the budget \$150.00 x 2 = \$300.00/);
+      assert.match(messages(run(policies.budgetCeilingCost, stack, { ceilingFactor: 2 })).join(), /Guaranteed ceiling \$301.00 must not exceed the budget \$150.00 x 2 = \$300.00/);
     });
-    it("reports an unbounded ceiling, naming the resource", () => {
-      const item = { urn: "urn:s", type: "aws:kinesis/stream:Stream", name: "transactions", expectedMonthlyUsd: 10, ceilingMonthlyUsd: null, unboundedReason: "on-demand without a throughput bound", expected: [], ceiling: [], usage: {} };
-      const { policies } = withEngine(stubCost(100, null, { items: [item] }));
+    it("judges the guaranteed ceiling, not the ceiling at the configured maxima", () => {
+      const { policies } = withEngine(stubCost(100, 200, { guaranteedCeilingMonthlyUsd: 450 }));
+      assert.match(messages(run(policies.budgetCeilingCost, stack, { ceilingFactor: 2 })).join(), /Guaranteed ceiling \$450.00 must not exceed/);
+    });
+    it("reports a part nothing enforces, naming the resource and why", () => {
+      const item = { urn: "urn:s", type: "aws:kinesis/stream:Stream", name: "transactions", expectedMonthlyUsd: 10, ceilingMonthlyUsd: 40, expected: [], ceiling: [], usage: {}, ceilingEnforcement: null, ceilingBound: "priced at limits.kinesis.maxWriteMBps (an alarm threshold)", guaranteedCeilingMonthlyUsd: null };
+      const { policies } = withEngine(stubCost(100, 40, { items: [item], guaranteedCeilingMonthlyUsd: null }));
       const r = run(policies.budgetCeilingCost, stack);
-      assert.match(messages(r).join(), /Ceiling monthly cost must be bounded: transactions \(aws:kinesis\/stream:Stream\) has no upper bound: on-demand without a throughput bound/);
+      assert.match(messages(r).join(), /Guaranteed ceiling must be bounded: nothing enforces the ceiling of transactions \(aws:kinesis\/stream:Stream\): priced at limits.kinesis.maxWriteMBps \(an alarm threshold\)/);
       assert.equal(r.violations[0].urn, "urn:s");
     });
   });
+
 
   describe("budget-early-warning", () => {
     it("stays quiet below 80% of the budget", () => {

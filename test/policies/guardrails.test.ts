@@ -25,10 +25,10 @@ describe("guardrails from the stack file", () => {
     for (const name of POLICY_NAMES) assert.equal(level(e, name), name === "budget-early-warning" ? "advisory" : "mandatory", name);
   });
 
-  it("the development tier makes versioning, PITR, the alarms and the ceiling advisory, nothing else", () => {
+  it("the development tier makes versioning, PITR, the alarms, capacity at peak and the ceiling advisory, nothing else", () => {
     const e = env((c) => (c["platform:guardrails"] = { tier: "development" }));
     const advisory = POLICY_NAMES.filter((n) => level(e, n) === "advisory").sort();
-    assert.deepEqual(advisory, ["budget-ceiling-cost", "budget-early-warning", "dynamodb-point-in-time-recovery", "kinesis-iterator-age-alarm", "lambda-error-alarm", "s3-versioning"]);
+    assert.deepEqual(advisory, ["budget-ceiling-cost", "budget-early-warning", "capacity-at-peak", "dynamodb-point-in-time-recovery", "kinesis-iterator-age-alarm", "lambda-error-alarm", "s3-versioning"]);
   });
 
   it("a policy the tiers do not list (a new one) is mandatory in both tiers", () => {

@@ -110,11 +110,12 @@ describe("stack fixture selecting all four pipelines", () => {
     assert.ok(engines.policy, "the policy pack is available offline");
     const policyConfig = engines.policy.guardrailsOfEnvironment(env).config;
     const plan = await planStack({ stack: env.stack, region: env.awsRegion, resources: synth.resources, workload: env.workload, limits: env.limits, policyConfig, budgetFallbackUsd: env.budget.monthlyUsd }, engines);
-    const mandatory = plan.policy.violations.filter((v) => v.level === "mandatory");
+    // P2's Direct PUT quota in eu-west-3 (1 MiB/s) cannot carry prod's peak: capacity-at-peak says so, apart.
+    const mandatory = plan.policy.violations.filter((v) => v.level === "mandatory" && !(v.policy === "capacity-at-peak" && v.message.startsWith("warehouse-events ")));
     // Uploads from outside, Direct PUT producers and crawler runs have no bound a stack can set: prod's
     // mandatory ceiling rule says so, part by part, and nothing else fails.
     assert.deepEqual([...new Set(mandatory.map((v) => v.policy))], ["budget-ceiling-cost"]);
-    for (const v of mandatory) assert.match(v.message, /^Ceiling monthly cost must be bounded: /);
+    for (const v of mandatory) assert.match(v.message, /^Guaranteed ceiling must be bounded: /);
     const unbounded = mandatory.map((v) => v.message).join("\n");
     for (const part of ["datalake-raw-crawler", "warehouse-events", "batch-raw"]) assert.ok(unbounded.includes(part), part);
   });

@@ -35,7 +35,7 @@ describe("DataLakePipeline (P1)", () => {
       const s = resolveDataLakeSettings(argsFor("prod"));
       assert.deepEqual(s.glue, { workerType: "G.1X", numberOfWorkers: 10, timeoutMinutes: 60, runsPerDay: 2 });
       assert.equal(s.schedule, "cron(0 2/12 * * ? *)");
-      assert.equal(s.bytesScannedCutoffPerQuery, 20480 * 1024 * 1024);
+      assert.equal(s.bytesScannedCutoffPerQuery, 10240 * 1024 * 1024);
       assert.equal(s.curatedRetentionDays, 730);
       assert.equal(s.rawRetentionDays, 90);
       assert.equal(s.databaseName, "retail_data_platform_dev_lake");
