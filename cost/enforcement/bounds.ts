@@ -198,9 +198,14 @@ function glueRunsLinked(job: StackResource, g: ResourceGraph): boolean {
   if (strAt(job.inputs, "schedule") !== undefined) return true;
   const triggered = g.ofType("aws:glue/trigger:Trigger").some((t) => (Array.isArray(t.inputs.actions) ? (t.inputs.actions as Record<string, unknown>[]) : []).some((a) => g.links(t, a.jobName, job)));
   const orchestrated = g.ofType("aws:sfn/stateMachine:StateMachine").some((sm) => {
-    const def = strAt(sm.inputs, "definition") ?? "";
-    return g.ofType("aws:scheduler/schedule:Schedule", "aws:cloudwatch/eventTarget:EventTarget").some((s) => g.links(s, at(s.inputs, "target.arn") ?? s.inputs.arn, sm)) && def.includes("JobName") && [strAt(job.inputs, "name"), strAt(job.outputs, "name")].some((n) => n !== undefined && def.includes(n));
+    const scheduled = g.ofType("aws:scheduler/schedule:Schedule", "aws:cloudwatch/eventTarget:EventTarget").some((s) => g.links(s, at(s.inputs, "target.arn") ?? s.inputs.arn, sm));
+    return scheduled && stateMachineJobNames(strAt(sm.inputs, "definition") ?? "").some((n) => g.refersTo(n, job));
   });
   return triggered || orchestrated;
 }
 
+
+/** The Glue job names a state machine's definition starts (`"JobName": "..."` in glue:startJobRun tasks). */
+function stateMachineJobNames(definition: string): string[] {
+  return [...definition.matchAll(/"JobName"\s*:\s*"([^"]+)"/g)].map((m) => m[1]);
+}
