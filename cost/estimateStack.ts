@@ -65,7 +65,7 @@ function deepFreeze<T>(value: T): T {
 function priceStack(resources: readonly StackResource[], options: EstimateOptions): StackCost {
   const prices = priceBook(options.region);
   const graph = new ResourceGraph(resources);
-  const derived = deriveUsage(graph, { workload: options.workload, limits: options.limits });
+  const derived = deriveUsage(graph, { workload: options.workload, limits: options.limits, region: options.region });
   const items: ResourceCostItem[] = [];
   const unpriced = new Set<string>();
   const cannotPrice: { urn: string; reason: string }[] = [];

@@ -161,7 +161,7 @@ function ratePerHourOf(item: ResourceCostItem, r: StackResource, ctx: BoundConte
 /** The bound a part inherits from what drives it. */
 function upstreamBound(activities: readonly Activity[], ctx: BoundContext): { ok: boolean; quota: boolean; bound: string } {
   const phrases: string[] = [];
-  const quotaBased = false;
+  let quotaBased = false;
   for (const a of activities) {
     const [kind, urn] = [activityKind(a), a.slice(a.indexOf(":") + 1)];
     const src = urn ? ctx.g.resources.find((x) => x.urn === urn) : undefined;
@@ -185,7 +185,10 @@ function upstreamBound(activities: readonly Activity[], ctx: BoundContext): { ok
       case "landing":
         return { ok: false, quota: false, bound: `uploads to landing zone ${src?.name ?? "?"} come from outside the stack` };
       case "directput":
-        return { ok: false, quota: false, bound: `Direct PUT producers write to ${src?.name ?? "?"} from outside the stack` };
+        // AWS throttles Direct PUT producers at the region's per-stream quota (cost/quotas/quotas.json).
+        quotaBased = true;
+        phrases.push(`the Direct PUT quota of ${src?.name ?? "?"}`);
+        break;
       default:
         return { ok: false, quota: false, bound: `${a}` };
     }

@@ -25,6 +25,8 @@ import { ResourceGraph } from "./graph";
 export interface DeriveOptions {
   readonly workload?: Workload;
   readonly limits?: Limits;
+  /** The stack's region: bounds that are regional quotas (Firehose Direct PUT) are read for it. */
+  readonly region?: string;
 }
 
 /** Records a second (expected and ceiling) and their size: what a stream or a Direct PUT Firehose carries. */
@@ -70,6 +72,7 @@ export interface UsageContext {
   readonly graph: ResourceGraph;
   readonly workload: Workload | undefined;
   readonly limits: Limits | undefined;
+  readonly region: string | undefined;
   /** A Kinesis stream's traffic (derivers/kinesis.ts). */
   stream(s: StackResource): StreamFlow;
   /** What reaches a Lambda function: invocations, records, duration (derivers/lambda.ts). */
@@ -95,6 +98,7 @@ export interface UsageContext {
 export class DerivationContext implements UsageContext {
   public readonly workload: Workload | undefined;
   public readonly limits: Limits | undefined;
+  public readonly region: string | undefined;
   private readonly streams = new Map<string, StreamFlow>();
   private readonly lambdas = new Map<string, LambdaFlow>();
   private readonly inProgress = new Set<string>();
@@ -105,6 +109,7 @@ export class DerivationContext implements UsageContext {
   ) {
     this.workload = options.workload;
     this.limits = options.limits;
+    this.region = options.region;
   }
 
   public stream(s: StackResource): StreamFlow {

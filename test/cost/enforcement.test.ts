@@ -79,3 +79,30 @@ describe("cost: enforced ceilings", function () {
     });
   });
 });
+
+describe("cost: enforced ceilings with every pipeline (the all-pipelines fixture)", function () {
+  this.timeout(180_000);
+  let items: Map<string, ReturnType<typeof estimateStack>["items"][number]>;
+  before(async () => {
+    const env = loadStackFile(path.join(ROOT, "test", "fixtures", "stacks", "Pulumi.all.yaml"), "retail-data-platform");
+    const { resources } = await synthesizeStack(env);
+    items = new Map(estimateStack(resources, { region: env.awsRegion, workload: env.workload, limits: env.limits }).items.map((i) => [i.name, i]));
+  });
+
+  it("P2's Direct PUT stream and what it feeds are bounded by the region's Direct PUT quota (Paris: 1 MiB/s, records billed in 5 KB)", () => {
+    const hose = items.get("warehouse-events")!;
+    assert.equal(hose.ceilingEnforcement, "aws-quota", hose.ceilingBound);
+    assert.match(hose.ceilingBound, /Direct PUT quota of warehouse-events/);
+    // 1 MiB/s of 900-byte records = 1,165 records/s; Firehose bills each record rounded up to 5 KB (published pricing).
+    const records = Math.floor(1024 ** 2 / 900) * 30.4167 * 86_400;
+    const billedGb = (hose.ceiling.find((l) => /ingest/i.test(l.component))?.quantity ?? 0);
+    assert.ok(Math.abs(billedGb - (records * 5 * 1024) / 1024 ** 3) / billedGb < 0.01, `${billedGb} GB`);
+    for (const part of ["warehouse-staging", "warehouse-delivery-logs"]) assert.equal(items.get(part)!.ceilingEnforcement, "aws-quota", `${part}: ${items.get(part)!.ceilingBound}`);
+  });
+
+  it("P3's Glue jobs are bounded by the nightly schedule that starts their state machine", () => {
+    for (const job of ["batch-raw-to-transformed", "batch-quality-check", "batch-transformed-to-enriched"]) {
+      assert.notEqual(items.get(job)!.ceilingEnforcement, null, `${job}: ${items.get(job)!.ceilingBound}`);
+    }
+  });
+});

@@ -7,7 +7,8 @@ import type { StackResource } from "../../../model/resources";
 import { GB, MB, SECONDS_PER_MONTH } from "../../constants";
 import { firehoseBilledBytes } from "../../estimators/firehose";
 import { at, boolAt, numAt } from "../../estimators/types";
-import { Amount, map, times, unbounded } from "../amount";
+import { quota } from "../../quotas";
+import { Amount, amount, map, times, unbounded } from "../amount";
 import { ASSUMPTIONS } from "../assumptions";
 import type { RecordFlow, UsageContext } from "../context";
 import { toDerived } from "../derived";
@@ -20,11 +21,13 @@ export function firehoseSource(ctx: UsageContext, h: StackResource): RecordFlow 
     const f = ctx.stream(s);
     return { recordsPerSec: f.recordsPerSec, recordBytes: f.recordBytes };
   }
-  // Direct PUT: the application's events (the workload's transactions) arrive from outside the stack.
-  return {
-    recordsPerSec: unbounded(ctx.workload?.averageTps ?? 0, "Direct PUT stream: nothing in the stack bounds what producers send"),
-    recordBytes: ctx.workload?.averageRecordBytes ?? ASSUMPTIONS.defaultRecordBytes,
-  };
+  // Direct PUT: the application's events (the workload's transactions) arrive from outside the stack,
+  // at most at the region's Direct PUT quota per delivery stream (records/s and MiB/s, whichever binds).
+  const recordBytes = ctx.workload?.averageRecordBytes ?? ASSUMPTIONS.defaultRecordBytes;
+  const expected = ctx.workload?.averageTps ?? 0;
+  if (ctx.region === undefined) return { recordsPerSec: unbounded(expected, "Direct PUT stream: no region to read its quota in"), recordBytes };
+  const maxRps = Math.min(quota(ctx.region, "firehose.directPut.recordsPerSecond"), (quota(ctx.region, "firehose.directPut.MiBps") * MB) / recordBytes);
+  return { recordsPerSec: amount(expected, maxRps), recordBytes };
 }
 
 /** One object per buffer flush: when the buffer fills or its interval ends, whichever comes first. */

@@ -71,7 +71,7 @@ function firehoseDeliveries(ctx: UsageContext, b: StackResource): S3Write[] {
     const compressed = hasFormatConversion(h.inputs) || !["UNCOMPRESSED", undefined].includes(strAt(h.inputs, "extendedS3Configuration.compressionFormat"));
     const ratio = compressed ? ASSUMPTIONS.compressedRatio : 1;
     writes.push({
-      prefix: staticPrefix(strAt(h.inputs, "extendedS3Configuration.prefix") ?? strAt(h.inputs, "s3Configuration.prefix") ?? ""),
+      prefix: staticPrefix(strAt(h.inputs, "extendedS3Configuration.prefix") ?? strAt(h.inputs, "redshiftConfiguration.s3Configuration.prefix") ?? strAt(h.inputs, "s3Configuration.prefix") ?? ""),
       bytes: times(src.recordsPerSec, SECONDS_PER_MONTH * src.recordBytes * ratio),
       objects: ctx.firehoseObjects(h),
       what: `delivery from ${h.name}`,
