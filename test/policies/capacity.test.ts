@@ -9,14 +9,14 @@ import { capacityAtPeak } from "../../cost";
 import { Environment, loadStackFile } from "../../environments";
 import { StackResource } from "../../model/resources";
 import { synthesizeStack } from "../../platform/synth";
-import { evaluatePolicies } from "../../policies/offline";
+import { evaluatePoliciesSync } from "../../policies/offline";
 import { guardrailsOfEnvironment } from "../../policies/stackFile";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
 /** capacity-at-peak's violations under the guardrails of `env`'s own stack file (its tier, its workload). */
 function capacityViolations(env: Environment, resources: readonly StackResource[]) {
-  const report = evaluatePolicies(resources, {
+  const report = evaluatePoliciesSync(resources, {
     config: guardrailsOfEnvironment(env).config,
     costContext: { region: env.awsRegion, workload: env.workload, limits: env.limits },
     now: new Date("2026-11-28T12:00:00Z"),
