@@ -134,7 +134,7 @@ export class BrakeGuardrail extends pulumi.ComponentResource {
 /** The brake function's least-privilege statements: only the actions its plan takes, on its targets. */
 function brakeStatements(args: BrakeGuardrailArgs, arn: (service: string, resource: pulumi.Input<string>) => pulumi.Output<string>, budgetArn: pulumi.Input<string>, accountId: pulumi.Input<string>): Statement[] {
   const t = args.targets;
-return [
+  return [
     { sid: "ReadBudget", actions: ["budgets:ViewBudget"], resources: [budgetArn] },
     { sid: "ReportOnAlertTopic", actions: ["sns:Publish"], resources: [args.alertTopicArn] },
     { sid: "EncryptAlerts", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [args.kmsKeyArn] },
@@ -142,20 +142,35 @@ return [
     ...(t.streams.length
       ? [
           { sid: "BrakeStreams", actions: ["kinesis:GetResourcePolicy", "kinesis:PutResourcePolicy", "kinesis:DeleteResourcePolicy"], resources: t.streams.map((s) => arn("kinesis", pulumi.interpolate`stream/${s}`)) },
-          { sid: "BrakeStreamConsumers", actions: ["lambda:ListEventSourceMappings", "lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"], resources: [arn("lambda", "event-source-mapping:*")] },
+          { sid: "BrakeStreamConsumers", actions: ["lambda:GetEventSourceMapping", "lambda:UpdateEventSourceMapping"], resources: [arn("lambda", "event-source-mapping:*")] },
+          // Wildcard-only in the Service Authorization Reference: it matches "*" and nothing narrower.
+          { sid: "FindStreamConsumers", actions: ["lambda:ListEventSourceMappings"], resources: ["*"] },
         ]
       : []),
     ...(t.landingBuckets.length ? [{ sid: "BrakeLandingZones", actions: ["s3:GetBucketPolicy", "s3:PutBucketPolicy"], resources: t.landingBuckets.map((b) => pulumi.interpolate`arn:aws:s3:::${b}`) }] : []),
-    ...(t.redshiftWorkgroups.length ? [{ sid: "BrakeRedshift", actions: ["redshift-serverless:GetWorkgroup", "redshift-serverless:ListUsageLimits", "redshift-serverless:UpdateUsageLimit"], resources: [arn("redshift-serverless", "workgroup/*"), arn("redshift-serverless", "usagelimit/*")] }] : []),
+    ...(t.redshiftWorkgroups.length
+      ? [
+          { sid: "BrakeRedshift", actions: ["redshift-serverless:GetWorkgroup"], resources: [arn("redshift-serverless", "workgroup/*")] },
+          // Usage limits have no resource type in the Service Authorization Reference: "*" alone.
+          { sid: "BrakeRedshiftUsageLimits", actions: ["redshift-serverless:ListUsageLimits", "redshift-serverless:UpdateUsageLimit"], resources: ["*"] },
+        ]
+      : []),
     ...(args.brake.stages.some((s) => s.actions.includes("pause-glue"))
       ? [
-          { sid: "BrakeGlue", actions: ["glue:GetTriggers", "glue:GetTrigger", "glue:StopTrigger", "glue:StartTrigger", "glue:GetCrawlers", "glue:StopCrawlerSchedule", "glue:StartCrawlerSchedule"], resources: [arn("glue", "trigger/*"), arn("glue", "crawler/*")] },
-          { sid: "BrakeSchedules", actions: ["scheduler:ListSchedules", "scheduler:GetSchedule", "scheduler:UpdateSchedule"], resources: [arn("scheduler", "schedule/*")] },
+          { sid: "BrakeGlue", actions: ["glue:GetTrigger", "glue:StopTrigger", "glue:StartTrigger"], resources: [arn("glue", "trigger/*")] },
+          // Wildcard-only in the Service Authorization Reference (listing, and the crawler schedule calls): "*" alone.
+          { sid: "BrakeGlueWildcardOnly", actions: ["glue:GetTriggers", "glue:GetCrawlers", "glue:StopCrawlerSchedule", "glue:StartCrawlerSchedule"], resources: ["*"] },
+          { sid: "BrakeSchedules", actions: ["scheduler:GetSchedule", "scheduler:UpdateSchedule"], resources: [arn("scheduler", "schedule/*")] },
+          { sid: "FindSchedules", actions: ["scheduler:ListSchedules"], resources: ["*"] },
           { sid: "PassScheduleRoles", actions: ["iam:PassRole"], resources: [pulumi.interpolate`arn:aws:iam::${accountId}:role/*`], condition: { StringEquals: { "iam:PassedToService": "scheduler.amazonaws.com" } } },
         ]
       : []),
     ...(args.brake.stages.some((s) => s.actions.includes("pause-quicksight-refresh"))
-      ? [{ sid: "BrakeQuickSight", actions: ["quicksight:ListDataSets", "quicksight:ListRefreshSchedules", "quicksight:UpdateRefreshSchedule"], resources: [arn("quicksight", "dataset/*")] }]
+      ? [
+          { sid: "BrakeQuickSight", actions: ["quicksight:UpdateRefreshSchedule"], resources: [arn("quicksight", "dataset/*")] },
+          // Wildcard-only in the Service Authorization Reference: "*" alone.
+          { sid: "FindRefreshSchedules", actions: ["quicksight:ListDataSets", "quicksight:ListRefreshSchedules"], resources: ["*"] },
+        ]
       : []),
   ];
 }

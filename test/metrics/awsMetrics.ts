@@ -16,6 +16,7 @@ const KINESIS = "https://docs.aws.amazon.com/streams/latest/dev/monitoring-with-
 const LAMBDA = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html";
 const DYNAMODB = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html";
 const FIREHOSE = "https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html";
+const ATHENA = "https://docs.aws.amazon.com/athena/latest/ug/query-metrics-viewing.html";
 const SQS = "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html";
 
 export const AWS_METRICS: readonly AwsMetric[] = [
@@ -32,4 +33,6 @@ export const AWS_METRICS: readonly AwsMetric[] = [
   { namespace: "AWS/Firehose", name: "IncomingBytes", dimensions: ["DeliveryStreamName"], doc: FIREHOSE },
   { namespace: "AWS/SQS", name: "ApproximateNumberOfMessagesVisible", dimensions: ["QueueName"], doc: SQS },
   { namespace: "AWS/SQS", name: "ApproximateAgeOfOldestMessage", dimensions: ["QueueName"], doc: SQS },
+  // Athena publishes query metrics per workgroup when the workgroup enables CloudWatch metrics.
+  { namespace: "AWS/Athena", name: "ProcessedBytes", dimensions: ["WorkGroup"], doc: ATHENA },
 ];
