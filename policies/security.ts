@@ -186,7 +186,8 @@ export const iamNoWildcardResourceWrite: ResourceValidationPolicy = iamDocumentP
       allowedActions: {
         type: "array",
         items: { type: "string", pattern: "^[a-z0-9-]+:[A-Za-z0-9*]+$" },
-        default: ["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+        // AWS authorizes these on no resource type (Service Authorization Reference; test/iam checks every grant).
+        default: ["cloudwatch:PutMetricData", "xray:PutTraceSegments", "xray:PutTelemetryRecords", "glue:StartCrawlerSchedule", "glue:StopCrawlerSchedule", "redshift-serverless:UpdateUsageLimit"],
       },
     },
   },
