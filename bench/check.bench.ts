@@ -16,7 +16,7 @@ import * as path from "node:path";
 import { loadStackFile, readProjectName } from "../environments";
 import { synthesizeStack } from "../platform/synth";
 import { median, timeCli } from "./plan.bench";
-import { repeatedStackPreview } from "./previews";
+import { namePrefixesOf, repeatedStackPreview } from "./previews";
 import type { Metric } from "./run";
 
 const REPO = path.join(__dirname, "..");
@@ -29,7 +29,7 @@ const ROUNDS = 2;
 async function writePreviews(dir: string): Promise<Map<number, string>> {
   const env = loadStackFile(path.join(REPO, "Pulumi.dev.yaml"), readProjectName(REPO));
   const { resources } = await synthesizeStack(env);
-  const prefixes = ["realtime", "core", "budget", env.project, env.project.replace(/-/g, "_")];
+  const prefixes = namePrefixesOf(resources, env.project);
   const files = new Map<number, string>();
   for (const size of SIZES) {
     const file = path.join(dir, `preview-${size}.json`);

@@ -34,6 +34,17 @@ function hideReferences(value: unknown, counter: { n: number }): unknown {
 }
 
 /**
+ * The words every name of the stack starts with: its top-level components'
+ * names (realtime, core, budget, brake, ...) and the project's name, so a copy
+ * renames everything, whatever components the stack gains.
+ */
+export function namePrefixesOf(resources: readonly StackResource[], project: string): string[] {
+  const root = resources.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
+  const top = resources.filter((r) => !r.custom && r.parent === root && r.urn !== root).map((r) => r.urn.slice(r.urn.lastIndexOf("::") + 2));
+  return [...new Set([...top, project, project.replace(/-/g, "_")])];
+}
+
+/**
  * A preview of `total` resources (stack root included): `resources` repeated,
  * the stack root and the providers shared by every copy. `namePrefixes` are the
  * words every name of the stack starts with (its top-level components and the
