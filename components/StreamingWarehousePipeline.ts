@@ -1,6 +1,7 @@
 /**
  * P2, streaming into a warehouse (docs/brief.md): application servers put
- * events into Amazon Data Firehose (direct PUT, encrypted) -> an optional
+ * events into a Kinesis stream (encrypted, capacity from limits.kinesis) ->
+ * Amazon Data Firehose reads it -> an optional
  * transformation Lambda validates and flattens them -> Firehose stages gzip'd
  * batches in S3 and issues COPY into Amazon Redshift Serverless -> QuickSight
  * on Redshift (switchable).
@@ -16,7 +17,7 @@
  * QuickSight comes in through a VPC connection in the private subnets.
  *
  * The constructor resolves the settings and calls one builder per stage
- * (components/warehouse/): store, delivery, monitoring; QuickSight from shared/.
+ * (components/warehouse/): store, ingest, delivery, monitoring; QuickSight from shared/.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -26,6 +27,7 @@ import { SecureBucket } from "./shared/SecureBucket";
 import { ServerlessWarehouse } from "./shared/ServerlessWarehouse";
 import { StreamingWarehouseContext } from "./warehouse/context";
 import { buildDelivery } from "./warehouse/delivery";
+import { buildIngest } from "./warehouse/ingest";
 import { STREAMING_WAREHOUSE_METADATA } from "./warehouse/metadata";
 import { buildAlarms } from "./warehouse/monitoring";
 import { HOURLY_REVENUE_COLUMNS, HOURLY_REVENUE_SQL, LOADED_HISTORY_KEYS } from "./warehouse/salesEvents";
@@ -41,11 +43,13 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
   public readonly warehouse: ServerlessWarehouse;
   public readonly stagingBucket: SecureBucket;
   public readonly createTable: aws.redshiftdata.Statement;
+  public readonly eventStream: aws.kinesis.Stream;
   public readonly deliveryStream: aws.kinesis.FirehoseDeliveryStream;
   public readonly producerPolicy: aws.iam.Policy;
   public readonly transform?: PlatformFunction;
   public readonly alarms: aws.cloudwatch.MetricAlarm[];
 
+  public readonly eventStreamName: pulumi.Output<string>;
   public readonly deliveryStreamName: pulumi.Output<string>;
   public readonly workgroupName: pulumi.Output<string>;
   public readonly producerPolicyArn: pulumi.Output<string>;
@@ -58,10 +62,11 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
 
     const store = buildStore(ctx);
     ({ warehouse: this.warehouse, createTable: this.createTable, stagingBucket: this.stagingBucket } = store);
-    const delivery = buildDelivery(ctx, store);
+    this.eventStream = buildIngest(ctx);
+    const delivery = buildDelivery(ctx, store, this.eventStream);
     ({ deliveryStream: this.deliveryStream, producerPolicy: this.producerPolicy } = delivery);
     if (delivery.transform) this.transform = delivery.transform;
-    this.alarms = buildAlarms(ctx, delivery);
+    this.alarms = buildAlarms(ctx, this.eventStream, delivery);
     // QuickSight on Redshift through a VPC connection (needs an account subscription; off in dev).
     if (args.quicksight.enabled) {
       warehouseDashboardSource(name, {
@@ -74,10 +79,11 @@ export class StreamingWarehousePipeline extends pulumi.ComponentResource {
       }, parent);
     }
 
+    this.eventStreamName = this.eventStream.name;
     this.deliveryStreamName = this.deliveryStream.name;
     this.workgroupName = this.warehouse.workgroupName;
     this.producerPolicyArn = this.producerPolicy.arn;
-    this.registerOutputs({ deliveryStreamName: this.deliveryStreamName, workgroupName: this.workgroupName, producerPolicyArn: this.producerPolicyArn });
+    this.registerOutputs({ eventStreamName: this.eventStreamName, deliveryStreamName: this.deliveryStreamName, workgroupName: this.workgroupName, producerPolicyArn: this.producerPolicyArn });
   }
 }
 

@@ -5,13 +5,12 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lambdaErrorsAlarm, platformAlarm } from "../shared/alarms";
+import { lambdaErrorsAlarm, onDemandIngestAlarms, platformAlarm } from "../shared/alarms";
 import { RealtimeContext } from "./context";
 import { dashboardBody } from "./dashboard";
 import { HistoryStage } from "./history";
 import { ProcessorStage } from "./processor";
 import { ReportsStage } from "./reports";
-import { MB } from "./settings";
 import { failedBatchAgeAlarmSeconds } from "./replayWindow";
 
 export interface MonitoredResources {
@@ -116,20 +115,6 @@ function alarms({ name, args, settings, opts }: RealtimeContext, m: MonitoredRes
       threshold: 900,
       comparisonOperator: "GreaterThanThreshold",
     }),
-    ...(limits.kinesis.mode === "on-demand"
-      ? [
-          alarm("ingest-above-bound", {
-            alarmDescription: `On-demand ingest above the ${limits.kinesis.maxWriteMBps} MB/s the budget assumes`,
-            namespace: "AWS/Kinesis",
-            metricName: "IncomingBytes",
-            dimensions: { StreamName: m.stream.name },
-            statistic: "Sum",
-            period: 300,
-            evaluationPeriods: 3,
-            threshold: limits.kinesis.maxWriteMBps * MB * 300,
-            comparisonOperator: "GreaterThanThreshold",
-          }),
-        ]
-      : []),
+    ...onDemandIngestAlarms(`${name}-ingest-above-bound`, alertTopicArn, m.stream.name, limits.kinesis, opts),
   ];
 }

@@ -6,6 +6,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Limits } from "../../environments";
 
 /** What an alarm says; the actions and the missing-data rule are the platform's. */
 export type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions" | "treatMissingData">;
@@ -39,4 +40,25 @@ export function lambdaErrorsAlarm(name: string, alertTopicArn: pulumi.Input<stri
     threshold: 0,
     comparisonOperator: "GreaterThanThreshold",
   }, opts);
+}
+
+/**
+ * An on-demand stream has no write cap the stack can set (AWS scales it to the region's maximum), so the
+ * policy pack asks for an IncomingBytes alarm at the rate the budget assumes; a provisioned stream needs none.
+ */
+export function onDemandIngestAlarms(name: string, alertTopicArn: pulumi.Input<string>, streamName: pulumi.Input<string>, kinesis: Limits["kinesis"], opts: pulumi.CustomResourceOptions): aws.cloudwatch.MetricAlarm[] {
+  if (kinesis.mode !== "on-demand") return [];
+  return [
+    platformAlarm(name, alertTopicArn, {
+      alarmDescription: `On-demand ingest above the ${kinesis.maxWriteMBps} MB/s the budget assumes`,
+      namespace: "AWS/Kinesis",
+      metricName: "IncomingBytes",
+      dimensions: { StreamName: streamName },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 3,
+      threshold: kinesis.maxWriteMBps * 1024 * 1024 * 300,
+      comparisonOperator: "GreaterThanThreshold",
+    }, opts),
+  ];
 }

@@ -1,7 +1,7 @@
 /**
- * Acquire and transform: the Firehose delivery stream application servers put
- * events into (direct PUT, encrypted), the optional transformation, the role
- * Firehose COPYs with, and the policy producers attach.
+ * Transform and deliver: the Firehose delivery stream that reads the event
+ * stream, the optional transformation, the role Firehose reads and COPYs
+ * with, and the policy producers attach to put events into the stream.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -18,7 +18,7 @@ export interface WarehouseDeliveryStage {
   readonly producerPolicy: aws.iam.Policy;
 }
 
-export function buildDelivery(ctx: StreamingWarehouseContext, store: WarehouseStoreStage): WarehouseDeliveryStage {
+export function buildDelivery(ctx: StreamingWarehouseContext, store: WarehouseStoreStage, stream: aws.kinesis.Stream): WarehouseDeliveryStage {
   const { name, args, settings: s, opts } = ctx;
   const transform = s.transform
     ? recordTransformFunction(`${name}-transform`, {
@@ -34,19 +34,19 @@ export function buildDelivery(ctx: StreamingWarehouseContext, store: WarehouseSt
         metricsNamespace: platformMetricsNamespace(),
       }, opts)
     : undefined;
-  const deliveryStream = deliveryStreamOf(ctx, store, transform);
+  const deliveryStream = deliveryStreamOf(ctx, store, stream, transform);
   // Application servers attach this policy to put events; nothing else can.
   const producerPolicy = new aws.iam.Policy(`${name}-producer`, {
-    description: "Lets application servers put events into the warehouse delivery stream",
+    description: "Lets application servers put events into the warehouse event stream",
     policy: policyDocument([
-      { sid: "PutEvents", actions: ["firehose:PutRecord", "firehose:PutRecordBatch"], resources: [deliveryStream.arn] },
+      { sid: "PutEvents", actions: ["kinesis:PutRecord", "kinesis:PutRecords"], resources: [stream.arn] },
       { sid: "EncryptEvents", actions: ["kms:GenerateDataKey"], resources: [args.kmsKeyArn] },
     ]),
   }, opts);
   return { ...(transform ? { transform } : {}), deliveryStream, producerPolicy };
 }
 
-function deliveryStreamOf({ name, args, settings: s, opts, accountId }: StreamingWarehouseContext, store: WarehouseStoreStage, transform: PlatformFunction | undefined): aws.kinesis.FirehoseDeliveryStream {
+function deliveryStreamOf({ name, args, settings: s, opts, accountId }: StreamingWarehouseContext, store: WarehouseStoreStage, stream: aws.kinesis.Stream, transform: PlatformFunction | undefined): aws.kinesis.FirehoseDeliveryStream {
   const { warehouse, stagingBucket } = store;
   const deliveryLogs = new aws.cloudwatch.LogGroup(`${name}-delivery-logs`, {
     name: `/platform/${pulumi.getProject()}/${pulumi.getStack()}/${name}-delivery`,
@@ -57,12 +57,17 @@ function deliveryStreamOf({ name, args, settings: s, opts, accountId }: Streamin
   const s3LogStream = new aws.cloudwatch.LogStream(`${name}-delivery-s3`, { logGroupName: deliveryLogs.name, name: "S3Delivery" }, opts);
 
   const role = new aws.iam.Role(`${name}-delivery-role`, {
-    description: "Firehose: transform, stage in S3, COPY into Redshift with the managed admin secret",
+    description: "Firehose: read the event stream, transform, stage in S3, COPY into Redshift with the managed admin secret",
     assumeRolePolicy: assumeRolePolicy("firehose.amazonaws.com", accountId),
   }, opts);
   const rolePolicy = new aws.iam.RolePolicy(`${name}-delivery-policy`, {
     role: role.id,
     policy: policyDocument([
+      {
+        sid: "ReadStream",
+        actions: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
+        resources: [stream.arn],
+      },
       { sid: "ListStaging", actions: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], resources: [stagingBucket.arn] },
       { sid: "WriteStaging", actions: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"], resources: [pulumi.interpolate`${stagingBucket.arn}/*`] },
       { sid: "ReadWarehouseSecret", actions: ["secretsmanager:GetSecretValue"], resources: [warehouse.adminSecretArn] },
@@ -74,7 +79,8 @@ function deliveryStreamOf({ name, args, settings: s, opts, accountId }: Streamin
 
   return new aws.kinesis.FirehoseDeliveryStream(`${name}-events`, {
     destination: "redshift",
-    serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: args.kmsKeyArn },
+    // The stream encrypts events at rest with the platform key; Firehose's own SSE applies to Direct PUT only.
+    kinesisSourceConfiguration: { kinesisStreamArn: stream.arn, roleArn: role.arn },
     redshiftConfiguration: {
       roleArn: role.arn,
       clusterJdbcurl: warehouse.jdbcUrl,

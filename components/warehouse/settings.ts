@@ -28,8 +28,11 @@ export interface ResolvedStreamingWarehouseSettings {
   readonly transformConcurrency: number;
   readonly maxRecordBytes: number;
   readonly databaseName: string;
-  /** Bytes per 5 minutes above which producers send more than the workload's peak (x2): an alarm, since Direct PUT has no cap we can set. */
-  readonly ingestAlarmBytesPer5Min: number;
+  /** The event stream in front of Firehose: its capacity is the bound on what producers can send (limits.kinesis). */
+  readonly streamMode: "PROVISIONED" | "ON_DEMAND";
+  readonly shardCount?: number;
+  /** Hours the stream keeps events Firehose has not read yet (24, the minimum: Firehose retries within it). */
+  readonly streamRetentionHours: number;
 }
 
 /** Pure; tested directly. */
@@ -53,6 +56,10 @@ export function resolveStreamingWarehouseSettings(args: StreamingWarehousePipeli
     transformConcurrency: Math.max(2, Math.ceil(args.limits.lambda.reservedConcurrency / 2)),
     maxRecordBytes: 100 * 1024,
     databaseName: "retail",
-    ingestAlarmBytesPer5Min: Math.ceil(args.workload.peakTps * args.workload.averageRecordBytes * 300 * 2),
+    // Producers put into a Kinesis stream, not Direct PUT: the stream's shards are a bound AWS enforces and can carry
+    // the peak, while Direct PUT's default quota in some regions cannot (1 MiB/s in eu-west-3; docs/design.md).
+    streamMode: args.limits.kinesis.mode === "provisioned" ? "PROVISIONED" : "ON_DEMAND",
+    ...(args.limits.kinesis.mode === "provisioned" ? { shardCount: args.limits.kinesis.shards } : {}),
+    streamRetentionHours: 24,
   };
 }

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { CEILING_ENFORCEMENTS, estimateStack } from "../../cost";
+import { capacityAtPeak } from "../../cost/capacity";
 import { Environment, loadStackFile } from "../../environments";
 import { StackResource } from "../../model/resources";
 import { synthesizeStack } from "../../platform/synth";
@@ -80,24 +81,35 @@ describe("cost: enforced ceilings", function () {
   });
 });
 
-describe("cost: enforced ceilings with every pipeline (the all-pipelines fixture)", function () {
+describe("cost: enforced ceilings with every pipeline (prod's stack file selecting all four)", function () {
   this.timeout(180_000);
+  let env: Environment;
+  let resources: StackResource[];
   let items: Map<string, ReturnType<typeof estimateStack>["items"][number]>;
   before(async () => {
-    const env = loadStackFile(path.join(ROOT, "test", "fixtures", "stacks", "Pulumi.all.yaml"), "retail-data-platform");
-    const { resources } = await synthesizeStack(env);
+    const prod = loadStackFile(path.join(ROOT, "Pulumi.prod.yaml"), "retail-data-platform");
+    env = { ...prod, pipelines: ["realtime", "datalake", "streaming-warehouse", "batch-etl"] };
+    resources = (await synthesizeStack(env)).resources;
     items = new Map(estimateStack(resources, { region: env.awsRegion, workload: env.workload, limits: env.limits }).items.map((i) => [i.name, i]));
   });
 
-  it("P2's Direct PUT stream and what it feeds are bounded by the region's Direct PUT quota (Paris: 1 MiB/s, records billed in 5 KB)", () => {
+  it("P2's Firehose reads its event stream, so it and what it feeds are bounded by the stream's maximum shards, not Direct PUT's quota", () => {
     const hose = items.get("warehouse-events")!;
-    assert.equal(hose.ceilingEnforcement, "aws-quota", hose.ceilingBound);
-    assert.match(hose.ceilingBound, /Direct PUT quota of warehouse-events/);
-    // 1 MiB/s of 900-byte records = 1,165 records/s; Firehose bills each record rounded up to 5 KB (published pricing).
-    const records = Math.floor(1024 ** 2 / 900) * 30.4167 * 86_400;
-    const billedGb = (hose.ceiling.find((l) => /ingest/i.test(l.component))?.quantity ?? 0);
+    assert.equal(hose.ceilingEnforcement, "aws-setting", hose.ceilingBound);
+    assert.match(hose.ceilingBound, /warehouse-event-stream/);
+    // Kinesis: 1,000 records/s per shard (900-byte records stay under 1 MiB/s); Firehose bills each record in 5 KB steps (both published).
+    const records = env.limits.kinesis.mode === "provisioned" ? env.limits.kinesis.maxShards * 1000 * 30.4167 * 86_400 : NaN;
+    const billedGb = hose.ceiling.find((l) => /ingest/i.test(l.component))?.quantity ?? 0;
     assert.ok(Math.abs(billedGb - (records * 5 * 1024) / 1024 ** 3) / billedGb < 0.01, `${billedGb} GB`);
-    for (const part of ["warehouse-staging", "warehouse-delivery-logs"]) assert.equal(items.get(part)!.ceilingEnforcement, "aws-quota", `${part}: ${items.get(part)!.ceilingBound}`);
+    assert.equal(items.get("warehouse-event-stream")!.ceilingEnforcement, "aws-setting");
+    for (const part of ["warehouse-staging", "warehouse-delivery-logs"]) assert.equal(items.get(part)!.ceilingEnforcement, "aws-setting", `${part}: ${items.get(part)!.ceilingBound}`);
+  });
+
+  it("the event stream carries prod's declared peak (Paris' Direct PUT quota, 1,165 records/s of 900 B, could not)", () => {
+    const bound = capacityAtPeak(resources, env.awsRegion, env.workload).find((b) => b.name === "warehouse-event-stream")!;
+    assert.equal(bound.needed, env.workload.peakTps);
+    assert.ok(bound.headroom >= 1, `${bound.capacity} for ${bound.needed}`);
+    assert.equal(capacityAtPeak(resources, env.awsRegion, env.workload).filter((b) => b.name === "warehouse-events").length, 0, "Firehose reads at the stream's pace");
   });
 
   it("P3's Glue jobs are bounded by the nightly schedule that starts their state machine", () => {

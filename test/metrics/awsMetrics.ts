@@ -23,6 +23,7 @@ export const AWS_METRICS: readonly AwsMetric[] = [
   { namespace: "AWS/Kinesis", name: "IncomingRecords", dimensions: ["StreamName"], doc: KINESIS },
   { namespace: "AWS/Kinesis", name: "IncomingBytes", dimensions: ["StreamName"], doc: KINESIS },
   { namespace: "AWS/Kinesis", name: "GetRecords.IteratorAgeMilliseconds", dimensions: ["StreamName"], doc: KINESIS },
+  { namespace: "AWS/Kinesis", name: "WriteProvisionedThroughputExceeded", dimensions: ["StreamName"], doc: KINESIS },
   { namespace: "AWS/Lambda", name: "IteratorAge", dimensions: ["FunctionName"], doc: LAMBDA },
   { namespace: "AWS/Lambda", name: "Errors", dimensions: ["FunctionName"], doc: LAMBDA },
   { namespace: "AWS/Lambda", name: "Throttles", dimensions: ["FunctionName"], doc: LAMBDA },

@@ -134,11 +134,19 @@ describe("StreamingWarehousePipeline (P2)", () => {
         assert.ok(stream.dependencies.includes(st.urn), "Firehose waits for the table");
       });
 
-      it("delivers direct PUT, encrypted, staged in S3 then COPY into Redshift with bounded buffers", () => {
+      it("takes events into an encrypted stream of the stack's shards, which Firehose reads, stages in S3 then COPYs into Redshift with bounded buffers", () => {
+        const events = one(synth.resources, "aws:kinesis/stream:Stream");
+        assert.equal(events.inputs["encryptionType"], "KMS");
+        assert.match(events.inputs["kmsKeyId"] as string, /^arn:aws:kms:/);
+        const k = env.limits.kinesis;
+        assert.deepEqual([events.inputs["streamModeDetails"], events.inputs["shardCount"]], k.mode === "provisioned" ? [{ streamMode: "PROVISIONED" }, k.shards] : [{ streamMode: "ON_DEMAND" }, undefined]);
         const stream = one(synth.resources, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream");
         assert.equal(stream.inputs["destination"], "redshift");
-        assert.equal(stream.inputs["kinesisSourceConfiguration"], undefined);
-        assert.deepEqual((stream.inputs["serverSideEncryption"] as { enabled: boolean; keyType: string }).keyType, "CUSTOMER_MANAGED_CMK");
+        const source = stream.inputs["kinesisSourceConfiguration"] as { kinesisStreamArn: string; roleArn: string };
+        assert.ok(stream.dependencies.includes(events.urn), "Firehose reads the event stream");
+        assert.match(source.kinesisStreamArn, /:stream\/warehouse-event-stream/);
+        // Firehose's own SSE applies to Direct PUT only; the stream encrypts the events at rest.
+        assert.equal(stream.inputs["serverSideEncryption"], undefined);
         const rc = stream.inputs["redshiftConfiguration"] as Record<string, unknown>;
         assert.match(rc["clusterJdbcurl"] as string, /^jdbc:redshift:\/\/.*\.redshift-serverless\.amazonaws\.com:5439\/retail$/);
         assert.equal((rc["secretsManagerConfiguration"] as { enabled: boolean }).enabled, true);
@@ -182,17 +190,21 @@ describe("StreamingWarehousePipeline (P2)", () => {
         assert.match(resourcesOf(statement(p, "ReadWarehouseSecret"))[0], /secret:redshift!/);
         const producer = byName(synth.resources, "warehouse-producer");
         const doc = JSON.parse(producer.inputs["policy"] as string) as { Statement: { Action: string[]; Resource: string }[] };
-        assert.deepEqual(doc.Statement[0].Action, ["firehose:PutRecord", "firehose:PutRecordBatch"]);
-        assert.match(doc.Statement[0].Resource, /^arn:aws:firehose:eu-west-3:\d+:deliverystream\//);
+        assert.deepEqual(doc.Statement[0].Action, ["kinesis:PutRecord", "kinesis:PutRecords"]);
+        assert.match(doc.Statement[0].Resource, /^arn:aws:kinesis:eu-west-3:\d+:stream\/warehouse-event-stream/);
+        assert.deepEqual(statement(p, "ReadStream").Action, ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"]);
       });
 
-      it("alarms to the platform topic when COPY fails and when producers exceed twice the peak", () => {
+      it("alarms to the platform topic when COPY fails, when the stream throttles producers and when Firehose falls behind it", () => {
         const a = byName(synth.resources, "warehouse-copy-failures");
         assert.equal(a.inputs["metricName"], "DeliveryToRedshift.Success");
         assert.match((a.inputs["alarmActions"] as string[])[0], /core-alerts/);
-        const ingest = byName(synth.resources, "warehouse-ingest-above-peak");
-        assert.equal(ingest.inputs["metricName"], "IncomingBytes");
-        assert.equal(ingest.inputs["threshold"], env.workload.peakTps * env.workload.averageRecordBytes * 300 * 2);
+        const throttled = byName(synth.resources, "warehouse-producers-throttled");
+        assert.equal(throttled.inputs["metricName"], "WriteProvisionedThroughputExceeded");
+        assert.equal(throttled.inputs["threshold"], 0);
+        const behind = byName(synth.resources, "warehouse-delivery-behind");
+        assert.equal(behind.inputs["metricName"], "GetRecords.IteratorAgeMilliseconds");
+        assert.equal(behind.inputs["threshold"], env.operations.iteratorAgeAlarmMs);
       });
 
       it(stack === "prod" ? "adds QuickSight on Redshift through a VPC connection" : "leaves QuickSight out when disabled", () => {
