@@ -76,6 +76,8 @@ export interface StackPlan {
     expectedPercentOfBudget: number | null;
     ceilingPercentOfBudget: number | null;
     guaranteedPercentOfBudget: number | null;
+    /** What budget-ceiling-cost allows the guaranteed ceiling: the budget x the tier's ceilingFactor (null: no budget or no factor given). */
+    allowedCeiling: { factor: number; monthlyUsd: number } | null;
     items: CostItem[];
     unpriced: string[];
     cannotPrice: { urn: string; reason: string }[];
@@ -157,6 +159,7 @@ export async function planStack(input: PlanInput, engines: Engines): Promise<Sta
       expectedPercentOfBudget: percent(stackCost.expectedMonthlyUsd),
       ceilingPercentOfBudget: stackCost.ceilingUnbounded ? null : percent(stackCost.ceilingMonthlyUsd),
       guaranteedPercentOfBudget: percent(stackCost.guaranteedCeilingMonthlyUsd),
+      allowedCeiling: allowedCeiling(input.policyConfig, budget.usd),
       items: stackCost.items,
       unpriced: stackCost.unpriced,
       cannotPrice: stackCost.cannotPrice,
@@ -165,6 +168,13 @@ export async function planStack(input: PlanInput, engines: Engines): Promise<Sta
     policy: { violations, cannotVerify: report.cannotVerify, engineAvailable: engines.policy !== undefined, guardrails: input.guardrails ?? null },
     mandatoryViolations: violations.filter((v) => v.level === "mandatory").length,
   };
+}
+
+/** budget x the ceilingFactor the plan's policy config gives budget-ceiling-cost (the pack's default applies otherwise: not shown). */
+function allowedCeiling(config: PolicyPackConfig | undefined, budgetUsd: number | null): { factor: number; monthlyUsd: number } | null {
+  const cfg = config?.["budget-ceiling-cost"];
+  const factor = typeof cfg === "object" && cfg !== null && "ceilingFactor" in cfg ? (cfg as { ceilingFactor?: unknown }).ceilingFactor : undefined;
+  return typeof factor === "number" && budgetUsd !== null && budgetUsd > 0 ? { factor, monthlyUsd: round2(budgetUsd * factor) } : null;
 }
 
 /**

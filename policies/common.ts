@@ -273,6 +273,7 @@ export const IAM_POLICY_DOCUMENTS: Readonly<Record<string, (props: Record<string
   "aws:iam/role:Role": (p) => (Array.isArray(p["inlinePolicies"]) ? (p["inlinePolicies"] as Record<string, unknown>[]).map((ip) => ip["policy"]) : []),
 };
 
+/** "$13,877.40": grouped as the plan prints amounts, so a verdict and the plan line it explains read alike. */
 export function fmtUsd(n: number): string {
-  return `$${n.toFixed(2)}`;
+  return `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }

@@ -44,7 +44,10 @@ function budgetLine(plan: StackPlan, what: "expected" | "ceiling" | "guaranteed"
   const value = what === "expected" ? c.expectedMonthlyUsd : what === "ceiling" ? c.ceilingMonthlyUsd : c.guaranteedCeilingMonthlyUsd;
   const unbounded = (what === "ceiling" && c.ceilingUnbounded) || (what === "guaranteed" && value === null);
   const pct = what === "expected" ? c.expectedPercentOfBudget : what === "ceiling" ? c.ceilingPercentOfBudget : c.guaranteedPercentOfBudget;
-  const over = pct !== null && pct > 100 ? "  OVER BUDGET" : "";
+  const allowed = what === "guaranteed" ? c.allowedCeiling : null;
+  // The guaranteed ceiling is judged against budget x factor (budget-ceiling-cost), not the budget itself.
+  const over =
+    pct === null || pct <= 100 ? "" : allowed && value !== null && value <= allowed.monthlyUsd ? `, within budget x ${allowed.factor} = ${usd(allowed.monthlyUsd)}` : allowed ? `  OVER budget x ${allowed.factor} = ${usd(allowed.monthlyUsd)}` : "  OVER BUDGET";
   return [what, usd(value, unbounded), c.budgetMonthlyUsd !== null && value !== null && !unbounded ? bar(value, c.budgetMonthlyUsd) : "", pct !== null ? `${pct}% of budget${over}` : ""];
 }
 

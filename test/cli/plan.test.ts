@@ -35,6 +35,20 @@ describe("platform plan", () => {
     }
   });
 
+  it("sets the guaranteed ceiling against what budget-ceiling-cost allows (budget x the tier's factor), not the bare budget", async function () {
+    this.timeout(300_000);
+    const prod = stackNamed(all.json.stacks, "prod");
+    assert.deepEqual(prod.cost.allowedCeiling, { factor: 6, monthlyUsd: prod.cost.budgetMonthlyUsd * 6 });
+    const text = await run(["plan", "--stack", "prod"]);
+    assert.match(text.stdout, /guaranteed .* of budget, within budget x 6 = \$15,000\.00/);
+    // The same stack with a budget its guaranteed ceiling exceeds x 6: the line and the verdict say so.
+    const dir = tempProject({ tight: prodYaml().replace("monthlyUsd: 2500", "monthlyUsd: 2000") });
+    const tight = await run(["plan", "--stack", "tight"], dir);
+    assert.equal(tight.code, 1);
+    assert.match(tight.stdout, /guaranteed .* of budget  OVER budget x 6 = \$12,000\.00/);
+    assert.match(tight.stdout, /budget-ceiling-cost .*must not exceed the budget \$2,000\.00 x 6 = \$12,000\.00/);
+  });
+
   it("takes the budget from the stack's AWS Budget resource", () => {
     const [dev, prod] = [stackNamed(all.json.stacks, "dev"), stackNamed(all.json.stacks, "prod")];
     assert.equal(dev.cost.budgetMonthlyUsd, 150);

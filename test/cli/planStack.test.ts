@@ -125,7 +125,7 @@ describe("cli/lib/planDiff (pure)", () => {
         resources: urns.map((u) => ({ urn: u, type: "t", name: u, pipeline: "(stack)" })),
         pipelines: [],
         types: [],
-        cost: { expectedMonthlyUsd: expected, ceilingMonthlyUsd: ceiling, ceilingUnbounded: ceiling === null, guaranteedCeilingMonthlyUsd: ceiling, brake: null, capacity: [], budgetMonthlyUsd: 2500, budgetSource: "budget-resource", expectedPercentOfBudget: null, ceilingPercentOfBudget: null, guaranteedPercentOfBudget: null, items: [], unpriced: [], cannotPrice: [], engineAvailable: true },
+        cost: { expectedMonthlyUsd: expected, ceilingMonthlyUsd: ceiling, ceilingUnbounded: ceiling === null, guaranteedCeilingMonthlyUsd: ceiling, brake: null, capacity: [], budgetMonthlyUsd: 2500, budgetSource: "budget-resource", expectedPercentOfBudget: null, ceilingPercentOfBudget: null, guaranteedPercentOfBudget: null, allowedCeiling: null, items: [], unpriced: [], cannotPrice: [], engineAvailable: true },
         policy: { violations, cannotVerify: [], engineAvailable: true, guardrails: null },
         mandatoryViolations: violations.filter((v) => v.level === "mandatory").length,
       } satisfies StackPlan,
