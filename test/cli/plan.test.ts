@@ -45,7 +45,7 @@ describe("platform plan", () => {
     const dir = tempProject({ tight: prodYaml().replace("monthlyUsd: 2500", "monthlyUsd: 2000") });
     const tight = await run(["plan", "--stack", "tight"], dir);
     assert.equal(tight.code, 1);
-    assert.match(tight.stdout, /guaranteed .* of budget  OVER budget x 6 = \$12,000\.00/);
+    assert.match(tight.stdout, /guaranteed .* of budget {2}OVER budget x 6 = \$12,000\.00/);
     assert.match(tight.stdout, /budget-ceiling-cost .*must not exceed the budget \$2,000\.00 x 6 = \$12,000\.00/);
   });
 
