@@ -4,3 +4,4 @@ export * from "./parse";
 export * from "./load";
 export * from "./needs";
 export * from "./brake";
+export * from "./uploads";

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { BrakeSchema, BrakeTargets, brakeProblems, defaultBrake } from "./brake";
+import { resolveUploadLimits, UploadsSchema } from "./uploads";
 
 /** The pipelines a stack can select. The order is the order they deploy in. */
 export const PIPELINE_KINDS = ["realtime", "datalake", "streaming-warehouse", "batch-etl"] as const;
@@ -290,12 +291,14 @@ export const PlatformConfigSchema = z.strictObject({
   guardrails: GuardrailsSchema.default({ tier: "production", policies: {} }),
   /** The spend brake; absent, every action the stack can take (but stop-ingestion) at 100% of actual spend. */
   brake: BrakeSchema.optional(),
+  /** The upload gate's bounds (environments/uploads.ts); absent values derive from the workload. */
+  uploads: UploadsSchema.optional(),
 })
   .superRefine((c, ctx) => {
     // A brake action must have something to act on, and stop-ingestion only where the environment allows it.
     if (c.brake) for (const p of brakeProblems(c.brake, brakeTargetsOf(c))) ctx.addIssue({ code: "custom", path: ["brake", ...p.path], message: p.message });
   })
-  .transform((c) => ({ ...c, brake: c.brake ?? defaultBrake(brakeTargetsOf(c)) }));
+  .transform((c) => ({ ...c, brake: c.brake ?? defaultBrake(brakeTargetsOf(c)), uploads: resolveUploadLimits(c.uploads, c.workload) }));
 
 /** What a stack's config deploys that brake actions act on. */
 function brakeTargetsOf(c: { pipelines: readonly PipelineKind[]; quicksight: { enabled: boolean }; protection: { deletionProtection: boolean } }): BrakeTargets {

@@ -7,3 +7,17 @@
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/**
+ * The largest object one PUT may upload: 5 GB (5 x 2^30 bytes); larger objects need a multipart
+ * upload, which a single presigned PUT URL cannot make.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/upload-objects.html (as of 2026-12-02)
+ */
+export const S3_MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
+
+/**
+ * The longest a SigV4 presigned URL may be valid: 7 days (604,800 s); one signed with temporary
+ * credentials (a Lambda role's) stops working when they expire, whichever comes first.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html (as of 2026-12-02)
+ */
+export const S3_PRESIGNED_URL_MAX_SECONDS = 604_800;

@@ -80,6 +80,10 @@ describe("environments: stack config validation", () => {
     ["a brake action with nothing to act on", (c) => c["platform:brake"].stages[0].actions.push("redshift-deactivate"), 'platform:brake.stages[0].actions[2] redshift-deactivate cannot be taken: the stack deploys no Redshift Serverless workgroup'],
     ["stop-ingestion where the environment does not allow it", (c) => (c["platform:brake"].allowStopIngestion = false), 'platform:brake.stages[0].actions[1] stop-ingestion cannot be taken unless platform:brake.allowStopIngestion is true'],
     ["stop-ingestion in a stack with deletion protection", (c) => (c["platform:protection"].deletionProtection = true), "stop-ingestion cannot be taken in a stack with protection.deletionProtection"],
+    ["a fractional maxFilesPerDay", (c) => (c["platform:uploads"] = { maxFilesPerDay: 2.5 }), "platform:uploads.maxFilesPerDay must be an integer from 1 to 1000000 (got 2.5)"],
+    ["a file size above S3's single-PUT maximum", (c) => (c["platform:uploads"] = { maxFileMb: 6000 }), "platform:uploads.maxFileMb must be an integer from 1 to 5120 (S3's 5 GB single-PUT maximum) (got 6000)"],
+    ["a URL valid for a day", (c) => (c["platform:uploads"] = { urlExpirySeconds: 86400 }), "platform:uploads.urlExpirySeconds must be an integer from 60 to 3600 (got 86400)"],
+    ["an unknown uploads key", (c) => (c["platform:uploads"] = { maxFiles: 3 }), "platform:uploads.maxFiles is not a known key"],
     ["a history retention over ten years", (c) => (c["platform:workload"].historyRetentionDays = 4000), "platform:workload.historyRetentionDays must be an integer from 1 to 3650 (got 4000)"],
   ];
 
@@ -107,6 +111,16 @@ describe("environments: stack config validation", () => {
     const env = parseEnvironment({ stack: "prod", project: "p", file: "Pulumi.prod.yaml", config });
     assert.deepEqual(env.brake.stages, [{ percent: 100, notification: "actual", actions: ["disable-athena-workgroups", "pause-quicksight-refresh"] }]);
     assert.equal(env.brake.allowStopIngestion, false);
+  });
+
+  it("derives the upload gate's limits from the workload unless the file sets them", () => {
+    const config = structuredClone(rawConfig("prod")) as Record<string, any>;
+    config["platform:workload"].batchFilesPerDay = 24;
+    config["platform:workload"].batchFileMb = 50;
+    const derived = parseEnvironment({ stack: "prod", project: "p", file: "Pulumi.prod.yaml", config }).uploads;
+    assert.deepEqual(derived, { maxFilesPerDay: 48, maxFileMb: 100, urlExpirySeconds: 300 });
+    config["platform:uploads"] = { maxFilesPerDay: 10, maxFileMb: 5120 };
+    assert.deepEqual(parseEnvironment({ stack: "prod", project: "p", file: "Pulumi.prod.yaml", config }).uploads, { maxFilesPerDay: 10, maxFileMb: 5120, urlExpirySeconds: 300 });
   });
 
   it("counts further problems instead of hiding them", () => {
