@@ -1,6 +1,7 @@
 /**
  * P3, multi-step batch ETL (docs/brief.md): exports of operational databases
- * land in an S3 RAW zone -> an S3-event-triggered Lambda (functions/file-check)
+ * land in an S3 RAW zone through the upload gate (presigned URLs, at most
+ * maxFilesPerDay a day) -> an S3-event-triggered Lambda (functions/file-check)
  * checks format, header, encoding and size and moves bad files to a quarantine
  * prefix with the reason -> Glue jobs clean/join/convert to Parquet (TRANSFORMED),
  * check quality, enrich with reference data and compute KPIs (ENRICHED) ->
@@ -22,6 +23,7 @@ import { PlatformFunction } from "./shared/PlatformFunction";
 import { quicksightPrincipal, warehouseDashboardSource } from "./shared/quicksight";
 import { SecureBucket } from "./shared/SecureBucket";
 import { ServerlessWarehouse } from "./shared/ServerlessWarehouse";
+import { pipelineUploadGate, UploadGate, uploadGateRole } from "./shared/UploadGate";
 import { buildFileCheck, buildSourceConnections } from "./batchetl/acquire";
 import { BatchEtlContext } from "./batchetl/context";
 import { buildJobs } from "./batchetl/jobs";
@@ -30,7 +32,7 @@ import { buildOrchestration } from "./batchetl/orchestration";
 import { BatchEtlPipelineArgs, resolveBatchEtlSettings } from "./batchetl/settings";
 import { KPI_DASHBOARD_COLUMNS, KPI_DASHBOARD_SQL } from "./batchetl/sql";
 import { buildStore } from "./batchetl/store";
-import { buildZones } from "./batchetl/zones";
+import { buildZones, INCOMING_PREFIX } from "./batchetl/zones";
 
 export { BATCH_ETL_FIT, BATCH_ETL_METADATA } from "./batchetl/metadata";
 export { BatchEtlPipelineArgs, JdbcSource, ResolvedBatchEtlSettings, resolveBatchEtlSettings } from "./batchetl/settings";
@@ -43,6 +45,7 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
   public readonly enrichedBucket: SecureBucket;
   public readonly artifactsBucket: SecureBucket;
   public readonly fileCheck: PlatformFunction;
+  public readonly uploadGate: UploadGate;
   public readonly jobs: { transform: aws.glue.Job; quality: aws.glue.Job; enrich: aws.glue.Job };
   public readonly connections: aws.glue.Connection[];
   public readonly warehouse: ServerlessWarehouse;
@@ -66,8 +69,10 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
       accountId: aws.getCallerIdentityOutput({}, parent).accountId,
     };
 
-    const zones = buildZones(ctx);
+    const gateRole = uploadGateRole(`${name}-upload-gate`, parent);
+    const zones = buildZones(ctx, gateRole.arn);
     ({ raw: this.rawBucket, transformed: this.transformedBucket, enriched: this.enrichedBucket, artifacts: this.artifactsBucket } = zones);
+    this.uploadGate = pipelineUploadGate(`${name}-upload-gate`, { bucket: zones.raw, prefix: INCOMING_PREFIX, role: gateRole }, args, parent);
     this.fileCheck = buildFileCheck(ctx, zones);
     this.connections = buildSourceConnections(ctx);
     this.jobs = buildJobs(ctx, zones, this.connections);
@@ -89,6 +94,6 @@ export class BatchEtlPipeline extends pulumi.ComponentResource {
     this.rawBucketName = this.rawBucket.bucketName;
     this.stateMachineArn = this.stateMachine.arn;
     this.workgroupName = this.warehouse.workgroupName;
-    this.registerOutputs({ rawBucketName: this.rawBucketName, stateMachineArn: this.stateMachineArn, workgroupName: this.workgroupName });
+    this.registerOutputs({ rawBucketName: this.rawBucketName, stateMachineArn: this.stateMachineArn, workgroupName: this.workgroupName, uploadUrl: this.uploadGate.url });
   }
 }

@@ -1,6 +1,7 @@
 /**
- * P1, the serverless data lake (docs/brief.md): batch files land raw in S3 ->
- * a Glue crawler infers their schema into the Data Catalog -> a Glue ETL job
+ * P1, the serverless data lake (docs/brief.md): producers upload batch files
+ * through the upload gate (presigned URLs, at most maxFilesPerDay a day) into
+ * the raw zone, catalogued as a defined CSV table -> a Glue ETL job
  * (PySpark, shipped as an asset) types, validates and writes curated Parquet ->
  * the curated table is catalogued by partition projection -> Athena answers SQL
  * with a per-query scan cutoff -> QuickSight dashboards (switchable). No warehouse.
@@ -9,8 +10,9 @@
  * the job writes a layout we own (`sales/dt=yyyy-MM-dd/`, schema in
  * datalake/curated.ts), so nothing is left to infer; projection needs no crawler
  * runs (no DPU bill, no delay before a new day is queryable) and Athena prunes
- * partitions from the WHERE clause without catalog calls. The raw zone keeps a
- * crawler because its files come from exports whose columns may drift.
+ * partitions from the WHERE clause without catalog calls. The raw zone has no
+ * crawler either: a crawler run has no time limit AWS enforces (its cost had no
+ * bound), and the exports' columns are declared in datalake/curated.ts.
  *
  * The constructor resolves the settings and calls one builder per stage
  * (components/datalake/): zones, catalog, transform, analytics.
@@ -18,8 +20,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SecureBucket } from "./shared/SecureBucket";
+import { pipelineUploadGate, UploadGate, uploadGateRole } from "./shared/UploadGate";
+import { RAW_PREFIX } from "./datalake/curated";
 import { buildAnalytics } from "./datalake/analytics";
-import { buildCuratedTable, buildLakeGlue } from "./datalake/catalog";
+import { buildCuratedTable, buildLakeGlue, buildRawTable } from "./datalake/catalog";
 import { DataLakeContext } from "./datalake/context";
 import { DATALAKE_METADATA } from "./datalake/metadata";
 import { DataLakePipelineArgs, resolveDataLakeSettings } from "./datalake/settings";
@@ -37,7 +41,8 @@ export class DataLakePipeline extends pulumi.ComponentResource {
   public readonly curatedBucket: SecureBucket;
   public readonly artifactsBucket: SecureBucket;
   public readonly database: aws.glue.CatalogDatabase;
-  public readonly rawCrawler: aws.glue.Crawler;
+  public readonly rawTable: aws.glue.CatalogTable;
+  public readonly uploadGate: UploadGate;
   public readonly etlJob: aws.glue.Job;
   public readonly curatedTable: aws.glue.CatalogTable;
   public readonly workflow: aws.glue.Workflow;
@@ -63,11 +68,14 @@ export class DataLakePipeline extends pulumi.ComponentResource {
       accountId: aws.getCallerIdentityOutput({}, parent).accountId,
     };
 
-    const zones = buildZones(ctx);
+    const gateRole = uploadGateRole(`${name}-upload-gate`, parent);
+    const zones = buildZones(ctx, gateRole.arn);
     ({ raw: this.rawBucket, curated: this.curatedBucket, artifacts: this.artifactsBucket } = zones);
+    this.uploadGate = pipelineUploadGate(`${name}-upload-gate`, { bucket: zones.raw, prefix: RAW_PREFIX, role: gateRole }, args, parent);
     const glue = buildLakeGlue(ctx);
     this.database = glue.database;
-    ({ rawCrawler: this.rawCrawler, etlJob: this.etlJob, workflow: this.workflow } = buildTransform(ctx, zones, glue));
+    this.rawTable = buildRawTable(ctx, zones, this.database);
+    ({ etlJob: this.etlJob, workflow: this.workflow } = buildTransform(ctx, zones, glue));
     this.curatedTable = buildCuratedTable(ctx, zones, this.database);
     ({ workgroup: this.workgroup, namedQueries: this.namedQueries } = buildAnalytics(ctx, zones, this.database, this.curatedTable));
 
@@ -82,6 +90,7 @@ export class DataLakePipeline extends pulumi.ComponentResource {
       databaseName: this.databaseName,
       workgroupName: this.workgroupName,
       jobName: this.jobName,
+      uploadUrl: this.uploadGate.url,
     });
   }
 }

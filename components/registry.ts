@@ -39,6 +39,7 @@ function sharedArgs(env: Environment, core: PlatformCore): PipelineEnvironmentAr
     protection: env.protection,
     operations: env.operations,
     quicksight: env.quicksight,
+    uploads: env.uploads,
     kmsKeyArn: core.keyArn,
     alertTopicArn: core.alertTopicArn,
     accessLogBucket: core.accessLogBucket.bucketName,
@@ -78,7 +79,7 @@ export const PIPELINES: { readonly [K in PipelineKind]: PipelineDefinition<K> } 
         ...sharedArgs(env, core),
         catalogPrefix: catalogPrefix(env),
       }, opts);
-      return { rawBucket: p.rawBucketName, curatedBucket: p.curatedBucketName, glueDatabase: p.databaseName, athenaWorkgroup: p.workgroupName, glueJob: p.jobName };
+      return { rawBucket: p.rawBucketName, curatedBucket: p.curatedBucketName, glueDatabase: p.databaseName, athenaWorkgroup: p.workgroupName, glueJob: p.jobName, uploadUrl: p.uploadGate.url, uploadApiKeyId: p.uploadGate.apiKey.id };
     },
   },
   "streaming-warehouse": {
@@ -101,7 +102,7 @@ export const PIPELINES: { readonly [K in PipelineKind]: PipelineDefinition<K> } 
       const p = new BatchEtlPipeline("batch", {
         ...sharedArgs(env, core),
       }, opts);
-      return { rawBucket: p.rawBucketName, stateMachineArn: p.stateMachineArn, redshiftWorkgroup: p.workgroupName };
+      return { rawBucket: p.rawBucketName, stateMachineArn: p.stateMachineArn, redshiftWorkgroup: p.workgroupName, uploadUrl: p.uploadGate.url, uploadApiKeyId: p.uploadGate.apiKey.id };
     },
   },
 };

@@ -24,7 +24,11 @@ export const UploadsSchema = z.strictObject({
   maxFilesPerDay: intBetween(1, 1_000_000).optional(),
   /** Largest file a producer may declare, in MiB; at most S3's single-PUT maximum of 5 GB. */
   maxFileMb: intBetween(1, MAX_FILE_MB, " (S3's 5 GB single-PUT maximum)").optional(),
-  /** How long a granted URL stays valid, in seconds (short: one URL, one upload). */
+  /**
+   * How long a granted URL stays valid, in seconds (default 60: S3 checks expiry when a request
+   * starts, so a long upload that started in time completes). It is the largest term of a gated
+   * zone's ceiling: S3 bills the 4XX responses to a granted URL retried until it expires.
+   */
   urlExpirySeconds: intBetween(60, Math.min(3600, S3_PRESIGNED_URL_MAX_SECONDS)).optional(),
 });
 
@@ -39,6 +43,6 @@ export function resolveUploadLimits(given: z.output<typeof UploadsSchema> | unde
   return {
     maxFilesPerDay: given?.maxFilesPerDay ?? Math.max(1, Math.ceil(2 * workload.batchFilesPerDay)),
     maxFileMb: given?.maxFileMb ?? Math.min(MAX_FILE_MB, Math.max(1, Math.ceil(2 * workload.batchFileMb))),
-    urlExpirySeconds: given?.urlExpirySeconds ?? 300,
+    urlExpirySeconds: given?.urlExpirySeconds ?? 60,
   };
 }

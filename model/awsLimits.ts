@@ -21,3 +21,11 @@ export const S3_MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
  * https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html (as of 2026-12-02)
  */
 export const S3_PRESIGNED_URL_MAX_SECONDS = 604_800;
+
+/**
+ * PUT/COPY/POST/DELETE requests a second S3 supports per partitioned prefix: 3,500 (S3 scales
+ * further by partitioning, so this is the documented rate, not a cap). The cost engine prices a
+ * granted URL's refused retries (billed 4XX responses) at this rate until the URL expires.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html (as of 2026-12-02)
+ */
+export const S3_PUT_REQUESTS_PER_SECOND_PER_PREFIX = 3_500;

@@ -30,13 +30,32 @@ export const CURATED_PARTITION = { name: "dt", type: "string", comment: "Purchas
 
 /** Key prefix of the curated data inside its bucket. */
 export const CURATED_PREFIX = "sales/";
-/** Key prefix the raw exports land under (the crawler's target). */
+/** Key prefix the raw exports land under (the upload gate's prefix and the raw table's location). */
 export const RAW_PREFIX = "sales/";
 /** Where the job sets invalid lines aside, in the raw bucket. */
 export const REJECTED_PREFIX = "rejected/";
-/** The raw crawler prefixes table names with this, so the raw table is `raw_sales`. */
-export const RAW_TABLE_PREFIX = "raw_";
 export const RAW_TABLE = "raw_sales";
+
+/**
+ * The raw exports' CSV columns, in file order, as the crawler used to infer them: all strings, so
+ * scripts/raw_to_curated.py's casts (and its rejection rules) decide what a bad value is, never
+ * the reader. The first line of each file is the header.
+ */
+export const RAW_COLUMNS: readonly CuratedColumn[] = [
+  { name: "transaction_id", type: "string", comment: "Purchase id" },
+  { name: "occurred_at", type: "string", comment: "ISO 8601 timestamp (UTC)" },
+  { name: "customer_id", type: "string", comment: "Customer id" },
+  { name: "customer_country", type: "string", comment: "ISO 3166-1 alpha-2" },
+  { name: "region", type: "string", comment: "Sales region" },
+  { name: "currency", type: "string", comment: "ISO 4217" },
+  { name: "product_id", type: "string", comment: "Product id" },
+  { name: "category", type: "string", comment: "Product category" },
+  { name: "unit_price", type: "string", comment: "Price of one unit, as exported" },
+  { name: "quantity", type: "string", comment: "Units, as exported" },
+];
+
+/** The raw table's parameters: CSV with one header line (Glue's Spark reader and Athena both honour it). */
+export const RAW_TABLE_PARAMETERS: Readonly<Record<string, string>> = { EXTERNAL: "TRUE", classification: "csv", "skip.header.line.count": "1" };
 export const CURATED_TABLE = "sales";
 
 /**

@@ -27,6 +27,16 @@ export interface PlatformFunctionArgs {
   readonly nodeOptions?: string;
   /** A fixed function name, for functions an operator's tool finds by name (default: auto-named). */
   readonly functionName?: string;
+  /**
+   * An execution role created before the function (see `lambdaRole`), for a role another resource
+   * must name first: the upload gate's, which its landing bucket's policy names. Default: its own.
+   */
+  readonly role?: aws.iam.Role;
+}
+
+/** A role Lambda may assume, named `${name}-role` as PlatformFunction names its own. */
+export function lambdaRole(name: string, opts: pulumi.CustomResourceOptions): aws.iam.Role {
+  return new aws.iam.Role(`${name}-role`, { description: `Execution role of ${name}`, assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com") }, opts);
 }
 
 export class PlatformFunction extends pulumi.ComponentResource {
@@ -47,10 +57,7 @@ export class PlatformFunction extends pulumi.ComponentResource {
       kmsKeyId: args.kmsKeyArn,
     }, parent);
 
-    this.role = new aws.iam.Role(`${name}-role`, {
-      description: `Execution role of ${name}`,
-      assumeRolePolicy: assumeRolePolicy("lambda.amazonaws.com"),
-    }, parent);
+    this.role = args.role ?? lambdaRole(name, parent);
 
     new aws.iam.RolePolicy(`${name}-policy`, {
       role: this.role.id,

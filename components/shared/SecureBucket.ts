@@ -49,6 +49,15 @@ export interface SecureBucketArgs {
   readonly forceDestroy: boolean;
   /** At least one rule: every bucket expires what it holds. */
   readonly lifecycle: readonly LifecycleRule[];
+  /** A landing zone behind an upload gate: only the gate's role may put objects under the prefix, and only conditionally. */
+  readonly gatedUploads?: GatedUploads;
+}
+
+/** Who may write a landing prefix: the upload gate's role (whose presigned URLs act as it). */
+export interface GatedUploads {
+  /** Key prefix of the landing zone, e.g. "incoming/". */
+  readonly prefix: string;
+  readonly writerRoleArn: pulumi.Input<string>;
 }
 
 /** Checks args before any resource exists; exported so tests can call it without the engine. */
@@ -125,7 +134,7 @@ export class SecureBucket extends pulumi.ComponentResource {
     const logTarget = args.serverAccessLogTarget;
     new aws.s3.BucketPolicy(`${name}-tls-only`, {
       bucket: this.bucket.id,
-      policy: pulumi.all([this.bucket.arn, logTarget?.accountId]).apply(([arn, accountId]) =>
+      policy: pulumi.all([this.bucket.arn, logTarget?.accountId, args.gatedUploads?.writerRoleArn]).apply(([arn, accountId, writerRoleArn]) =>
         JSON.stringify({
           Version: "2012-10-17",
           Statement: [
@@ -138,6 +147,7 @@ export class SecureBucket extends pulumi.ComponentResource {
               Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
             ...(accountId !== undefined ? [serverAccessLogDelivery(arn, accountId)] : []),
+            ...(args.gatedUploads && writerRoleArn !== undefined ? gatedUploadStatements(arn, args.gatedUploads.prefix, writerRoleArn) : []),
           ],
         }),
       ),
@@ -199,6 +209,23 @@ function serverAccessLogDelivery(arn: string, accountId: string): Record<string,
   };
 }
 
+/**
+ * A gated landing prefix: deny s3:PutObject to every principal but the gate's role (a presigned
+ * request acts as the principal that signed it), and deny any PutObject without the
+ * `s3:if-none-match` condition key, so no upload can overwrite an object: one URL, one object.
+ * Multipart uploads (CreateMultipartUpload carries no conditional header) are refused with them,
+ * which is intended: the gate signs single PUTs only.
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes-enforce.html
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
+export function gatedUploadStatements(arn: string, prefix: string, writerRoleArn: string): Record<string, unknown>[] {
+  const objects = `${arn}/${prefix}*`;
+  return [
+    { Sid: "DenyLandingUploadsButTheGate", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { ArnNotEquals: { "aws:PrincipalArn": writerRoleArn } } },
+    { Sid: "DenyLandingOverwrites", Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition: { Null: { "s3:if-none-match": "true" } } },
+  ];
+}
+
 /** What every pipeline bucket takes from its environment: the platform key, the access-log bucket and the stack's protection. */
 export interface BucketDefaults {
   readonly kmsKeyArn: pulumi.Input<string>;
@@ -217,7 +244,7 @@ export function pipelineBucket(
   defaults: BucketDefaults,
   lifecycle: readonly LifecycleRule[],
   opts: pulumi.ComponentResourceOptions,
-  overrides: { readonly forceDestroy?: boolean } = {},
+  overrides: { readonly forceDestroy?: boolean; readonly gatedUploads?: GatedUploads } = {},
 ): SecureBucket {
   return new SecureBucket(name, {
     kmsKeyArn: defaults.kmsKeyArn,
@@ -226,5 +253,6 @@ export function pipelineBucket(
     versioning: defaults.protection.bucketVersioning,
     forceDestroy: overrides.forceDestroy ?? defaults.protection.forceDestroyBuckets,
     lifecycle,
+    ...(overrides.gatedUploads ? { gatedUploads: overrides.gatedUploads } : {}),
   }, opts);
 }

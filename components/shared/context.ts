@@ -1,7 +1,7 @@
 /** What a stage builder of a pipeline component receives: the component's name, its args, its resolved settings and the parent of every child. */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { Limits, Operations, Protection, QuickSightSchema, Workload } from "../../environments";
+import { Limits, Operations, Protection, QuickSightSchema, UploadLimits, Workload } from "../../environments";
 
 type QuickSight = z.infer<typeof QuickSightSchema>;
 
@@ -27,6 +27,8 @@ export interface PipelineEnvironmentArgs {
   readonly protection: Protection;
   readonly operations: Operations;
   readonly quicksight: QuickSight;
+  /** The upload gates' bounds (platform:uploads); absent: derived from the workload. */
+  readonly uploads?: UploadLimits;
   /** From PlatformCore: the data-at-rest key. */
   readonly kmsKeyArn: pulumi.Input<string>;
   /** From PlatformCore: the alert topic. */

@@ -13,6 +13,7 @@ import { at, numAt, strAt } from "../estimators/types";
 import { PriceBook } from "../prices/catalogue";
 import { quota } from "../quotas";
 import { ResourceCostItem, Usage } from "../types";
+import { gatesOf } from "../usage/gates";
 import { ResourceGraph } from "../usage/graph";
 import { Activity, DriverGraph, SETTING, T, activityKind } from "./drivers";
 import { BrakePlan, CeilingEnforcement } from "./types";
@@ -98,6 +99,8 @@ function ownBound(item: ResourceCostItem, r: StackResource, ctx: BoundContext): 
       return c === null ? undefined : enforced("aws-setting", "executions fixed by the schedules that start it", c);
     case "aws:quicksight/dataSource:DataSource":
       return c === null ? undefined : enforced("aws-setting", "the QuickSight seats the account subscribes", c);
+    case "aws:apigateway/restApi:RestApi":
+      return c === null ? undefined : enforced("aws-setting", "the stage's throttle all month (throttled calls are not billed)", c);
     case T.glueJob:
       return c !== null && glueRunsLinked(r, ctx.g) ? enforced("aws-setting", "workers x timeout x the runs its schedules and triggers start", c) : undefined;
     default:
@@ -182,8 +185,12 @@ function upstreamBound(activities: readonly Activity[], ctx: BoundContext): { ok
         break;
       case "athena":
         return { ok: false, quota: false, bound: `queries a month are the workload's figure (${src?.name ?? "Athena"})` };
-      case "landing":
-        return { ok: false, quota: false, bound: `uploads to landing zone ${src?.name ?? "?"} come from outside the stack` };
+      case "landing": {
+        const gates = src ? gatesOf(ctx.g, src) : [];
+        if (gates.length === 0) return { ok: false, quota: false, bound: `uploads to landing zone ${src?.name ?? "?"} come from outside the stack` };
+        phrases.push(`upload gate ${gates.map((x) => x.fn.name).join(", ")}'s daily slots (DynamoDB counter) x signed Content-Length`);
+        break;
+      }
       case "directput":
         // AWS throttles Direct PUT producers at the region's per-stream quota (cost/quotas/quotas.json).
         quotaBased = true;

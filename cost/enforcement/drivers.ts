@@ -6,6 +6,7 @@
  */
 import { StackResource } from "../../model/resources";
 import { at, strAt } from "../estimators/types";
+import { gatesOf } from "../usage/gates";
 import { ResourceGraph } from "../usage/graph";
 
 export const T = {
@@ -193,7 +194,7 @@ export class DriverGraph {
     for (const fn of this.envWriters(b)) for (const a of this.of(fn)) out.add(a);
     const crawled = g.ofType(T.crawler).some((c) => ((at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? []).some((t) => g.links(c, t.path, b)));
     const notified = g.ofType(T.notification).some((n) => g.links(n, n.inputs.bucket, b));
-    if (crawled || notified) out.add(`landing:${b.urn}`);
+    if (crawled || notified || gatesOf(g, b).length > 0) out.add(`landing:${b.urn}`);
     for (const job of g.ofType(T.glueJob)) {
       const args = at(job.inputs, "defaultArguments");
       if (args && typeof args === "object" && Object.entries(args as Record<string, unknown>).some(([k, v]) => k !== "--TempDir" && typeof v === "string" && v.startsWith("s3://") && g.refersTo(v, b))) out.add(`glue:${job.urn}`);

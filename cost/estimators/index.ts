@@ -2,6 +2,7 @@
  * Every estimator, by Pulumi type token. One file per service family; this
  * file only wires them together.
  */
+import { apigatewayRestApi } from "./apigateway";
 import { athenaWorkgroup, redshiftServerlessNamespace, redshiftServerlessWorkgroup } from "./analytics";
 import { dynamodbTable } from "./dynamodb";
 import { firehoseDeliveryStream } from "./firehose";
@@ -47,6 +48,7 @@ export const ESTIMATORS: Readonly<Record<string, Estimator>> = {
   "aws:ec2/natGateway:NatGateway": natGateway,
   "aws:ec2/eip:Eip": elasticIp,
   "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
+  "aws:apigateway/restApi:RestApi": apigatewayRestApi,
 };
 
 export type { Estimator } from "./types";

@@ -118,9 +118,9 @@ describe("environments: stack config validation", () => {
     config["platform:workload"].batchFilesPerDay = 24;
     config["platform:workload"].batchFileMb = 50;
     const derived = parseEnvironment({ stack: "prod", project: "p", file: "Pulumi.prod.yaml", config }).uploads;
-    assert.deepEqual(derived, { maxFilesPerDay: 48, maxFileMb: 100, urlExpirySeconds: 300 });
+    assert.deepEqual(derived, { maxFilesPerDay: 48, maxFileMb: 100, urlExpirySeconds: 60 });
     config["platform:uploads"] = { maxFilesPerDay: 10, maxFileMb: 5120 };
-    assert.deepEqual(parseEnvironment({ stack: "prod", project: "p", file: "Pulumi.prod.yaml", config }).uploads, { maxFilesPerDay: 10, maxFileMb: 5120, urlExpirySeconds: 300 });
+    assert.deepEqual(parseEnvironment({ stack: "prod", project: "p", file: "Pulumi.prod.yaml", config }).uploads, { maxFilesPerDay: 10, maxFileMb: 5120, urlExpirySeconds: 60 });
   });
 
   it("counts further problems instead of hiding them", () => {

@@ -5,6 +5,7 @@
  * {@link NOT_DERIVED} with the reason (test/cost/derivers.test.ts checks both
  * ways), so a new estimator cannot silently get no usage.
  */
+import { apigatewayRestApi } from "./apigateway";
 import { athenaWorkgroup } from "./athena";
 import { dynamodbTable } from "./dynamodb";
 import { firehoseDeliveryStream } from "./firehose";
@@ -42,6 +43,7 @@ export const DERIVERS: Readonly<Record<string, Deriver>> = {
   "aws:quicksight/dataSource:DataSource": quicksightDataSource,
   "aws:ec2/natGateway:NatGateway": natGateway,
   "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
+  "aws:apigateway/restApi:RestApi": apigatewayRestApi,
 };
 
 /** Priced types with no usage to derive: their estimator prices them from props alone (a usage file may still set their keys). */

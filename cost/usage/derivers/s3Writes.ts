@@ -4,6 +4,7 @@
  * job outputs, Athena query results, and the server access logs of the
  * buckets that log to it. Read by the S3 deriver (s3.ts).
  */
+import { S3_PUT_REQUESTS_PER_SECOND_PER_PREFIX } from "../../../model/awsLimits";
 import type { StackResource } from "../../../model/resources";
 import { DAYS_PER_MONTH, MB, SECONDS_PER_MONTH } from "../../constants";
 import { hasFormatConversion } from "../../estimators/firehose";
@@ -12,6 +13,8 @@ import { Amount, amount, plus, times, unbounded, ZERO } from "../amount";
 import { ASSUMPTIONS } from "../assumptions";
 import type { LambdaFlow, UsageContext } from "../context";
 import { quarantineLineBytes } from "../processor";
+import { allGates, gatedBytes, gatedFiles, gatesOf, isUploadGate, UploadGateBound } from "../gates";
+import { jobWritesTo } from "../glueWrites";
 import { EnvWriter, envWriters } from "../refs";
 import { T } from "../tokens";
 
@@ -24,6 +27,7 @@ export interface S3Write {
 }
 
 const OUTSIDE = "files uploaded from outside the stack have no bound";
+const UNGATED = "a landing zone without an upload gate receives files from outside the stack, which have no bound";
 
 export function bucketWrites(ctx: UsageContext, b: StackResource): S3Write[] {
   return [...dataWrites(ctx, b), ...accessLogs(ctx, b)];
@@ -82,7 +86,8 @@ function firehoseDeliveries(ctx: UsageContext, b: StackResource): S3Write[] {
 
 /** Functions naming the bucket in <STEM>_BUCKET: quarantine for batch consumers, one object per invocation otherwise. */
 function functionWrites(ctx: UsageContext, b: StackResource): S3Write[] {
-  return envWriters(ctx.graph, b).map((writer) => {
+  // An upload gate's objects are the landing files (landingFiles), not its own writes.
+  return envWriters(ctx.graph, b).filter((w) => !isUploadGate(w.fn)).map((writer) => {
     const stem = writer.variable.replace(/_(BUCKET|BUCKET_NAME)$/, "");
     const prefix = typeof writer.vars[`${stem}_PREFIX`] === "string" ? (writer.vars[`${stem}_PREFIX`] as string) : "";
     const f = ctx.lambda(writer.fn);
@@ -120,20 +125,53 @@ function landingBytes(ctx: UsageContext): number {
   return w ? w.batchFilesPerDay * w.batchFileMb * MB * DAYS_PER_MONTH : 0;
 }
 
-/** A landing zone: crawled by Glue or watched by bucket notifications, fed by the workload's batch files. */
+/**
+ * A landing zone: fed by the workload's batch files. Behind an upload gate its bound is the gate's:
+ * at most maxFilesPerDay objects a day (the gate's DynamoDB counter), each at most the signed
+ * Content-Length, plus the billed 4XX responses of a granted URL retried until it expires (S3 bills
+ * 4XX client errors to the bucket owner: https://docs.aws.amazon.com/AmazonS3/latest/userguide/ErrorCodeBilling.html).
+ * Crawled by Glue or watched by notifications without a gate, it stays unbounded.
+ */
 function landingFiles(ctx: UsageContext, b: StackResource): S3Write[] {
   const g = ctx.graph;
+  const files = ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0;
+  const gates = gatesOf(g, b);
+  if (gates.length > 0) return gates.flatMap((gate) => gatedLanding(gate, files / gates.length, landingBytes(ctx) / gates.length));
   const targets = (c: StackResource) => (at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? [];
   const crawlers = g.linking(T.crawler, "s3Targets.path", (c) => targets(c).map((t) => t.path), b);
   const notified = g.linking(T.notification, "bucket", (n) => [n.inputs.bucket], b).length > 0;
   if (crawlers.length === 0 && !notified) return [];
   const target = crawlers.flatMap(targets).find((t) => g.refersTo(t.path, b));
   const prefix = typeof target?.path === "string" ? keyPrefix(target.path) : "";
-  const files = ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0;
-  return [{ prefix, bytes: unbounded(landingBytes(ctx), OUTSIDE), objects: unbounded(files, OUTSIDE), what: "batch files landing" }];
+  return [{ prefix, bytes: unbounded(landingBytes(ctx), UNGATED), objects: unbounded(files, UNGATED), what: "batch files landing" }];
 }
 
-/** Glue jobs writing to s3:// paths named in their arguments (not their temporary directory). */
+/** One gate's month: its files, and the refused retries its URLs may cost (requests, no bytes). */
+function gatedLanding(gate: UploadGateBound, files: number, bytes: number): S3Write[] {
+  const urls = gate.maxFilesPerDay * DAYS_PER_MONTH;
+  return [
+    { prefix: gate.prefix, bytes: gatedBytes([gate], bytes), objects: gatedFiles([gate], files), what: `batch files through ${gate.fn.name}` },
+    { prefix: gate.prefix, bytes: ZERO, objects: amount(0, urls * gate.urlExpirySeconds * S3_PUT_REQUESTS_PER_SECOND_PER_PREFIX), what: `refused retries of ${gate.fn.name}'s URLs until they expire` },
+  ];
+}
+
+/**
+ * What the stack's landing zones receive a month, the input of every job downstream: bounded when
+ * every landing zone is gated, else unbounded.
+ */
+function landingInput(ctx: UsageContext): { bytes: Amount; files: Amount } {
+  return ctx.graph.memo("landingInput", () => landingInputOf(ctx));
+}
+
+function landingInputOf(ctx: UsageContext): { bytes: Amount; files: Amount } {
+  const g = ctx.graph;
+  const gates = allGates(g);
+  const ungated = g.ofType(...T.buckets).some((b) => gatesOf(g, b).length === 0 && landingFiles(ctx, b).length > 0);
+  if (gates.length === 0 || ungated) return { bytes: unbounded(landingBytes(ctx), OUTSIDE), files: unbounded(ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0, OUTSIDE) };
+  return { bytes: gatedBytes(gates, landingBytes(ctx)), files: gatedFiles(gates, ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0) };
+}
+
+/** Glue jobs writing to s3:// paths named in their arguments, their temporary directory included (Spark stages there). */
 function glueOutputs(ctx: UsageContext, b: StackResource): S3Write[] {
   const writes: S3Write[] = [];
   const argValues = (job: StackResource) => Object.values((at(job.inputs, "defaultArguments") as Record<string, unknown> | undefined) ?? {});
@@ -141,15 +179,29 @@ function glueOutputs(ctx: UsageContext, b: StackResource): S3Write[] {
     const args = at(job.inputs, "defaultArguments");
     if (!args || typeof args !== "object") continue;
     for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
-      if (k === "--TempDir" || typeof v !== "string" || !v.startsWith("s3://") || !ctx.graph.refersTo(v, b)) continue;
-      const runs = ctx.glueRuns(job) ?? (ctx.limits ? ctx.limits.glue.runsPerDay * DAYS_PER_MONTH : 0);
-      const share = /REJECT|ERROR|QUARANTINE/i.test(k) ? ASSUMPTIONS.rejectedShare : ASSUMPTIONS.compressedRatio;
-      const perRun = runs > 0 ? (landingBytes(ctx) * share) / runs : 0;
-      const objects = unbounded(runs * (numAt(job.inputs, "numberOfWorkers") ?? 1), OUTSIDE);
-      writes.push({ prefix: keyPrefix(v), bytes: unbounded(perRun * runs, OUTSIDE), objects, what: `output of ${job.name} (${k})` });
+      if (typeof v !== "string" || !v.startsWith("s3://") || !ctx.graph.refersTo(v, b)) continue;
+      // An input path (the job's role may not write there) is not an output.
+      if (jobWritesTo(ctx.graph, job, v) === false) continue;
+      writes.push({ prefix: keyPrefix(v), ...glueOutput(ctx, job, k), what: `output of ${job.name} (${k})` });
     }
   }
   return writes;
+}
+
+/**
+ * One output of a Glue job, from what lands upstream. Expected: the workload's bytes, compressed
+ * (or the rejected share). Ceiling: every landed byte written out (a job writes no more than it
+ * reads: uncompressed, or all of it rejected), in at most one object per input file per worker
+ * and run (Spark writes a file per task, and a task per input split).
+ */
+function glueOutput(ctx: UsageContext, job: StackResource, argument: string): { bytes: Amount; objects: Amount } {
+  const runs = ctx.glueRuns(job) ?? (ctx.limits ? ctx.limits.glue.runsPerDay * DAYS_PER_MONTH : 0);
+  const share = /REJECT|ERROR|QUARANTINE/i.test(argument) ? ASSUMPTIONS.rejectedShare : ASSUMPTIONS.compressedRatio;
+  const input = landingInput(ctx);
+  const workers = numAt(job.inputs, "numberOfWorkers") ?? 1;
+  const bytes = amount(input.bytes.e * share, input.bytes.c, input.bytes.why);
+  const objects = amount(runs * workers, input.files.c === null ? null : runs * workers + input.files.c * workers, input.files.why);
+  return { bytes, objects };
 }
 
 /** Athena workgroups whose results land in the bucket: one result object per query. */
