@@ -1,10 +1,11 @@
 /**
- * The four Lambda entry points as the platform deploys them: environment read
+ * The Lambda entry points as the platform deploys them: environment read
  * at cold start (a missing variable is a clear error), real SDK clients
  * pointed at the emulators through the standard AWS_ENDPOINT_URL_* variables.
  */
 import * as assert from "node:assert/strict";
 import * as path from "node:path";
+import { CreateTableCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import type { Context } from "aws-lambda";
@@ -126,6 +127,26 @@ describe("Lambda entry points", function () {
     const out = await handler(event, context);
     // assess
     assert.deepEqual(out, [{ key: "exports/day 1.csv", ok: false, reason: "missing-header", quarantinedAs: "quarantine/missing-header/exports/day 1.csv" }]);
+  });
+
+  it("upload-gate: grants one presigned URL for a declared file, as API Gateway's proxy event asks", async () => {
+    // prepare
+    await emu.dynamo!.send(new CreateTableCommand({ TableName: "gate-slots", AttributeDefinitions: [{ AttributeName: "day", AttributeType: "S" }], KeySchema: [{ AttributeName: "day", KeyType: "HASH" }], BillingMode: "PAY_PER_REQUEST" }));
+    const before = { ...process.env };
+    Object.assign(process.env, { LANDING_BUCKET: "raw-zone", LANDING_PREFIX: "incoming/", SLOTS_TABLE: "gate-slots", MAX_FILES_PER_DAY: "2", MAX_FILE_BYTES: "1000", URL_EXPIRY_SECONDS: "60" });
+    try {
+      const { handler } = coldStart<{ handler: (e: unknown, c: Context) => Promise<{ statusCode: number; body: string }> }>("upload-gate");
+      const event = { body: JSON.stringify({ fileName: "orders.csv", sizeBytes: 10 }), requestContext: { identity: { apiKeyId: "key-1" } } };
+      // act
+      const out = await handler(event, context);
+      const refused = await handler({ ...event, body: "{}" }, context);
+      // assess
+      assert.equal(out.statusCode, 200, out.body);
+      assert.match((JSON.parse(out.body) as { url: string }).url, /X-Amz-SignedHeaders=content-length%3Bhost%3Bif-none-match/);
+      assert.equal(refused.statusCode, 400);
+    } finally {
+      process.env = before;
+    }
   });
 
   it("scheduled-report: a missing variable fails the cold start with a message naming it", () => {

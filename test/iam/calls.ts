@@ -94,7 +94,29 @@ const FUNCTION_OF_FOLDER: Readonly<Record<string, { fn: string; translate(iam: S
       throw new Error(`no stack mapping for the file check's ${c.client} ${c.command}`);
     },
   },
+  "upload-gate": {
+    fn: "datalake-upload-gate",
+    translate(iam, principal, c) {
+      const { table, bucket, prefix } = gateEnv(iam, "datalake-upload-gate");
+      // getSignedUrl runs PutObject's middleware without sending it: the producer's PUT is that call, as the gate's role.
+      if (c.client === "S3Client" && c.command === "PutObjectCommand") return gatedPut(iam, principal, bucket, `${prefix}${String(c.input["Key"]).split("/").pop()}`, c.input["IfNoneMatch"] === "*");
+      if (c.client === "DynamoDBClient") return [{ principal, action: `dynamodb:${c.command.replace(/Command$/, "")}`, resource: `arn:aws:dynamodb:${iam.region}:${ACCOUNT}:table/${table}` }];
+      throw new Error(`no stack mapping for the upload gate's ${c.client} ${c.command}`);
+    },
+  },
 };
+
+/** The upload gate's table, bucket and landing prefix, from its environment. */
+function gateEnv(iam: StackIam, fn: string): { table: string; bucket: string; prefix: string } {
+  const env = (iam.inputsOf(FN, fn)["environment"] as { variables: Record<string, string> }).variables;
+  return { table: env["SLOTS_TABLE"], bucket: env["LANDING_BUCKET"], prefix: env["LANDING_PREFIX"] };
+}
+
+/** A presigned PUT of the gate, as S3 evaluates it: as the gate's role, with the signed If-None-Match. */
+function gatedPut(iam: StackIam, principal: string, bucket: string, key: string, ifNoneMatch = true): SimCall[] {
+  const context = { "aws:PrincipalArn": principal, ...(ifNoneMatch ? { "s3:if-none-match": "*" } : {}) };
+  return [{ principal, action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${key}`, context }, ...s3Kms(iam, principal, bucket, true)];
+}
 
 /** The recorded calls of the functions this stack deploys, as calls of their roles on its resources. */
 export function functionCalls(iam: StackIam, recorded: readonly RecordedCall[]): { source: string; call: SimCall }[] {
@@ -183,6 +205,16 @@ function when(iam: StackIam, type: string, name: string, calls: () => SimCall[])
 }
 
 export const SERVICE_CALLS: readonly ServiceCalls[] = [
+  ...(["datalake-upload-gate", "batch-upload-gate"] as const).map((gate) => ({
+    // getSignedUrl makes no call: the producer's PUT is the call, with the gate's credentials.
+    name: `a producer's presigned PUT through ${gate} acts as the gate's role, with If-None-Match`,
+    doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html",
+    calls: (iam: StackIam) =>
+      when(iam, FN, gate, () => {
+        const { bucket, prefix } = gateEnv(iam, gate);
+        return gatedPut(iam, iam.functionRole(gate), bucket, `${prefix}2026-12-02-0b0e5f6e-2f7e-4c53-9d8e-1f1f1f1f1f1f-orders.csv`);
+      }),
+  })),
   {
     name: "Lambda event source mapping polls the Kinesis stream with the processor's role",
     doc: "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html#events-kinesis-permissions",
@@ -332,6 +364,21 @@ export interface DeniedCall {
 }
 
 export const DENIED_CALLS: readonly DeniedCall[] = [
+  {
+    name: "a landing prefix takes no PUT but the gate's, none without If-None-Match, and the gate writes nowhere else",
+    calls: (iam) =>
+      when(iam, FN, "batch-upload-gate", () => {
+        const gate = iam.functionRole("batch-upload-gate");
+        const { bucket, prefix } = gateEnv(iam, "batch-upload-gate");
+        const fileCheck = iam.functionRole("batch-file-check");
+        return [
+          gatedPut(iam, gate, bucket, `${prefix}2026-12-02-x-orders.csv`, false)[0],
+          { principal: fileCheck, action: "s3:PutObject", resource: `arn:aws:s3:::${bucket}/${prefix}forged.csv`, context: { "aws:PrincipalArn": fileCheck, "s3:if-none-match": "*" } },
+          gatedPut(iam, gate, bucket, "quarantine/x.csv")[0],
+          { principal: gate, action: "dynamodb:DeleteItem", resource: `arn:aws:dynamodb:${iam.region}:${ACCOUNT}:table/${gateEnv(iam, "batch-upload-gate").table}` },
+        ];
+      }),
+  },
   {
     name: "the processor cannot read the history, delete aggregates or publish to the alert topic",
     calls: (iam) =>

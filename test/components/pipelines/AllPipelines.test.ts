@@ -113,15 +113,20 @@ describe("stack fixture selecting all four pipelines", () => {
     const policyConfig = engines.policy.guardrailsOfEnvironment(env).config;
     const plan = await planStack({ stack: env.stack, region: env.awsRegion, resources: synth.resources, workload: env.workload, limits: env.limits, policyConfig, budgetFallbackUsd: env.budget.monthlyUsd }, engines);
     const mandatory = plan.policy.violations.filter((v) => v.level === "mandatory");
-    // Uploads from outside and crawler runs have no bound the stack enforces yet: prod's mandatory ceiling
-    // rule says so, part by part, and nothing else fails. P2's Firehose reads its bounded event stream.
+    // The landing zones are bounded by their upload gates and the crawler is gone; P2's Firehose reads its
+    // bounded event stream. Only what the fixture's on-demand streams feed (priced at maxWriteMBps, an alarm
+    // threshold) is named by the ceiling rule.
     assert.deepEqual([...new Set(mandatory.map((v) => v.policy))], ["budget-ceiling-cost"]);
-    for (const v of mandatory) assert.match(v.message, /^Guaranteed ceiling must be bounded: /);
+    for (const v of mandatory) assert.match(v.message, /^Guaranteed ceiling must be bounded: .*(follows on-demand stream|on-demand)/);
     const unbounded = mandatory.map((v) => v.message).join("\n");
-    for (const part of ["datalake-raw-crawler", "batch-raw", "datalake-raw"]) assert.ok(unbounded.includes(part), part);
-    for (const part of ["batch-raw-to-transformed"]) assert.ok(!unbounded.includes(`ceiling of ${part} `), part);
-    // The fixture's streams are on-demand: what they feed is priced at maxWriteMBps, an alarm threshold, so it is named.
     for (const part of ["realtime-history-delivery", "warehouse-events"]) assert.ok(unbounded.includes(`ceiling of ${part} `), part);
+    for (const part of ["datalake-raw", "batch-raw", "datalake-curated", "batch-raw-to-transformed", "batch-file-check-logs"]) assert.ok(!unbounded.includes(`ceiling of ${part} `), part);
+    const items = new Map(plan.cost.items.map((i) => [i.name, i]));
+    for (const part of ["datalake-raw", "batch-raw", "datalake-curated", "batch-transformed", "batch-file-check-logs"]) {
+      // Enforced: by the gate's settings, or by the brake where it covers the part and binds first.
+      assert.ok(["aws-setting", "brake"].includes(items.get(part)?.ceilingEnforcement ?? "none"), part);
+    }
+    assert.match(items.get("datalake-raw")!.ceilingBound, /upload gate datalake-upload-gate's daily slots/);
   });
 
   it("creates no NAT gateway", () => {

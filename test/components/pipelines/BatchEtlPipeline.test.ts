@@ -205,10 +205,10 @@ describe("BatchEtlPipeline (P3)", () => {
         assert.deepEqual(fn.events, ["s3:ObjectCreated:*"]);
         assert.equal(fn.filterPrefix, "incoming/");
         assert.match(fn.lambdaFunctionArn, /function:batch-file-check/);
-        const perm = one(synth.resources, "aws:lambda/permission:Permission");
+        const perm = byName(synth.resources, "batch-file-check-from-s3");
         assert.equal(perm.inputs["principal"], "s3.amazonaws.com");
         assert.match(perm.inputs["sourceArn"] as string, /^arn:aws:s3:::batch-raw-/);
-        const lambda = one(synth.resources, "aws:lambda/function:Function");
+        const lambda = byName(synth.resources, "batch-file-check");
         const vars = (lambda.inputs["environment"] as { variables: Record<string, string> }).variables;
         assert.equal(vars["MAX_FILE_BYTES"], String(512 * 1024 * 1024));
         assert.equal(vars["QUARANTINE_PREFIX"], "quarantine/");

@@ -160,26 +160,57 @@ describe("DataLakePipeline (P1)", () => {
         }
       });
 
-      it("crawls the raw zone, then runs the job on the bounded schedule", () => {
-        const crawler = one(synth.resources, "aws:glue/crawler:Crawler");
-        assert.match((crawler.inputs["s3Targets"] as { path: string }[])[0].path, /^s3:\/\/datalake-raw-[0-9a-f]+\/sales\/$/);
-        assert.equal(crawler.inputs["tablePrefix"], "raw_");
-        assert.equal(crawler.inputs["schedule"], undefined, "the workflow schedules the crawler");
+      it("runs the job on the bounded schedule, with no crawler", () => {
+        assert.equal(ofType(synth.resources, "aws:glue/crawler:Crawler").length, 0, "a crawler run has no enforced time limit");
         const start = byName(synth.resources, "datalake-start");
         assert.equal(start.inputs["type"], "SCHEDULED");
         assert.equal(runsPerDayOf(start.inputs["schedule"] as string) <= env.limits.glue.runsPerDay, true);
-        const after = byName(synth.resources, "datalake-after-crawl");
-        assert.equal(after.inputs["type"], "CONDITIONAL");
-        assert.equal((after.inputs["predicate"] as { conditions: { crawlState: string }[] }).conditions[0].crawlState, "SUCCEEDED");
+        const actions = start.inputs["actions"] as { jobName: string; timeout: number }[];
+        assert.equal(actions.length, 1);
+        assert.match(actions[0].jobName, /^datalake-raw-to-curated/);
+        assert.equal(actions[0].timeout, env.limits.glue.timeoutMinutes);
+        assert.equal(ofType(synth.resources, "aws:glue/trigger:Trigger").length, 1);
+      });
+
+      it("defines the raw table the job reads: CSV columns as strings, header skipped, under the gate's prefix", () => {
+        const raw = byName(synth.resources, "datalake-raw-table");
+        assert.equal(raw.inputs["name"], "raw_sales");
+        const p = raw.inputs["parameters"] as Record<string, string>;
+        assert.equal(p["classification"], "csv");
+        assert.equal(p["skip.header.line.count"], "1");
+        const sd = raw.inputs["storageDescriptor"] as { location: string; columns: { name: string; type: string }[]; serDeInfo: { serializationLibrary: string } };
+        assert.match(sd.location, /^s3:\/\/datalake-raw-[0-9a-f]+\/sales\/$/);
+        assert.equal(sd.serDeInfo.serializationLibrary, "org.apache.hadoop.hive.serde2.OpenCSVSerde");
+        // Every column the job's typed() reads, all strings (the script casts them).
+        const script = fs.readFileSync(path.join(__dirname, "../../../components/datalake/scripts/raw_to_curated.py"), "utf8");
+        const read = [...script.matchAll(/F\.col\("([a-z_]+)"\)/g)].map((m) => m[1]).filter((c) => !["line_amount", "dt", "rejection_reason"].includes(c));
+        for (const c of new Set(read)) assert.ok(sd.columns.some((x) => x.name === c && x.type === "string"), c);
+        const job = byName(synth.resources, "datalake-raw-to-curated");
+        assert.equal((job.inputs["defaultArguments"] as Record<string, string>)["--SOURCE_TABLE"], "raw_sales");
+      });
+
+      it("puts an upload gate in front of the raw zone, and lets nothing else write its prefix", () => {
+        const gate = byName(synth.resources, "datalake-upload-gate");
+        const vars = (gate.inputs["environment"] as { variables: Record<string, string> }).variables;
+        assert.equal(vars["LANDING_PREFIX"], "sales/");
+        assert.equal(vars["MAX_FILES_PER_DAY"], String(env.uploads.maxFilesPerDay));
+        assert.equal(vars["MAX_FILE_BYTES"], String(env.uploads.maxFileMb * 1024 * 1024));
+        const policy = JSON.parse(byName(synth.resources, "datalake-raw-tls-only").inputs["policy"] as string) as { Statement: { Sid: string; Condition?: Record<string, Record<string, string>> }[] };
+        const only = policy.Statement.find((x) => x.Sid === "DenyLandingUploadsButTheGate")!;
+        assert.match(only.Condition!["ArnNotEquals"]["aws:PrincipalArn"], /^arn:aws:iam::\d{12}:role\/datalake-upload-gate-role/);
+        assert.deepEqual(policy.Statement.find((x) => x.Sid === "DenyLandingOverwrites")!.Condition, { Null: { "s3:if-none-match": "true" } });
+        const method = one(synth.resources, "aws:apigateway/method:Method");
+        assert.equal(method.inputs["apiKeyRequired"], true);
+        const plan = one(synth.resources, "aws:apigateway/usagePlan:UsagePlan");
+        assert.equal((plan.inputs["quotaSettings"] as { period: string }).period, "DAY");
       });
 
       it("catalogues the curated zone by partition projection", () => {
-        const table = one(synth.resources, "aws:glue/catalogTable:CatalogTable");
+        const table = byName(synth.resources, "datalake-curated-table");
         const p = table.inputs["parameters"] as Record<string, string>;
         assert.equal(p["projection.enabled"], "true");
         assert.equal(p["projection.dt.type"], "date");
         assert.match(p["storage.location.template"], /^s3:\/\/datalake-curated-[0-9a-f]+\/sales\/dt=\$\{dt\}\/$/);
-        assert.deepEqual(ofType(synth.resources, "aws:glue/crawler:Crawler").length, 1, "no second crawler");
       });
 
       it("enforces the Athena scan cutoff and encrypted results", () => {
@@ -217,8 +248,8 @@ describe("DataLakePipeline (P1)", () => {
         assert.deepEqual(resourcesOf(statement(job, "WriteCurated")), [`${bucketArn(synth, "datalake-curated")}/sales/*`, `${bucketArn(synth, "datalake-curated")}/sales_$folder$`]);
         assert.deepEqual(resourcesOf(statement(job, "SetAsideRejected")), [`${bucketArn(synth, "datalake-raw")}/rejected/*`, `${bucketArn(synth, "datalake-raw")}/rejected_$folder$`]);
         assert.deepEqual(statement(job, "ReadRaw").Action, ["s3:GetObject"]);
-        const crawler = rolePolicy(synth.resources, "datalake-raw-crawler-role-policy");
-        assert.ok(!crawler.some((s) => s.Action.includes("s3:PutObject")), "the crawler never writes data");
+        const gate = rolePolicy(synth.resources, "datalake-upload-gate-policy");
+        assert.deepEqual(resourcesOf(statement(gate, "SignLandingUploads")), [`${bucketArn(synth, "datalake-raw")}/sales/*`]);
       });
 
       it(stack === "prod" ? "adds the QuickSight data source and dataset" : "leaves QuickSight out when disabled", () => {

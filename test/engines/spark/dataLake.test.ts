@@ -3,18 +3,21 @@
  * local PySpark: generated raw exports with a bad line of every kind it
  * handles; curated and rejected lines equal a truth computed here from the
  * input; job bookmarks read only new files; a missing argument fails the run.
- * Then the lake's Athena queries run on Trino over the job's real output,
- * through the curated table's Glue columns.
+ * The raw table is the one the component defines (no crawler): its columns
+ * are the exports' header, all strings, its first line skipped. Then the
+ * lake's Athena queries run on Trino over the job's real output, through the
+ * curated table's Glue columns.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CURATED_COLUMNS, CURATED_PARTITION, LAKE_QUERIES, renderLakeQuery } from "../../../components/datalake/curated";
+import { CURATED_COLUMNS, CURATED_PARTITION, LAKE_QUERIES, RAW_COLUMNS, RAW_TABLE, RAW_TABLE_PARAMETERS, renderLakeQuery } from "../../../components/datalake/curated";
 import { readParquet, runGlueScripts } from "../../../engines/spark";
 import { assertSameRows, releaseTrino, sharedTrino, SPARK_TIMEOUT_MS, tempDir, TRINO_START_TIMEOUT_MS } from "../helpers";
 
 const SCRIPT = path.join(__dirname, "../../../components/datalake/scripts/raw_to_curated.py");
-const HEADER = "transaction_id,occurred_at,customer_id,customer_country,region,currency,product_id,category,unit_price,quantity";
+// The defined raw table's columns, in file order: the exports' header.
+const HEADER = RAW_COLUMNS.map((c) => c.name).join(",");
 
 interface Line {
   readonly csv: string;
@@ -98,8 +101,11 @@ describe("engines/spark: P1 raw_to_curated.py on local Spark", function () {
     fs.mkdirSync(raw, { recursive: true });
     first = rawLines(nowMs, 60, "A");
     second = rawLines(nowMs, 25, "B");
-    fs.writeFileSync(path.join(dir, "catalog.json"), JSON.stringify({ "lake.raw_sales": { location: raw, format: "csv", format_options: { withHeader: true, separator: "," } } }));
-    const args = { JOB_NAME: "raw-to-curated", SOURCE_DATABASE: "lake", SOURCE_TABLE: "raw_sales", CURATED_PATH: `${dir}/curated/sales/`, REJECTED_PATH: `${dir}/raw/rejected/`, "job-bookmark-option": "job-bookmark-enable" };
+    // The catalog entry as the defined table reads: CSV, every column a string (Spark's CSV reader without inference), the header skipped.
+    assert.ok(RAW_COLUMNS.every((c) => c.type === "string"));
+    const withHeader = RAW_TABLE_PARAMETERS["skip.header.line.count"] === "1";
+    fs.writeFileSync(path.join(dir, "catalog.json"), JSON.stringify({ [`lake.${RAW_TABLE}`]: { location: raw, format: RAW_TABLE_PARAMETERS["classification"], format_options: { withHeader, separator: "," } } }));
+    const args = { JOB_NAME: "raw-to-curated", SOURCE_DATABASE: "lake", SOURCE_TABLE: RAW_TABLE, CURATED_PATH: `${dir}/curated/sales/`, REJECTED_PATH: `${dir}/raw/rejected/`, "job-bookmark-option": "job-bookmark-enable" };
     const env = { AWSGLUE_LOCAL_CATALOG: path.join(dir, "catalog.json"), AWSGLUE_LOCAL_STATE: path.join(dir, "state") };
     fs.writeFileSync(path.join(raw, "export-1.csv"), [HEADER, ...first.map((l) => l.csv)].join("\n"));
     const [run1] = runGlueScripts([{ script: SCRIPT, args, env }]);
