@@ -1,7 +1,7 @@
 /**
  * AWS Lambda: what reaches a function in a month (Kinesis event source
  * mappings, Firehose data transformation, schedules, SNS subscriptions, S3
- * notifications), its billed duration, its ceiling (reserved concurrency all
+ * notifications, an upload gate's API), its billed duration, its ceiling (reserved concurrency all
  * month) and its custom metrics.
  */
 import type { StackResource } from "../../../model/resources";
@@ -11,6 +11,7 @@ import { Amount, ZERO, amount, fixed, sumAll, times, unbounded } from "../amount
 import { ASSUMPTIONS } from "../assumptions";
 import type { LambdaFlow, StreamSource, UsageContext } from "../context";
 import { toDerived } from "../derived";
+import { isUploadGate } from "../gates";
 import { T } from "../tokens";
 import type { Deriver } from "./types";
 
@@ -106,6 +107,8 @@ function triggerParts(ctx: UsageContext, fn: StackResource): FlowPart[] {
   const parts: FlowPart[] = [];
   const scheduled = ctx.scheduledRuns(fn);
   if (scheduled > 0) parts.push({ invocations: fixed(scheduled), records: ZERO, recordBytes: 0 });
+  // An upload gate: one request per batch file its API receives (the ceiling stays its reserved concurrency).
+  if (isUploadGate(fn)) parts.push({ invocations: fixed((ctx.workload?.batchFilesPerDay ?? 0) * DAYS_PER_MONTH), records: ZERO, recordBytes: 0 });
   for (const sub of g.linking(T.subscription, "endpoint", (x) => [x.inputs.endpoint], fn).filter((x) => strAt(x.inputs, "protocol") === "lambda")) {
     const topic = g.resolveFrom(sub, sub.inputs.topic, T.topic);
     if (topic) parts.push({ invocations: ctx.topicPublishes(topic), records: ZERO, recordBytes: 0 });
