@@ -25,6 +25,14 @@ const lineOf = (lines: { component: string }[], prefix: string) => {
 };
 
 describe("cost accuracy: AWS worked examples", () => {
+  describe("Amazon API Gateway (https://aws.amazon.com/api-gateway/pricing/)", () => {
+    it("REST API calls (verified in AWS's whitepaper on private APIs, Table 4): $3.50 a million for the first 333 million, $2.80 for the next 667 million", () => {
+      // "First 333 million requests (per month): $3.50 (per million); Next 667 million requests (per month): $2.80 (per million)"
+      const { lines } = priceResource({ type: "aws:apigateway/restApi:RestApi", props: {}, usage: { monthly_requests: 400_000_000 }, region });
+      within1pct(lines.reduce((sum, l) => sum + l.monthlyUsd, 0), 333 * 3.5 + 67 * 2.8, "400 million calls");
+    });
+  });
+
   describe("AWS Lambda (https://aws.amazon.com/lambda/pricing/)", () => {
     it("Example 1 (verified): 512 MB, 3 million invocations of 1 s: $18.74 after the free tier", () => {
       // "If you allocated 512MB of memory to your function, executed it 3 million times in one month,

@@ -132,6 +132,53 @@ describe("cost usage derivation", () => {
     });
   });
 
+  describe("landing zones", () => {
+    // S3's documented request rate per prefix and single-PUT maximum (docs.aws.amazon.com/AmazonS3/latest/userguide/optimizing-performance.html, upload-objects.html).
+    const S3_PUTS_PER_SECOND_PER_PREFIX = 3500;
+    const FIVE_GB = 5 * 1024 ** 3;
+    const landing = () => [
+      res(T.bucket, "landing", {}),
+      res(T.lifecycle, "landing-lifecycle", { bucket: "landing-0badf00d", rules: [{ id: "r", status: "Enabled", filter: { prefix: "incoming/" }, expiration: { days: 30 } }] }),
+    ];
+    const gate = (vars: Record<string, string> = {}) =>
+      res(T.fn, "gate", { memorySize: 256, timeout: 10, reservedConcurrentExecutions: 2, environment: { variables: { LANDING_BUCKET: "landing-0badf00d", LANDING_PREFIX: "incoming/", SLOTS_TABLE: "slots-1", MAX_FILES_PER_DAY: "10", MAX_FILE_BYTES: String(FIVE_GB), URL_EXPIRY_SECONDS: "60", ...vars } } });
+
+    it("a bucket written from outside the stack without a gate stays unbounded, saying why", () => {
+      const notified = [...landing(), res("aws:s3/bucketNotification:BucketNotification", "landing-events", { bucket: "landing-0badf00d", lambdaFunctions: [] })];
+      const c = estimateStack(notified, { region: REGION, workload: workload(), limits: limits() });
+      assert.match(item(c, "landing").unboundedReason!, /without an upload gate receives files from outside the stack/);
+    });
+
+    it("behind a gate: at most maxFilesPerDay objects a day of at most the signed size, plus a live URL's refused retries", () => {
+      const c = estimateStack([...landing(), gate()], { region: REGION, workload: workload({ batchFilesPerDay: 4, batchFileMb: 1 }), limits: limits() });
+      const b = item(c, "landing");
+      assert.equal(b.ceilingMonthlyUsd === null, false, b.unboundedReason);
+      const days = DAYS_PER_MONTH_FOR_TESTS;
+      const puts = b.ceiling.find((l) => l.component.startsWith("PUT"))!;
+      // 10 objects a day, and each URL retried at S3's per-prefix rate for its 60 s (S3 bills 4XX responses).
+      assert.ok(Math.abs(puts.quantity * 1000 - 10 * days * (1 + 60 * S3_PUTS_PER_SECOND_PER_PREFIX)) < 1e-3, `${puts.quantity}k PUTs`);
+      // 30 days of 10 files of 5 GB each, at most.
+      const storedGb = b.ceiling.filter((l) => l.component.includes("storage")).reduce((sum, l) => sum + l.quantity, 0);
+      assert.ok(storedGb <= (10 * 30 * FIVE_GB) / GB + 1e-6, `${storedGb} GB`);
+      assert.ok(storedGb > 0);
+      // The gate itself: its expected invocations are the workload's files.
+      assert.ok(Math.abs(item(c, "gate").usage.monthly_requests - 4 * days) < 1e-9);
+    });
+
+    it("a gate whose limits are not plain numbers bounds nothing", () => {
+      const c = estimateStack([...landing(), gate({ MAX_FILES_PER_DAY: "many" })], { region: REGION, workload: workload(), limits: limits() });
+      assert.equal(item(c, "landing").usage["standard.monthly_tier_1_requests"] ?? 0, 0, "not a landing zone: no gate, no notification, no crawler");
+    });
+
+    it("an API's calls are bounded by its stage throttle; without one they are unbounded", () => {
+      const api = res("aws:apigateway/restApi:RestApi", "api", { name: "api-x" });
+      const throttle = res("aws:apigateway/methodSettings:MethodSettings", "api-throttle", { restApi: "api-x", stageName: "v1", methodPath: "*/*", settings: { throttlingRateLimit: 2 } });
+      const bounded = estimateStack([api, throttle], { region: REGION, workload: workload() });
+      assert.ok(Math.abs(item(bounded, "api").ceiling.reduce((sum, l) => sum + l.quantity, 0) - (2 * SECONDS) / 1e6) < 1e-9);
+      assert.match(item(estimateStack([api], { region: REGION, workload: workload() }), "api").unboundedReason!, /no stage-wide throttle/);
+    });
+  });
+
   describe("Athena", () => {
     it("queries/day x scanned GB; the ceiling uses bytesScannedCutoffPerQuery; no cutoff is unbounded", () => {
       const w = workload({ queriesPerDay: 10, scannedGbPerQuery: 0.001 });
