@@ -29,8 +29,11 @@ export interface ConsumerContext {
   readonly permanent?: PermanentFailures;
   /** The on-failure destination (Lambda's record per batch given up on). */
   readonly onFailure?: MemoryQueue;
-  /** Called with each delivered batch and its outcome (before `outcomes` is updated), once the processor has returned. */
-  readonly onDelivered?: (batch: readonly StreamRecord[], statuses: readonly { sequenceNumber: string; status: string }[], outcome: BatchOutcome) => void;
+  /**
+   * Called with each delivered batch and its outcome (before `outcomes` is updated), once the processor has returned;
+   * `invokedAtMs` is when the processor was called (the freshness benchmark separates batching from processing).
+   */
+  readonly onDelivered?: (batch: readonly StreamRecord[], statuses: readonly { sequenceNumber: string; status: string }[], outcome: BatchOutcome, invokedAtMs: number) => void;
 }
 
 /** One poller per shard. */
@@ -57,8 +60,9 @@ export function shardPollers(ctx: ConsumerContext, shardIds: readonly string[]):
 async function invokeWithFaults(ctx: ConsumerContext, deps: ProcessorDeps, batch: readonly StreamRecord[]): Promise<InvokeResult> {
   const { faults, random } = ctx;
   const deliver = async () => {
+    const invokedAtMs = Date.now();
     const outcome = await processRecords(batch, deps);
-    ctx.onDelivered?.(batch, outcome.records, outcome);
+    ctx.onDelivered?.(batch, outcome.records, outcome, invokedAtMs);
     for (const r of outcome.records) recordOutcome(ctx.outcomes, `${r.shardId}/${r.sequenceNumber}`, r.status === "rejected" ? r.rule! : r.status);
     return outcome;
   };

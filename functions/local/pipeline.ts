@@ -54,6 +54,8 @@ export interface LocalRunOptions {
   readonly interruptReplayAfterWrites?: number;
   /** The contract the replay validates against (default: the stack's), e.g. a widened currency list. */
   readonly replayEnvironment?: Environment;
+  /** Called with the shards' pollers once they exist (their stats, read at the end, time the stream's reads). */
+  readonly onPollers?: (pollers: readonly ShardPoller<StreamRecord>[]) => void;
   /** Called after each invocation returned, with its batch, the records' statuses and the batch outcome. */
   readonly onDelivered?: ConsumerContext["onDelivered"];
 }
@@ -124,13 +126,14 @@ export async function runLocalPipeline(options: LocalRunOptions): Promise<LocalR
       outcomes: new Map(),
       ...(options.permanentFailures ? { permanent: new PermanentFailures(options.permanentFailures) } : {}),
       onFailure: new MemoryQueue(),
-      onDelivered: (batch, statuses, outcome) => {
-        options.onDelivered?.(batch, statuses, outcome);
+      onDelivered: (batch, statuses, outcome, invokedAtMs) => {
+        options.onDelivered?.(batch, statuses, outcome, invokedAtMs);
         live.countUnits(batch, statuses, ctx.outcomes);
       },
     };
     const listed = await kinesis.send(new ListShardsCommand({ StreamName: STREAM }));
     const pollers = shardPollers(ctx, (listed.Shards ?? []).map((s) => s.ShardId!));
+    options.onPollers?.(pollers);
     await pollUntilDone(pollers, producer, spikes, live, options);
     await producing;
     if (ctx.permanent) ctx.permanent.active = false;

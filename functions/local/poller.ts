@@ -80,6 +80,9 @@ export interface PollerStats {
   discarded: number;
   /** Arrival time (ms) of the last checkpointed record, for the iterator age. */
   lastArrivalMs: number | undefined;
+  /** Reads of the source (GetRecords) and the time they took, ms: the stream's (emulator's) share of the latency. */
+  reads: number;
+  readMs: number;
 }
 
 /** Polls one shard and invokes the function with its batches. */
@@ -90,7 +93,7 @@ export class ShardPoller<T extends { readonly sequenceNumber: string; readonly a
   private lastReadMs = -Infinity;
   /** The sequence number of the last checkpointed record. */
   public checkpoint: string | undefined;
-  public readonly stats: PollerStats = { invocations: 0, errors: 0, partialFailures: 0, checkpointed: 0, discarded: 0, lastArrivalMs: undefined };
+  public readonly stats: PollerStats = { invocations: 0, errors: 0, partialFailures: 0, checkpointed: 0, discarded: 0, lastArrivalMs: undefined, reads: 0, readMs: 0 };
   /** The on-failure destination: called with the records given up on (retries exhausted). */
   public onDiscard: ((records: readonly T[]) => void) | undefined;
 
@@ -116,6 +119,8 @@ export class ShardPoller<T extends { readonly sequenceNumber: string; readonly a
     if (this.buffer.length < this.state.limit && !this.source.finished && this.clock() - this.lastReadMs >= (this.settings.pollIntervalMs ?? 0)) {
       this.lastReadMs = this.clock();
       this.buffer.push(...(await this.source.read()));
+      this.stats.reads++;
+      this.stats.readMs += this.clock() - this.lastReadMs;
     }
     if (this.buffer.length === 0) return false;
     const now = this.clock();

@@ -33,18 +33,20 @@ export interface Measurement {
  * shards' batches in turn), event time at `tps` for the whole stream, starting
  * half a round of batches after a minute boundary (batches straddle
  * minutes as they do in production). Spike detection is off (minUnits out of
- * reach): only the aggregate updates are measured.
+ * reach): only the aggregate updates are measured. `regions`: the stack's sales
+ * regions (default {@link MEASURE_REGIONS}).
  */
-export async function measureAggregateWru(opts: { batchSize: number; tps: number; batches: number; shards?: number; seed?: number }): Promise<Measurement> {
+export async function measureAggregateWru(opts: { batchSize: number; tps: number; batches: number; shards?: number; seed?: number; regions?: readonly string[] }): Promise<Measurement> {
   const emu = await startEmulators({ dynamo: true, s3: true, isolated: true });
   try {
     await createAggregatesTable(emu.dynamo!, "aggregates");
     await createBucket(emu.s3!, "quarantine");
-    const gen = new TrafficGenerator({ seed: opts.seed ?? 2, ...STANDARD_CATALOGUE, regions: MEASURE_REGIONS, currencies: CURRENCIES });
+    const regions = [...(opts.regions ?? MEASURE_REGIONS)];
+    const gen = new TrafficGenerator({ seed: opts.seed ?? 2, ...STANDARD_CATALOGUE, regions, currencies: CURRENCIES });
     const config = processorConfigFromVariables(
       processorVariables(
         { table: "aggregates", quarantineBucket: "quarantine", spikeBusName: "bench", serviceName: "bench", metricsNamespace: "bench" },
-        { salesRegions: MEASURE_REGIONS, currencies: CURRENCIES, spikes: { ratio: 3, minUnits: 1e12, baselineMinutes: 30, maxAlertsPerMinute: 1000 }, hotRetentionDays: 7 },
+        { salesRegions: regions, currencies: CURRENCIES, spikes: { ratio: 3, minUnits: 1e12, baselineMinutes: 30, maxAlertsPerMinute: 1000 }, hotRetentionDays: 7 },
       ),
     );
     const deps = {
