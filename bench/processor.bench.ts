@@ -3,7 +3,7 @@
  * - processor.parse_bound_ratio: the processor's records/s over the parse bound's
  *   (base64 decode, UTF-8 decode and JSON.parse of each record, nothing else) on
  *   the same 10,000-record batches, in the same process: each batch parsed and
- *   processed back to back (alternating which goes first), the median of the 30
+ *   processed back to back (alternating which goes first), the median of the 60
  *   pairs' ratios, so the machine's load mostly cancels out. 1 would mean
  *   validation, de-duplication and aggregation cost nothing on top of parsing;
  * - processor.records_per_second_per_core and .parse_bound_records_per_second:
@@ -102,7 +102,9 @@ export async function recordsPerSecond(): Promise<ProcessorRates> {
   const ratios: number[] = [];
   // Interleaved: each batch parsed and processed back to back (in alternating order), so both see the same
   // machine load; the ratio is the median of these pairs' ratios, which a load spike moves less than the rates.
-  for (let round = 0; round < 5; round++) {
+  // 10 rounds of the 6 batches: a pair's ratio moves by +-50% when another process takes the core (2 cores, load
+  // 2-6), so 60 pairs rather than 30 keep the median's own spread at about +-0.03.
+  for (let round = 0; round < 10; round++) {
     for (const [i, b] of batches.entries()) {
       const parseFirst = (round + i) % 2 === 0;
       const p1 = parseFirst ? rate(() => parseOnly(b)) : 0;
