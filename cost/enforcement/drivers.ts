@@ -7,6 +7,7 @@
 import { StackResource } from "../../model/resources";
 import { at, strAt } from "../estimators/types";
 import { gatesOf } from "../usage/gates";
+import { envWriters } from "../usage/refs";
 import { ResourceGraph } from "../usage/graph";
 
 export const T = {
@@ -48,7 +49,7 @@ export class DriverGraph {
 
   /** The resource with this URN. */
   public resource(urn: string): StackResource | undefined {
-    return this.g.resources.find((r) => r.urn === urn);
+    return this.g.memo("drivers:byUrn", () => new Map(this.g.resources.map((r) => [r.urn, r]))).get(urn);
   }
 
   /** The activities that drive a resource's usage (never empty: `setting` when nothing else). */
@@ -101,7 +102,7 @@ export class DriverGraph {
         for (const fn of this.envWriters(r)) addAll(this.of(fn));
         break;
       case T.queue:
-        for (const m of g.ofType(T.esm).filter((m) => g.links(m, at(m.inputs, "destinationConfig.onFailure.destinationArn"), r))) {
+        for (const m of g.linking(T.esm, "drivers:onFailure", (m) => [at(m.inputs, "destinationConfig.onFailure.destinationArn")], r)) {
           const fn = g.resolveFrom(m, m.inputs.functionName, T.lambda);
           if (fn) addAll(this.of(fn));
         }
@@ -128,23 +129,14 @@ export class DriverGraph {
   private lambdaDrivers(fn: StackResource): Set<Activity> {
     const g = this.g;
     const out = new Set<Activity>();
-    for (const m of g.ofType(T.esm).filter((m) => g.links(m, m.inputs.functionName, fn))) {
+    for (const m of g.linking(T.esm, "drivers:functionName", (m) => [m.inputs.functionName], fn)) {
       const s = g.resolveFrom(m, m.inputs.eventSourceArn, T.stream);
       if (s) out.add(`stream:${s.urn}`);
     }
-    for (const h of g.ofType(T.firehose)) {
-      const processors = at(h.inputs, "extendedS3Configuration.processingConfiguration.processors") ?? at(h.inputs, "redshiftConfiguration.processingConfiguration.processors");
-      const refs = Array.isArray(processors) ? JSON.stringify(processors) : "";
-      if (refs !== "" && (processors as Record<string, unknown>[]).some((p) => (Array.isArray(p.parameters) ? (p.parameters as { parameterValue?: unknown }[]) : []).some((x) => g.links(h, x.parameterValue, fn)))) {
-        for (const a of this.of(h)) out.add(a);
-      }
-    }
-    for (const n of g.ofType(T.notification)) {
-      const fns = at(n.inputs, "lambdaFunctions");
-      if (Array.isArray(fns) && fns.some((x) => g.links(n, (x as Record<string, unknown>).lambdaFunctionArn, fn))) {
-        const b = g.resolveFrom(n, n.inputs.bucket, ...T.buckets);
-        if (b) out.add(`landing:${b.urn}`);
-      }
+    for (const h of g.linking(T.firehose, "drivers:processors", processorRefs, fn)) for (const a of this.of(h)) out.add(a);
+    for (const n of g.linking(T.notification, "drivers:lambdaFunctions", (n) => arrayAt(n, "lambdaFunctions").map((x) => x.lambdaFunctionArn), fn)) {
+      const b = g.resolveFrom(n, n.inputs.bucket, ...T.buckets);
+      if (b) out.add(`landing:${b.urn}`);
     }
     // Schedules, rules and subscriptions: fixed by their expressions and topics (a setting).
     return out;
@@ -154,27 +146,31 @@ export class DriverGraph {
     const g = this.g;
     const out = new Set<Activity>();
     const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
-    for (const fn of g.ofType(T.lambda)) {
-      const explicit = g.links(fn, at(fn.inputs, "loggingConfig.logGroup"), lg);
-      const fnName = strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name;
-      if (explicit || (at(fn.inputs, "loggingConfig.logGroup") === undefined && name === `/aws/lambda/${fnName}`)) for (const a of this.of(fn)) out.add(a);
-    }
-    for (const job of g.ofType(T.glueJob)) if (g.links(job, at(job.inputs, "defaultArguments.--continuous-log-logGroup"), lg)) out.add(`glue:${job.urn}`);
-    for (const h of g.ofType(T.firehose)) {
-      const logName =
-        at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
-        at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
-        at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName");
-      if (g.links(h, logName, lg)) for (const a of this.of(h)) out.add(a);
-    }
+    const explicit = g.linking(T.lambda, "drivers:loggingConfig.logGroup", (fn) => [at(fn.inputs, "loggingConfig.logGroup")], lg);
+    const byDefaultName = name === undefined ? [] : (this.lambdasByDefaultLogGroup().get(name) ?? []);
+    for (const fn of g.inStackOrder([...new Set([...explicit, ...byDefaultName])])) for (const a of this.of(fn)) out.add(a);
+    for (const job of g.linking(T.glueJob, "drivers:continuousLogGroup", (job) => [at(job.inputs, "defaultArguments.--continuous-log-logGroup")], lg)) out.add(`glue:${job.urn}`);
+    for (const h of g.linking(T.firehose, "drivers:logGroupName", (h) => [firehoseLogGroup(h)], lg)) for (const a of this.of(h)) out.add(a);
     return out;
+  }
+
+  /** Functions without an explicit log group, by the group Lambda creates for them (`/aws/lambda/<name>`). */
+  private lambdasByDefaultLogGroup(): Map<string, StackResource[]> {
+    return this.g.memo("drivers:defaultLogGroups", () => {
+      const byName = new Map<string, StackResource[]>();
+      for (const fn of this.g.ofType(T.lambda)) {
+        if (at(fn.inputs, "loggingConfig.logGroup") !== undefined) continue;
+        const group = `/aws/lambda/${strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name}`;
+        byName.set(group, [...(byName.get(group) ?? []), fn]);
+      }
+      return byName;
+    });
   }
 
   private topicDrivers(topic: StackResource): Set<Activity> {
     const g = this.g;
     const out = new Set<Activity>();
-    for (const t of g.ofType(T.target)) {
-      if (!g.links(t, t.inputs.arn, topic)) continue;
+    for (const t of g.linking(T.target, "drivers:arn", (t) => [t.inputs.arn], topic)) {
       const bus = g.resolveFrom(t, t.inputs.eventBusName, T.bus);
       for (const a of bus ? this.of(bus) : [SETTING]) out.add(a);
     }
@@ -187,27 +183,64 @@ export class DriverGraph {
   private bucketDrivers(b: StackResource): Set<Activity> {
     const g = this.g;
     const out = new Set<Activity>();
-    for (const h of g.ofType(T.firehose)) {
-      const arn = at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
-      if (g.links(h, arn, b)) for (const a of this.of(h)) out.add(a);
-    }
+    for (const h of g.linking(T.firehose, "drivers:bucketArn", (h) => [firehoseBucketArn(h)], b)) for (const a of this.of(h)) out.add(a);
     for (const fn of this.envWriters(b)) for (const a of this.of(fn)) out.add(a);
-    const crawled = g.ofType(T.crawler).some((c) => ((at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? []).some((t) => g.links(c, t.path, b)));
-    const notified = g.ofType(T.notification).some((n) => g.links(n, n.inputs.bucket, b));
+    const crawled = g.linking(T.crawler, "drivers:s3Targets", (c) => arrayAt(c, "s3Targets").map((t) => t.path), b).length > 0;
+    const notified = g.linking(T.notification, "drivers:bucket", (n) => [n.inputs.bucket], b).length > 0;
     if (crawled || notified || gatesOf(g, b).length > 0) out.add(`landing:${b.urn}`);
-    for (const job of g.ofType(T.glueJob)) {
-      const args = at(job.inputs, "defaultArguments");
-      if (args && typeof args === "object" && Object.entries(args as Record<string, unknown>).some(([k, v]) => k !== "--TempDir" && typeof v === "string" && v.startsWith("s3://") && g.refersTo(v, b))) out.add(`glue:${job.urn}`);
-    }
-    for (const wg of g.ofType(T.workgroup)) if (g.links(wg, strAt(wg.inputs, "configuration.resultConfiguration.outputLocation"), b)) out.add(`athena:${wg.urn}`);
+    for (const job of this.glueJobsWriting().get(b.urn) ?? []) out.add(`glue:${job.urn}`);
+    for (const wg of g.linking(T.workgroup, "drivers:outputLocation", (wg) => [strAt(wg.inputs, "configuration.resultConfiguration.outputLocation")], b)) out.add(`athena:${wg.urn}`);
     return out;
+  }
+
+  /** Glue jobs by the buckets an s3:// argument of theirs names (not the temporary directory), in stack order. */
+  private glueJobsWriting(): Map<string, StackResource[]> {
+    return this.g.memo("drivers:glueArgs", () => {
+      const byBucket = new Map<string, StackResource[]>();
+      for (const job of this.g.ofType(T.glueJob)) {
+        const args = at(job.inputs, "defaultArguments");
+        if (!args || typeof args !== "object") continue;
+        const named = new Set<string>();
+        for (const [k, v] of Object.entries(args as Record<string, unknown>)) {
+          if (k === "--TempDir" || typeof v !== "string" || !v.startsWith("s3://")) continue;
+          for (const type of T.buckets) {
+            const hit = this.g.resolve(v, type);
+            if (hit) named.add(hit.urn);
+          }
+        }
+        for (const urn of named) byBucket.set(urn, [...(byBucket.get(urn) ?? []), job]);
+      }
+      return byBucket;
+    });
   }
 
   /** Lambda functions whose environment variables name the resource (as the usage derivation reads writers). */
   private envWriters(r: StackResource): StackResource[] {
-    return this.g.ofType(T.lambda).filter((fn) => {
-      const vars = at(fn.inputs, "environment.variables");
-      return !!vars && typeof vars === "object" && Object.values(vars as Record<string, unknown>).some((v) => this.g.refersTo(v, r) || (typeof v === "string" && v.includes("04da6b54") && fn.dependencies.includes(r.urn)));
-    });
+    return envWriters(this.g, r).map((w) => w.fn);
   }
+}
+
+/** Objects of an array input (empty when absent or not an array). */
+function arrayAt(r: StackResource, path: string): Record<string, unknown>[] {
+  const v = at(r.inputs, path);
+  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => !!x && typeof x === "object") : [];
+}
+
+/** The references a Firehose's processors hold (the transformation's ARN among their parameter values). */
+function processorRefs(h: StackResource): unknown[] {
+  const processors = arrayAt(h, "extendedS3Configuration.processingConfiguration.processors");
+  const list = processors.length > 0 ? processors : arrayAt(h, "redshiftConfiguration.processingConfiguration.processors");
+  return list.flatMap((p) => (Array.isArray(p.parameters) ? (p.parameters as { parameterValue?: unknown }[]).map((x) => x.parameterValue) : []));
+}
+
+function firehoseLogGroup(h: StackResource): unknown {
+  return (
+    at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
+    at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
+    at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName")
+  );
+}
+
+function firehoseBucketArn(h: StackResource): unknown {
+  return at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
 }
