@@ -15,7 +15,8 @@ import { quota } from "../quotas";
 import { ResourceCostItem, Usage } from "../types";
 import { gatesOf } from "../usage/gates";
 import { ResourceGraph } from "../usage/graph";
-import { Activity, DriverGraph, SETTING, T, activityKind } from "./drivers";
+import { Activity, DriverGraph, SETTING, activityKind } from "./drivers";
+import { T } from "../usage/tokens";
 import { BrakePlan, CeilingEnforcement } from "./types";
 
 export interface PartBound {

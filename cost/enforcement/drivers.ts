@@ -7,29 +7,10 @@
 import { StackResource } from "../../model/resources";
 import { at, strAt } from "../estimators/types";
 import { gatesOf } from "../usage/gates";
-import { envWriters } from "../usage/refs";
+import { envWriters, firehoseBucketArn, firehoseLogGroup, functionsLoggingTo } from "../usage/refs";
 import { ResourceGraph } from "../usage/graph";
+import { T } from "../usage/tokens";
 
-export const T = {
-  stream: "aws:kinesis/stream:Stream",
-  lambda: "aws:lambda/function:Function",
-  esm: "aws:lambda/eventSourceMapping:EventSourceMapping",
-  firehose: "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  table: "aws:dynamodb/table:Table",
-  buckets: ["aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2"],
-  notification: "aws:s3/bucketNotification:BucketNotification",
-  workgroup: "aws:athena/workgroup:Workgroup",
-  queue: "aws:sqs/queue:Queue",
-  topic: "aws:sns/topic:Topic",
-  subscription: "aws:sns/topicSubscription:TopicSubscription",
-  bus: "aws:cloudwatch/eventBus:EventBus",
-  target: "aws:cloudwatch/eventTarget:EventTarget",
-  glueJob: "aws:glue/job:Job",
-  crawler: "aws:glue/crawler:Crawler",
-  rsWorkgroup: "aws:redshiftserverless/workgroup:Workgroup",
-  rsNamespace: "aws:redshiftserverless/namespace:Namespace",
-} as const;
 
 /** An activity nothing the brake does can stop (schedules, alarms, seats...). */
 export const SETTING = "setting";
@@ -145,26 +126,10 @@ export class DriverGraph {
   private logDrivers(lg: StackResource): Set<Activity> {
     const g = this.g;
     const out = new Set<Activity>();
-    const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
-    const explicit = g.linking(T.lambda, "drivers:loggingConfig.logGroup", (fn) => [at(fn.inputs, "loggingConfig.logGroup")], lg);
-    const byDefaultName = name === undefined ? [] : (this.lambdasByDefaultLogGroup().get(name) ?? []);
-    for (const fn of g.inStackOrder([...new Set([...explicit, ...byDefaultName])])) for (const a of this.of(fn)) out.add(a);
+    for (const fn of functionsLoggingTo(g, lg)) for (const a of this.of(fn)) out.add(a);
     for (const job of g.linking(T.glueJob, "drivers:continuousLogGroup", (job) => [at(job.inputs, "defaultArguments.--continuous-log-logGroup")], lg)) out.add(`glue:${job.urn}`);
-    for (const h of g.linking(T.firehose, "drivers:logGroupName", (h) => [firehoseLogGroup(h)], lg)) for (const a of this.of(h)) out.add(a);
+    for (const h of g.linking(T.firehose, "cloudwatchLoggingOptions.logGroupName", (h) => [firehoseLogGroup(h)], lg)) for (const a of this.of(h)) out.add(a);
     return out;
-  }
-
-  /** Functions without an explicit log group, by the group Lambda creates for them (`/aws/lambda/<name>`). */
-  private lambdasByDefaultLogGroup(): Map<string, StackResource[]> {
-    return this.g.memo("drivers:defaultLogGroups", () => {
-      const byName = new Map<string, StackResource[]>();
-      for (const fn of this.g.ofType(T.lambda)) {
-        if (at(fn.inputs, "loggingConfig.logGroup") !== undefined) continue;
-        const group = `/aws/lambda/${strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name}`;
-        byName.set(group, [...(byName.get(group) ?? []), fn]);
-      }
-      return byName;
-    });
   }
 
   private topicDrivers(topic: StackResource): Set<Activity> {
@@ -183,7 +148,7 @@ export class DriverGraph {
   private bucketDrivers(b: StackResource): Set<Activity> {
     const g = this.g;
     const out = new Set<Activity>();
-    for (const h of g.linking(T.firehose, "drivers:bucketArn", (h) => [firehoseBucketArn(h)], b)) for (const a of this.of(h)) out.add(a);
+    for (const h of g.linking(T.firehose, "bucketArn", (h) => [firehoseBucketArn(h)], b)) for (const a of this.of(h)) out.add(a);
     for (const fn of this.envWriters(b)) for (const a of this.of(fn)) out.add(a);
     const crawled = g.linking(T.crawler, "drivers:s3Targets", (c) => arrayAt(c, "s3Targets").map((t) => t.path), b).length > 0;
     const notified = g.linking(T.notification, "drivers:bucket", (n) => [n.inputs.bucket], b).length > 0;
@@ -231,16 +196,4 @@ function processorRefs(h: StackResource): unknown[] {
   const processors = arrayAt(h, "extendedS3Configuration.processingConfiguration.processors");
   const list = processors.length > 0 ? processors : arrayAt(h, "redshiftConfiguration.processingConfiguration.processors");
   return list.flatMap((p) => (Array.isArray(p.parameters) ? (p.parameters as { parameterValue?: unknown }[]).map((x) => x.parameterValue) : []));
-}
-
-function firehoseLogGroup(h: StackResource): unknown {
-  return (
-    at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
-    at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
-    at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName")
-  );
-}
-
-function firehoseBucketArn(h: StackResource): unknown {
-  return at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
 }

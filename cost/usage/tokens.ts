@@ -28,6 +28,7 @@ export const T = {
   trigger: "aws:glue/trigger:Trigger",
   sfn: "aws:sfn/stateMachine:StateMachine",
   rsWorkgroup: "aws:redshiftserverless/workgroup:Workgroup",
+  rsNamespace: "aws:redshiftserverless/namespace:Namespace",
   rsUsageLimit: "aws:redshiftserverless/usageLimit:UsageLimit",
   qsDataSource: "aws:quicksight/dataSource:DataSource",
   nat: "aws:ec2/natGateway:NatGateway",

@@ -10,6 +10,7 @@ import { Amount, amount, sumAll, times, unbounded } from "../amount";
 import { ASSUMPTIONS } from "../assumptions";
 import type { UsageContext } from "../context";
 import { toDerived } from "../derived";
+import { firehoseLogGroup, functionsLoggingTo } from "../refs";
 import { T } from "../tokens";
 import { glueJobUsage } from "./glue";
 import type { Deriver } from "./types";
@@ -21,25 +22,7 @@ function writers(ctx: UsageContext, lg: StackResource): Amount[] {
 
 /** Functions logging to it explicitly (loggingConfig.logGroup) or by the default name /aws/lambda/<function>. */
 function functionWriters(ctx: UsageContext, lg: StackResource): Amount[] {
-  const name = strAt(lg.inputs, "name") ?? strAt(lg.outputs, "name");
-  const g = ctx.graph;
-  const explicit = g.linking(T.lambda, "loggingConfig.logGroup", (fn) => [at(fn.inputs, "loggingConfig.logGroup")], lg);
-  const implicit = name === undefined ? [] : (defaultLogGroups(ctx).get(name) ?? []);
-  const fns = g.inStackOrder([...new Set([...explicit, ...implicit])]);
-  return fns.map((fn) => times(ctx.lambda(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
-}
-
-/** Functions without loggingConfig.logGroup by the group they log to: /aws/lambda/<function name>. */
-function defaultLogGroups(ctx: UsageContext): Map<string, StackResource[]> {
-  return ctx.graph.memo("defaultLogGroups", () => {
-    const byName = new Map<string, StackResource[]>();
-    for (const fn of ctx.graph.ofType(T.lambda)) {
-      if (at(fn.inputs, "loggingConfig.logGroup") !== undefined) continue;
-      const group = `/aws/lambda/${strAt(fn.inputs, "name") ?? strAt(fn.outputs, "name") ?? fn.name}`;
-      byName.set(group, [...(byName.get(group) ?? []), fn]);
-    }
-    return byName;
-  });
+  return functionsLoggingTo(ctx.graph, lg).map((fn) => times(ctx.lambda(fn).invocations, ASSUMPTIONS.logBytesPerInvocation / GB));
 }
 
 /**
@@ -73,14 +56,6 @@ function firehoseWriters(ctx: UsageContext, lg: StackResource): Amount[] {
     out.push(amount(0, flushes.c === null ? null : (flushes.c * ASSUMPTIONS.logBytesPerDeliveryError) / GB, flushes.why));
   }
   return out;
-}
-
-function firehoseLogGroup(h: StackResource): unknown {
-  return (
-    at(h.inputs, "extendedS3Configuration.cloudwatchLoggingOptions.logGroupName") ??
-    at(h.inputs, "redshiftConfiguration.cloudwatchLoggingOptions.logGroupName") ??
-    at(h.inputs, "redshiftConfiguration.s3Configuration.cloudwatchLoggingOptions.logGroupName")
-  );
 }
 
 export const logGroup: Deriver = {

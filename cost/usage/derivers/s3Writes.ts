@@ -15,7 +15,7 @@ import type { LambdaFlow, UsageContext } from "../context";
 import { quarantineLineBytes } from "../processor";
 import { allGates, gatedBytes, gatedFiles, gatesOf, isUploadGate, UploadGateBound } from "../gates";
 import { jobWritesTo } from "../glueWrites";
-import { EnvWriter, envWriters } from "../refs";
+import { EnvWriter, envWriters, firehoseBucketArn } from "../refs";
 import { T } from "../tokens";
 
 /** Bytes and objects landing under one S3 prefix. */
@@ -69,8 +69,7 @@ function keyPrefix(url: string): string {
 
 function firehoseDeliveries(ctx: UsageContext, b: StackResource): S3Write[] {
   const writes: S3Write[] = [];
-  const bucketArn = (h: StackResource) => at(h.inputs, "extendedS3Configuration.bucketArn") ?? at(h.inputs, "redshiftConfiguration.s3Configuration.bucketArn") ?? at(h.inputs, "s3Configuration.bucketArn");
-  for (const h of ctx.graph.linking(T.firehose, "bucketArn", (x) => [bucketArn(x)], b)) {
+  for (const h of ctx.graph.linking(T.firehose, "bucketArn", (x) => [firehoseBucketArn(x)], b)) {
     const src = ctx.firehoseSource(h);
     const compressed = hasFormatConversion(h.inputs) || !["UNCOMPRESSED", undefined].includes(strAt(h.inputs, "extendedS3Configuration.compressionFormat"));
     const ratio = compressed ? ASSUMPTIONS.compressedRatio : 1;
