@@ -17,108 +17,17 @@
  *   transactions/s of event time (prod's peak), 30 batches (100 s of traffic).
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as esbuild from "esbuild";
 import type { Metric } from "./run";
+import { BATCH, config, CURRENCIES, lambdaRecords, ProcessorRates, REGIONS, TPS } from "./processorRates";
 import { createAggregatesTable, createBucket, startEmulators } from "../functions/local/emulators";
 import { STANDARD_CATALOGUE, TrafficGenerator } from "../functions/local/generator";
-import { DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "../functions/stream-processor/aggregate";
-import { ProcessorConfig, processorConfigFromVariables, processorVariables } from "../functions/stream-processor/config";
-import { classifyRecords, fromLambdaRecord, processRecords, StreamRecord } from "../functions/stream-processor/processor";
+import { fromLambdaRecord, processRecords, StreamRecord } from "../functions/stream-processor/processor";
 import { RecentIds } from "../functions/stream-processor/RecentIds";
 import { BaselineCache } from "../functions/stream-processor/spikes";
-
-const REGIONS = ["EMEA", "NA", "LATAM", "APAC", "MEA"];
-const CURRENCIES = ["EUR", "USD", "GBP", "CAD", "CHF"];
-const BATCH = 10_000;
-const TPS = 3_000;
-
-function config(buckets: number): ProcessorConfig {
-  return processorConfigFromVariables(
-    processorVariables(
-      { table: "aggregates", quarantineBucket: "quarantine", spikeBusName: "bench", serviceName: "bench", metricsNamespace: "bench" },
-      { salesRegions: REGIONS, currencies: CURRENCIES, spikes: { ratio: 3, minUnits: 200, baselineMinutes: 30, maxAlertsPerMinute: 20 }, hotRetentionDays: 7, productBuckets: buckets },
-    ),
-  );
-}
-
-type LambdaRecord = Parameters<typeof fromLambdaRecord>[0];
-
-/** Lambda Kinesis event records of `count` transactions starting at `startMs` (3,000/s). */
-function lambdaRecords(gen: TrafficGenerator, count: number, startMs: number, firstSeq: number): LambdaRecord[] {
-  return Array.from({ length: count }, (_, i) => {
-    const tx = gen.transaction(startMs + Math.floor((i * 1000) / TPS));
-    const seq = String(firstSeq + i);
-    return {
-      eventID: `shardId-000000000000:${seq}`,
-      kinesis: { data: Buffer.from(JSON.stringify(tx)).toString("base64"), sequenceNumber: seq, partitionKey: tx.transactionId, approximateArrivalTimestamp: startMs / 1000 },
-    };
-  });
-}
-
-/** Rates of the processor and of its parse bound, from interleaved rounds on the same batches. */
-export interface ProcessorRates {
-  /** Decode, validate, de-duplicate and aggregate (median of the batches' rates). */
-  readonly processor: number;
-  /** Base64 decode, UTF-8 decode and JSON.parse of each record, nothing else: the bound. */
-  readonly parseBound: number;
-  /** Median over the batches of processor rate / parse-bound rate, each pair measured back to back. */
-  readonly ratio: number;
-}
-
-const textDecoder = new TextDecoder();
-
-/** The least any processor must do with a batch: decode each record and parse its JSON. */
-function parseOnly(batch: readonly LambdaRecord[]): number {
-  let fields = 0;
-  for (const r of batch) {
-    const json = JSON.parse(textDecoder.decode(fromLambdaRecord(r).data)) as Record<string, unknown>;
-    if (json["transactionId"] !== undefined) fields++;
-  }
-  return fields;
-}
-
-export async function recordsPerSecond(): Promise<ProcessorRates> {
-  const gen = new TrafficGenerator({ seed: 1, ...STANDARD_CATALOGUE, regions: REGIONS, currencies: CURRENCIES });
-  const start = Date.now() - 3_600_000;
-  const batches = Array.from({ length: 6 }, (_, b) => lambdaRecords(gen, BATCH, start + b * 3_400, 1_000_000 + b * BATCH));
-  const cfg = config(16);
-  const ctx = { regions: cfg.regions, currencies: cfg.currencies, maxRecordBytes: cfg.maxRecordBytes, nowMs: Date.now() };
-  const process1 = (batch: readonly LambdaRecord[]) => {
-    const records = batch.map(fromLambdaRecord);
-    const planner = new ItemPlanner({ buckets: cfg.productBuckets, maxProductsPerUpdate: DEFAULT_MAX_PRODUCTS_PER_UPDATE });
-    classifyRecords(records, ctx, new RecentIds(0), planner);
-    return planner.plans.size;
-  };
-  const rate = (fn: () => unknown) => {
-    const t = process.hrtime.bigint();
-    fn();
-    return BATCH / (Number(process.hrtime.bigint() - t) / 1e9);
-  };
-  for (const b of batches.slice(0, 2)) {
-    rate(() => parseOnly(b)); // warm-up
-    rate(() => process1(b));
-  }
-  const processor: number[] = [];
-  const parseBound: number[] = [];
-  const ratios: number[] = [];
-  // Interleaved: each batch parsed and processed back to back (in alternating order), so both see the same
-  // machine load; the ratio is the median of these pairs' ratios, which a load spike moves less than the rates.
-  // 10 rounds of the 6 batches: a pair's ratio moves by +-50% when another process takes the core (2 cores, load
-  // 2-6), so 60 pairs rather than 30 keep the median's own spread at about +-0.03.
-  for (let round = 0; round < 10; round++) {
-    for (const [i, b] of batches.entries()) {
-      const parseFirst = (round + i) % 2 === 0;
-      const p1 = parseFirst ? rate(() => parseOnly(b)) : 0;
-      const proc = rate(() => process1(b));
-      const p2 = parseFirst ? p1 : rate(() => parseOnly(b));
-      parseBound.push(p2);
-      processor.push(proc);
-      ratios.push(proc / p2);
-    }
-  }
-  return { processor: Math.round(medianOf(processor)), parseBound: Math.round(medianOf(parseBound)), ratio: medianOf(ratios) };
-}
-
-const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 /** WRU per 1,000 valid transactions, measured from dynalite's ConsumedCapacity. */
 export async function wruPer1000(buckets: number, batches = 30): Promise<{ wru: number; valid: number }> {
@@ -166,20 +75,39 @@ export async function wruPer1000(buckets: number, batches = 30): Promise<{ wru: 
  */
 export const RECOMMENDED_NODE_OPTIONS = "--max-semi-space-size=32";
 
-/** Runs {@link recordsPerSecond} in a fresh Node process with `nodeFlags` (one core, nothing else in its heap). */
-function recordsPerSecondIn(nodeFlags: string[]): ProcessorRates {
-  const out = execFileSync(process.execPath, [...nodeFlags, "--require", require.resolve("tsx/cjs"), __filename, "--records-per-second"], {
-    encoding: "utf8",
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+/**
+ * bench/processorRates.ts bundled as the Lambda is (components/shared/lambdaBundle.ts's esbuild options:
+ * one minified CommonJS file for node22), written to a temporary file.
+ */
+function ratesBundle(): string {
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "processor-rates-")), "rates.js");
+  esbuild.buildSync({
+    entryPoints: [path.join(__dirname, "processorRates.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    legalComments: "none",
+    logLevel: "silent",
+    outfile,
   });
+  return outfile;
+}
+
+/** Runs the rates bundle in a fresh Node process with `nodeFlags` (one core, nothing else in its heap). */
+function recordsPerSecondIn(bundle: string, nodeFlags: string[]): ProcessorRates {
+  const out = execFileSync(process.execPath, [...nodeFlags, bundle, "--records-per-second"], { encoding: "utf8" });
   const rates = /^rates=(\{.*\})$/m.exec(out)?.[1];
   if (!rates) throw new Error(`the records-per-second child printed no rates: ${out.slice(0, 200)}`);
   return JSON.parse(rates) as ProcessorRates;
 }
 
 export async function run(): Promise<Metric[]> {
-  const rates = recordsPerSecondIn([RECOMMENDED_NODE_OPTIONS]);
-  const ratesDefault = recordsPerSecondIn([]);
+  const bundle = ratesBundle();
+  const rates = recordsPerSecondIn(bundle, [RECOMMENDED_NODE_OPTIONS]);
+  const ratesDefault = recordsPerSecondIn(bundle, []);
+  fs.rmSync(path.dirname(bundle), { recursive: true, force: true });
   const { wru } = await wruPer1000(16);
   return [
     { metric: "processor.parse_bound_ratio", value: Math.round(rates.ratio * 1000) / 1000, unit: "ratio" },
@@ -191,6 +119,3 @@ export async function run(): Promise<Metric[]> {
   ];
 }
 
-if (require.main === module && process.argv.includes("--records-per-second")) {
-  void recordsPerSecond().then((rates) => process.stdout.write(`rates=${JSON.stringify(rates)}\n`));
-}

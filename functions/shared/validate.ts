@@ -36,7 +36,6 @@ const lenientUtf8 = new TextDecoder("utf-8");
 // Module-local copies: imported bindings compile to getter calls, and these are read for every record.
 const FUTURE_SKEW_MS = MAX_FUTURE_SKEW_MS;
 const TOLERANCE = PRICE_TOLERANCE + 1e-9;
-const fastPath = fastPathTime;
 
 /** Validates one raw record (the bytes a producer put on the stream). */
 export function validateRecord(bytes: Uint8Array, ctx: ValidationContext): Verdict {
@@ -75,7 +74,7 @@ export function screenRecord(bytes: Uint8Array, ctx: ValidationContext): Screeni
 export function screenTransaction(json: unknown, ctx: ValidationContext): Screening {
   let tx: Transaction;
   // The fast path (fastPath.ts) for the common shape; the schema for everything else.
-  let occurredAtMs = fastPath(json);
+  let occurredAtMs = fastPathTime(json);
   if (!Number.isNaN(occurredAtMs)) {
     tx = json as Transaction;
   } else {

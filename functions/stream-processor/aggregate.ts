@@ -9,10 +9,6 @@
 import { minuteOf, Transaction, ValidTransaction } from "../shared";
 import { bucketOf, bucketSortKey, fnv1a, lineRevenueCents, partitionKey } from "./itemDesign";
 
-// Module-local copies: imported bindings compile to getter calls, and these run for every line.
-const hashOf = fnv1a;
-const centsOf = lineRevenueCents;
-
 /**
  * A valid, de-duplicated record with its position in the shard. It is also
  * the record's outcome (status "valid", `failed` set when its writes fail).
@@ -183,10 +179,10 @@ export class ItemPlanner {
     const items = tx.items;
     for (let i = 0; i < items.length; i++) {
       const line = items[i];
-      const hash = hashOf(line.productId);
+      const hash = fnv1a(line.productId);
       const bucket = hash % options.buckets; // bucketOf, with the hash kept for the chunk's table
       const plan = row[bucket] ?? (row[bucket] = this.newPlan(rows.minuteMs, region, bucket));
-      addLine(plan, a, seqKey, line.productId, hash, line.quantity, centsOf(line.unitPrice, line.quantity), items.length, options);
+      addLine(plan, a, seqKey, line.productId, hash, line.quantity, lineRevenueCents(line.unitPrice, line.quantity), items.length, options);
     }
   }
 

@@ -16,11 +16,6 @@ import { RecentIds } from "./RecentIds";
 import { BaselineCache, detectSpikes, SpikeCandidate, SpikeDetail } from "./spikes";
 import { applyItem, ItemOutcome, mapWithConcurrency } from "./writer";
 
-// Module-local copies of the per-record calls: an imported binding compiles (tsx, CommonJS) to a getter call at
-// every use, which was 3% of the processor's time (--cpu-prof: "get" frames of shared/index.ts and itemDesign.ts).
-const screen = screenRecord;
-const seqKeyOf = sequenceKey;
-
 /** A Kinesis record, decoded from the Lambda event (or read by the local poller). */
 export interface StreamRecord {
   readonly shardId: string;
@@ -233,7 +228,7 @@ export function classifyRecords(ordered: readonly StreamRecord[], ctx: Validatio
 }
 
 function classifyRecord(out: Classification, r: StreamRecord, ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner: ItemPlanner | undefined): void {
-  const verdict = screen(r.data, ctx);
+  const verdict = screenRecord(r.data, ctx);
   if (!verdict.ok) {
     const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "rejected", rule: verdict.rule, failed: false };
     out.outcomes.push(outcome);
@@ -248,7 +243,7 @@ function classifyRecord(out: Classification, r: StreamRecord, ctx: ValidationCon
     return;
   }
   const index = out.accepted.length;
-  const rec: AcceptedRecord = { index, shardId: r.shardId, sequenceNumber: r.sequenceNumber, seqKey: seqKeyOf(r.sequenceNumber), transactionId: id, data: r.data, status: "valid", failed: false };
+  const rec: AcceptedRecord = { index, shardId: r.shardId, sequenceNumber: r.sequenceNumber, seqKey: sequenceKey(r.sequenceNumber), transactionId: id, data: r.data, status: "valid", failed: false };
   planner?.add(index, rec.seqKey, verdict.transaction, verdict.occurredAtMs);
   out.outcomes.push(rec);
   out.accepted.push(rec);
