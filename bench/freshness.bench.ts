@@ -13,7 +13,7 @@
  * (workload.peakTps / shards = 750 tx/s; .average: averageTps / shards) with
  * prod's batch size and window: the same per-shard load. The aggregate items
  * are shared by all shards, so write units are measured apart, on dynalite
- * with all the shards' batches (test/cost/aggregatesMeasure.ts).
+ * with all the shards' batches (functions/local/aggregatesMeasure.ts).
  *
  * A record's freshness is the time its invocation returned (every UpdateItem
  * carrying its contribution acknowledged: DynamoDB reads are strongly
@@ -36,7 +36,7 @@ import type { Metric } from "./run";
 import { loadStackFile } from "../environments/load";
 import type { Environment } from "../environments/schema";
 import { runLocalPipeline } from "../functions/local/pipeline";
-import { measureAggregateWru } from "../test/cost/aggregatesMeasure";
+import { measureAggregateWru } from "../functions/local/aggregatesMeasure";
 
 /** Lambda reads each shard about once per second (docs/functions.md, "Freshness"). */
 export const LAMBDA_POLL_INTERVAL_MS = 1000;

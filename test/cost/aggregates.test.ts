@@ -9,7 +9,7 @@ import { recordsPerBatch } from "../../cost/usage/derivers/lambda";
 import { quarantineLineBytes } from "../../cost/usage/processor";
 import { ASSUMPTIONS, SECONDS, estimateStack } from "./stackApi";
 import { REGION, arn, limits, res, workload } from "./helpers";
-import { MEASURE_REGIONS, measureAggregateWru } from "./aggregatesMeasure";
+import { MEASURE_REGIONS, measureAggregateWru } from "../../functions/local/aggregatesMeasure";
 import { STANDARD_CATALOGUE } from "../../functions/local/generator";
 
 /** The measurement's traffic (functions/local/generator.ts): 5 regions, 2,000 products Zipf(1.1), 16 buckets, 7-digit sequence numbers. */
@@ -38,7 +38,7 @@ const within = (formula: number, measured: number, tolerance = 0.25) =>
 
 describe("aggregates WRU formula vs the real stream processor", () => {
   /**
-   * Stored measurements (test/cost/aggregatesMeasure.ts, dynalite, 2026-11-28; docs/cost.md):
+   * Stored measurements (functions/local/aggregatesMeasure.ts, dynalite, 2026-11-28; docs/cost.md):
    * one shard unless said (several: records spread at random, the shards' batches in turn),
    * batches starting half a round after a minute boundary, spike detection off.
    */
