@@ -2,8 +2,8 @@
  * local.e2e_transactions_per_second: transactions per second end to end through
  * `platform local` (producer -> kinesalite -> Lambda-like pollers -> the stream
  * processor -> dynalite and s3rver), from the first record put to the last
- * checkpoint. Prod's stack config (2 shards as the local stand-in for on-demand,
- * batch size 2,000), 60,000 generated transactions, 1% of them invalid.
+ * checkpoint. Prod's stack config (its provisioned shards and its batching, as
+ * Pulumi.prod.yaml sets them), 60,000 generated transactions, 1% of them invalid.
  */
 import * as path from "node:path";
 import type { Metric } from "./run";
