@@ -22,6 +22,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as esbuild from "esbuild";
 import type { Metric } from "./run";
+import { LAMBDA_BUILD_OPTIONS } from "../components/shared/lambdaBundle";
 import { BATCH, config, CURRENCIES, lambdaRecords, ProcessorRates, REGIONS, TPS } from "./processorRates";
 import { createAggregatesTable, createBucket, startEmulators } from "../functions/local/emulators";
 import { STANDARD_CATALOGUE, TrafficGenerator } from "../functions/local/generator";
@@ -76,22 +77,12 @@ export async function wruPer1000(buckets: number, batches = 30): Promise<{ wru: 
 export const RECOMMENDED_NODE_OPTIONS = "--max-semi-space-size=32";
 
 /**
- * bench/processorRates.ts bundled as the Lambda is (components/shared/lambdaBundle.ts's esbuild options:
+ * bench/processorRates.ts bundled as the Lambda is (components/shared/lambdaBundle.ts's LAMBDA_BUILD_OPTIONS:
  * one minified CommonJS file for node22), written to a temporary file.
  */
 function ratesBundle(): string {
   const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "processor-rates-")), "rates.js");
-  esbuild.buildSync({
-    entryPoints: [path.join(__dirname, "processorRates.ts")],
-    bundle: true,
-    platform: "node",
-    target: "node22",
-    format: "cjs",
-    minify: true,
-    legalComments: "none",
-    logLevel: "silent",
-    outfile,
-  });
+  esbuild.buildSync({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [path.join(__dirname, "processorRates.ts")], outfile });
   return outfile;
 }
 
