@@ -81,7 +81,7 @@ export class ChunkProducts implements Iterable<[string, Contribution]> {
   }
 
   public get(productId: string): Contribution | undefined {
-    return this.at(productId, fnv1a(productId));
+    return this.at(productId, fnv1a(productId), false);
   }
 
   /** The contribution of `productId` (whose FNV-1a hash is `hash`), added with zeros if new. */

@@ -65,6 +65,9 @@ describe("stream-processor/planItemUpdates", () => {
     assert.equal(first.chunks.length, 1);
     const c = first.chunks[0].products.get("P1")!;
     assert.deepEqual({ units: c.units, revenueCents: c.revenueCents, orders: c.orders }, { units: 4, revenueCents: 7996, orders: 2 });
+    // Looking up a product the chunk does not hold finds nothing and adds nothing, as a Map's get would.
+    assert.equal(first.chunks[0].products.get("P2"), undefined);
+    assert.equal(first.chunks[0].products.size, 1);
     assert.deepEqual(first.chunks[0].records, [0, 1]);
     assert.equal(first.chunks[0].firstSeqKey, sequenceKey("100"));
     assert.equal(first.chunks[0].lastSeqKey, sequenceKey("101"));
