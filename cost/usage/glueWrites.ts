@@ -6,25 +6,28 @@
 import type { StackResource } from "../../model/resources";
 import type { ResourceGraph } from "./graph";
 import { safeJson } from "./refs";
+import { T } from "./tokens";
 
-const ROLE = "aws:iam/role:Role";
-const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
-
-/** Object ARNs (arn:aws:s3:::bucket/prefix*) the job's role may s3:PutObject to. */
+/**
+ * Object ARNs (arn:aws:s3:::bucket/prefix*) the job's role may s3:PutObject to. Built once per job:
+ * every bucket's derivation asks it for each of the job's s3:// arguments.
+ */
 function putResources(g: ResourceGraph, job: StackResource): string[] {
-  const role = g.resolveFrom(job, job.inputs.roleArn, ROLE);
-  if (!role) return [];
-  const out: string[] = [];
-  for (const rp of g.ofType(ROLE_POLICY).filter((p) => g.links(p, p.inputs.role, role))) {
-    const doc = typeof rp.inputs.policy === "string" ? safeJson(rp.inputs.policy) : undefined;
-    const statements = Array.isArray(doc?.Statement) ? (doc.Statement as Record<string, unknown>[]) : [];
-    for (const st of statements) {
-      const actions = ([] as unknown[]).concat(st.Action ?? []);
-      if (st.Effect !== "Allow" || !actions.includes("s3:PutObject")) continue;
-      for (const r of ([] as unknown[]).concat(st.Resource ?? [])) if (typeof r === "string") out.push(r);
+  return g.memo(`glueWrites:putResources\n${job.urn}`, () => {
+    const role = g.resolveFrom(job, job.inputs.roleArn, T.role);
+    if (!role) return [];
+    const out: string[] = [];
+    for (const rp of g.linking(T.rolePolicy, "role", (p) => [p.inputs.role], role)) {
+      const doc = typeof rp.inputs.policy === "string" ? safeJson(rp.inputs.policy) : undefined;
+      const statements = Array.isArray(doc?.Statement) ? (doc.Statement as Record<string, unknown>[]) : [];
+      for (const st of statements) {
+        const actions = ([] as unknown[]).concat(st.Action ?? []);
+        if (st.Effect !== "Allow" || !actions.includes("s3:PutObject")) continue;
+        for (const r of ([] as unknown[]).concat(st.Resource ?? [])) if (typeof r === "string") out.push(r);
+      }
     }
-  }
-  return out;
+    return out;
+  });
 }
 
 /**

@@ -24,6 +24,8 @@ export const T = {
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
   budget: "aws:budgets/budget:Budget",
   glueJob: "aws:glue/job:Job",
+  role: "aws:iam/role:Role",
+  rolePolicy: "aws:iam/rolePolicy:RolePolicy",
   crawler: "aws:glue/crawler:Crawler",
   trigger: "aws:glue/trigger:Trigger",
   sfn: "aws:sfn/stateMachine:StateMachine",
