@@ -3,15 +3,9 @@
  * the partition projection that catalogues it without a crawler, and the Athena
  * queries the component ships. Pure data and functions.
  */
+import type { GlueColumn } from "../shared/glue";
 
-export interface CuratedColumn {
-  readonly name: string;
-  /** Glue/Hive type. */
-  readonly type: string;
-  readonly comment: string;
-}
-
-export const CURATED_COLUMNS: readonly CuratedColumn[] = [
+export const CURATED_COLUMNS: readonly GlueColumn[] = [
   { name: "transaction_id", type: "string", comment: "Purchase id; one purchase has one line per product" },
   { name: "occurred_at", type: "timestamp", comment: "When the purchase happened (UTC)" },
   { name: "customer_id", type: "string", comment: "Customer id" },
@@ -41,7 +35,7 @@ export const RAW_TABLE = "raw_sales";
  * scripts/raw_to_curated.py's casts (and its rejection rules) decide what a bad value is, never
  * the reader. The first line of each file is the header.
  */
-export const RAW_COLUMNS: readonly CuratedColumn[] = [
+export const RAW_COLUMNS: readonly GlueColumn[] = [
   { name: "transaction_id", type: "string", comment: "Purchase id" },
   { name: "occurred_at", type: "string", comment: "ISO 8601 timestamp (UTC)" },
   { name: "customer_id", type: "string", comment: "Customer id" },

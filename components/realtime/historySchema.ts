@@ -3,13 +3,9 @@
  * conversion). The Firehose transformation (functions/firehose-transform) emits
  * JSON objects with exactly these keys; the Glue table below describes them.
  */
-export interface HistoryColumn {
-  readonly name: string;
-  readonly type: string;
-  readonly comment: string;
-}
+import type { GlueColumn } from "../shared/glue";
 
-export const HISTORY_COLUMNS: readonly HistoryColumn[] = [
+export const HISTORY_COLUMNS: readonly GlueColumn[] = [
   { name: "transaction_id", type: "string", comment: "unique per purchase; producer retries may repeat it" },
   { name: "occurred_at", type: "string", comment: "ISO-8601 UTC timestamp of the purchase" },
   { name: "occurred_date", type: "string", comment: "YYYY-MM-DD of occurred_at (UTC)" },

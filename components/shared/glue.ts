@@ -238,6 +238,14 @@ export function glueScriptJob(name: string, args: GlueScriptJobArgs, opts: pulum
   }, { ...opts, dependsOn: logs.groups });
 }
 
+/** A column of a Data Catalog table the platform defines (curated, raw and history tables). */
+export interface GlueColumn {
+  readonly name: string;
+  /** Glue/Hive type. */
+  readonly type: string;
+  readonly comment: string;
+}
+
 /** A catalog table's storage descriptor for Parquet files under one location (Hive's Parquet formats and SerDe). */
 export function parquetStorage(location: pulumi.Input<string>, columns: readonly { readonly name: string; readonly type: string; readonly comment?: string }[]) {
   return {
