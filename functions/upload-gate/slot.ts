@@ -11,11 +11,6 @@ import { ConditionalCheckFailedException, DynamoDBClient, UpdateItemCommand } fr
 /** Days a counter item is kept after its day ends (TTL), so yesterday's count stays readable. */
 const KEEP_DAYS = 2;
 
-/** The UTC day of an instant, yyyy-MM-dd. Pure. */
-export function utcDay(nowMs: number): string {
-  return new Date(nowMs).toISOString().slice(0, 10);
-}
-
 /** Epoch seconds at which the counter of `day` may expire (TTL). Pure. */
 export function counterExpiry(day: string): number {
   return Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + (1 + KEEP_DAYS) * 86_400;

@@ -18,7 +18,8 @@ import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { answerUploadRequest } from "../../../functions/upload-gate/gate";
 import { landingKey } from "../../../functions/upload-gate/presign";
 import { GateEnv, parseUploadRequest } from "../../../functions/upload-gate/request";
-import { counterExpiry, takeDailySlot, utcDay } from "../../../functions/upload-gate/slot";
+import { counterExpiry, takeDailySlot } from "../../../functions/upload-gate/slot";
+import { dateOf } from "../../../functions/shared";
 import { createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
 
 const NOW = Date.parse("2026-12-02T03:00:00Z");
@@ -52,7 +53,7 @@ describe("upload-gate", function () {
     assert.equal(parseUploadRequest("nope").ok, false);
     assert.match((parseUploadRequest('{"fileName":"a.csv","sizeBytes":1.5}') as { message: string }).message, /whole number of bytes/);
     assert.equal(landingKey("incoming/", "2026-12-02", "../Daily export.csv", "u-1"), "incoming/2026-12-02-u-1-.._Daily_export.csv");
-    assert.equal(utcDay(Date.parse("2026-12-02T23:59:59.999Z")), "2026-12-02");
+    assert.equal(dateOf(Date.parse("2026-12-02T23:59:59.999Z")), "2026-12-02");
     assert.equal(counterExpiry("2026-12-02"), Date.parse("2026-12-05T00:00:00Z") / 1000);
   });
 
