@@ -124,6 +124,11 @@ function landingBytes(ctx: UsageContext): number {
   return w ? w.batchFilesPerDay * w.batchFileMb * MB * DAYS_PER_MONTH : 0;
 }
 
+/** The workload's batch files a month (0 without a workload). */
+function landingFileCount(ctx: UsageContext): number {
+  return ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0;
+}
+
 /**
  * A landing zone: fed by the workload's batch files. Behind an upload gate its bound is the gate's:
  * at most maxFilesPerDay objects a day (the gate's DynamoDB counter), each at most the signed
@@ -133,7 +138,7 @@ function landingBytes(ctx: UsageContext): number {
  */
 function landingFiles(ctx: UsageContext, b: StackResource): S3Write[] {
   const g = ctx.graph;
-  const files = ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0;
+  const files = landingFileCount(ctx);
   const gates = gatesOf(g, b);
   if (gates.length > 0) return gates.flatMap((gate) => gatedLanding(gate, files / gates.length, landingBytes(ctx) / gates.length));
   const targets = (c: StackResource) => (at(c.inputs, "s3Targets") as Record<string, unknown>[] | undefined) ?? [];
@@ -166,8 +171,8 @@ function landingInputOf(ctx: UsageContext): { bytes: Amount; files: Amount } {
   const g = ctx.graph;
   const gates = allGates(g);
   const ungated = g.ofType(...T.buckets).some((b) => gatesOf(g, b).length === 0 && landingFiles(ctx, b).length > 0);
-  if (gates.length === 0 || ungated) return { bytes: unbounded(landingBytes(ctx), OUTSIDE), files: unbounded(ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0, OUTSIDE) };
-  return { bytes: gatedBytes(gates, landingBytes(ctx)), files: gatedFiles(gates, ctx.workload ? ctx.workload.batchFilesPerDay * DAYS_PER_MONTH : 0) };
+  if (gates.length === 0 || ungated) return { bytes: unbounded(landingBytes(ctx), OUTSIDE), files: unbounded(landingFileCount(ctx), OUTSIDE) };
+  return { bytes: gatedBytes(gates, landingBytes(ctx)), files: gatedFiles(gates, landingFileCount(ctx)) };
 }
 
 /** Glue jobs writing to s3:// paths named in their arguments, their temporary directory included (Spark stages there). */
