@@ -7,7 +7,7 @@
  * transform (whose imports are getter calls).
  */
 import { STANDARD_CATALOGUE, TrafficGenerator } from "../functions/local/generator";
-import { DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "../functions/stream-processor/aggregate";
+import { CONTRIBUTION_PLAN, ItemPlanner } from "../functions/stream-processor/aggregate";
 import { ProcessorConfig, processorConfigFromVariables, processorVariables } from "../functions/stream-processor/config";
 import { classifyRecords, fromLambdaRecord } from "../functions/stream-processor/processor";
 import { RecentIds } from "../functions/stream-processor/RecentIds";
@@ -70,7 +70,7 @@ export async function recordsPerSecond(): Promise<ProcessorRates> {
   const ctx = { regions: cfg.regions, currencies: cfg.currencies, maxRecordBytes: cfg.maxRecordBytes, nowMs: Date.now() };
   const process1 = (batch: readonly LambdaRecord[]) => {
     const records = batch.map(fromLambdaRecord);
-    const planner = new ItemPlanner({ buckets: cfg.productBuckets, maxProductsPerUpdate: DEFAULT_MAX_PRODUCTS_PER_UPDATE });
+    const planner = new ItemPlanner(CONTRIBUTION_PLAN);
     classifyRecords(records, ctx, new RecentIds(0), planner);
     return planner.plans.size;
   };

@@ -88,7 +88,7 @@ function processorFunction({ name, args, settings: s, opts, metricsNamespace, se
         actions: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
         resources: [t.stream.arn],
       },
-      { sid: "ApplyAggregates", actions: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"], resources: [t.aggregatesTable.arn] },
+      { sid: "ApplyAggregates", actions: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query"], resources: [t.aggregatesTable.arn] },
       // failed-deliveries/: the failure notes a replay reads (functions/stream-processor/failureNotes.ts).
       { sid: "SetAsideRejected", actions: ["s3:PutObject"], resources: [pulumi.interpolate`${t.quarantineBucket.arn}/quarantine/*`, pulumi.interpolate`${t.quarantineBucket.arn}/failed-deliveries/*`] },
       { sid: "PublishSpikes", actions: ["events:PutEvents"], resources: [t.spikeBus.arn] },

@@ -79,7 +79,6 @@ function consumers(g: ResourceGraph, s: StackResource, region: string, w: Worklo
       if (maxW === undefined) continue;
       const vars = at(fn.inputs, "environment.variables") as Record<string, unknown> | undefined;
       const regions = typeof vars?.SALES_REGIONS === "string" ? vars.SALES_REGIONS.split(",").length : ASSUMPTIONS.aggregateRegions;
-      const buckets = Number(vars?.PRODUCT_BUCKETS) > 0 ? Number(vars?.PRODUCT_BUCKETS) : ASSUMPTIONS.aggregateBuckets;
       const window = numAt(m.inputs, "maximumBatchingWindowInSeconds") ?? 0;
       const writes = aggregateWrites({
         tps: w.peakTps,
@@ -87,13 +86,11 @@ function consumers(g: ResourceGraph, s: StackResource, region: string, w: Worklo
         shards: pollers,
         linesPerTransaction: w.itemsPerTransaction,
         regions,
-        buckets,
         products: ASSUMPTIONS.aggregateProducts,
         zipfExponent: ASSUMPTIONS.aggregateZipfExponent,
         itemBaseBytes: ASSUMPTIONS.aggregateItemBaseBytes,
         bytesPerProduct: ASSUMPTIONS.aggregateBytesPerProduct,
         markBytes: ASSUMPTIONS.aggregateMarkBytes,
-        maxProductsPerUpdate: ASSUMPTIONS.aggregateProductsPerUpdate,
       });
       const spikeWru = (Number(vars?.SPIKE_MAX_ALERTS_PER_MINUTE) > 0 ? Number(vars?.SPIKE_MAX_ALERTS_PER_MINUTE) : 0) * ASSUMPTIONS.spikeWritesPerEvent / 60;
       out.push(bound(t, "WRU/s", writes.wruPerSecond + spikeWru, maxW, `onDemandThroughput.maxWriteRequestUnits ${maxW} against the aggregates' ${writes.wruPerSecond.toFixed(0)} WRU/s at peak (cost engine model) + spike markers`));

@@ -1,13 +1,14 @@
 /**
  * Write request units of the real-time aggregates table (docs/design.md,
- * docs/functions.md "Item design"), as the stream processor writes it: one
- * conditional UpdateItem per touched item (pk = <region>#<minute>, sk = b<NN>)
- * per batch, or several ("chunks") when more than `maxProductsPerUpdate`
- * products of the item are in the batch. An UpdateItem costs 1 WRU per started
- * KB of the larger of the old and new item, and items grow through the minute,
- * so the cost per transaction depends mostly on how many batches a minute
- * rewrite each item. Pure; the formula is documented in docs/cost.md and
- * checked against the real processor on dynalite in test/cost/aggregates.test.ts.
+ * docs/functions.md "Item design"), as the stream processor writes it: per
+ * batch and region-minute it touches, one new contribution item (its
+ * products as one JSON attribute, pk = <region>#<minute>, sk =
+ * c#<shard>#<predecessor>), and per shard and region-minute one minute
+ * total once the shard has moved past it (sk = m#<shard>). A write of a new
+ * item costs 1 WRU per started KB of it, so the cost per transaction is set
+ * by the distinct products a batch brings to a region-minute, not by what
+ * the minute holds already. Pure; the formula is documented in docs/cost.md
+ * and checked against the real processor on dynalite in test/cost/aggregates.test.ts.
  */
 import { KB } from "../constants";
 
@@ -20,28 +21,30 @@ export interface AggregateWriteInputs {
   readonly shards: number;
   readonly linesPerTransaction: number;
   readonly regions: number;
-  readonly buckets: number;
   /** Product catalogue and its Zipf popularity exponent. */
   readonly products: number;
   readonly zipfExponent: number;
-  /** Item bytes besides products and high-water marks (pk, sk, TTL attribute). */
+  /** Item bytes besides products and sequence keys (pk, attribute names, TTL). */
   readonly itemBaseBytes: number;
-  /** Bytes per product in an item: u#/r#/o#<productId> names and their numbers. */
+  /** Bytes per product row in the JSON attribute. */
   readonly bytesPerProduct: number;
-  /** Bytes per shard high-water mark (h#<shard> and the length-prefixed sequence number). */
+  /** Bytes per sequence key (a contribution holds two: its predecessor in sk and its last in l; a total one). */
   readonly markBytes: number;
-  /** Products one update expression holds (the processor's chunk size). */
-  readonly maxProductsPerUpdate: number;
 }
 
 export interface AggregateWrites {
   /** WRU a second for the whole table. */
   readonly wruPerSecond: number;
   readonly wruPerTransaction: number;
-  /** Writes (batches) that touch a region's items in a minute: K + shards, K = tps x 60 / records per batch. */
+  /** Strongly and eventually consistent reads a second, as RRU: the folds' chain reads and the spike totals. */
+  readonly rruPerSecond: number;
+  /** Contributions a region-minute receives: K + shards, K = tps x 60 / records per batch. */
   readonly writesPerMinute: number;
-  /** Item size at the end of a minute, bytes. */
-  readonly finalItemBytes: number;
+  /** Items a region-minute ends with (contributions and minute totals) and their mean size, bytes. */
+  readonly itemsPerRegionMinute: number;
+  readonly meanItemBytes: number;
+  /** The shards' minute totals of one region-minute together, bytes (what a spike verdict or baseline reads). */
+  readonly totalsBytes: number;
 }
 
 const zipfCache = new Map<string, Float64Array>();
@@ -70,42 +73,37 @@ export function distinctProducts(lines: number, products: number, zipfExponent: 
 
 /**
  * Started KB of an item of `bytes` (the mean over the table's items): the
- * items of one minute differ in size (the hash puts more popular products in
- * some buckets), so on average the fractional KB is half used: x + 0.5 KB,
- * never below 1.
+ * items differ in size (batches bring more or fewer distinct products), so
+ * on average the fractional KB is half used: x + 0.5 KB, never below 1.
  */
 export function billedKb(bytes: number): number {
   const x = bytes / KB;
   return Math.max(1, x + 0.5);
 }
 
-/** Most minute steps evaluated (larger K is sampled evenly: the sum is smooth). */
-const MAX_STEPS = 240;
-
 export function aggregateWrites(m: AggregateWriteInputs): AggregateWrites {
-  if (m.tps <= 0 || m.recordsPerBatch <= 0) return { wruPerSecond: 0, wruPerTransaction: 0, writesPerMinute: 0, finalItemBytes: 0 };
+  if (m.tps <= 0 || m.recordsPerBatch <= 0) return { wruPerSecond: 0, wruPerTransaction: 0, rruPerSecond: 0, writesPerMinute: 0, itemsPerRegionMinute: 0, meanItemBytes: 0, totalsBytes: 0 };
   const linesPerRegionMinute = (m.tps * 60 * m.linesPerTransaction) / m.regions;
   const batchesPerMinute = (m.tps * 60) / m.recordsPerBatch;
   // Each shard's batches cut the minute into intervals: K + shards intervals intersect a minute (random alignment).
   const writes = batchesPerMinute + m.shards;
-  const linesPerWrite = linesPerRegionMinute / writes;
-  const touched = 1 - Math.exp(-linesPerWrite / m.buckets);
-  const productsPerWrite = distinctProducts(linesPerWrite, m.products, m.zipfExponent) / m.buckets;
-  const chunks = Math.max(1, Math.ceil(productsPerWrite / m.maxProductsPerUpdate));
-  const size = (lines: number, writers: number) =>
-    m.itemBaseBytes + Math.min(m.shards, writers) * m.markBytes + (distinctProducts(lines, m.products, m.zipfExponent) / m.buckets) * m.bytesPerProduct;
-  const steps = Math.min(Math.max(1, Math.round(writes)), MAX_STEPS);
-  let kbPerItemMinute = 0;
-  for (let j = 1; j <= steps; j++) {
-    const done = (j / steps) * writes;
-    kbPerItemMinute += billedKb(size(done * linesPerWrite, done));
-  }
-  kbPerItemMinute *= (writes / steps) * touched * chunks;
-  const wruPerSecond = (m.regions * m.buckets * kbPerItemMinute) / 60;
+  const contributionBytes = m.itemBaseBytes + 2 * m.markBytes + distinctProducts(linesPerRegionMinute / writes, m.products, m.zipfExponent) * m.bytesPerProduct;
+  const totalBytes = m.itemBaseBytes + m.markBytes + distinctProducts(linesPerRegionMinute / m.shards, m.products, m.zipfExponent) * m.bytesPerProduct;
+  const wruPerRegionMinute = writes * billedKb(contributionBytes) + m.shards * billedKb(totalBytes);
+  const wruPerSecond = (m.regions * wruPerRegionMinute) / 60;
+  // Per shard and region-minute: the fold's consistent Query of its chain (1 RRU per 4 KB) and GetItem of its
+  // total (1 RRU), then the spike verdict's and the baseline's eventually consistent Queries of all totals (0.5 RRU per 4 KB).
+  const chainBytes = (writes / m.shards) * contributionBytes;
+  const totalsBytes = m.shards * totalBytes;
+  const rruPerShardMinute = Math.ceil(chainBytes / (4 * KB)) + 1 + 2 * 0.5 * Math.ceil(totalsBytes / (4 * KB));
+  const items = writes + m.shards;
   return {
     wruPerSecond,
     wruPerTransaction: wruPerSecond / m.tps,
+    rruPerSecond: (m.regions * m.shards * rruPerShardMinute) / 60,
     writesPerMinute: writes,
-    finalItemBytes: size(linesPerRegionMinute, writes),
+    itemsPerRegionMinute: items,
+    meanItemBytes: (writes * contributionBytes + m.shards * totalBytes) / items,
+    totalsBytes,
   };
 }

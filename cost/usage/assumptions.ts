@@ -45,26 +45,24 @@ export const ASSUMPTIONS = {
    */
   accessLogRecordBytes: 700,
   /**
-   * DynamoDB aggregates written by a stream consumer (docs/design.md): one item per sales region x
-   * minute x product bucket, updated once per batch that touches it. Regions and products are
-   * the brief's retailer (4 regions, ~2,000 products); 16 buckets is the processor's default.
+   * DynamoDB aggregates written by a stream consumer (docs/design.md): per batch and sales region x
+   * minute one new contribution item, per shard and region-minute one minute total. Regions and
+   * products are the brief's retailer (4 regions, ~2,000 products).
    * Sales regions, when the consumer's SALES_REGIONS does not say:
    */
   aggregateRegions: 4,
-  /** Product buckets per region and minute, when the consumer's PRODUCT_BUCKETS does not say. */
+  /** Product buckets of the replays' items, when the consumer's PRODUCT_BUCKETS does not say. */
   aggregateBuckets: 16,
   /** Products in the catalogue (the retailer's, see the comment above). */
   aggregateProducts: 2000,
   /** Zipf exponent of product popularity (the brief's retailer; the benchmark's traffic). */
   aggregateZipfExponent: 1.1,
-  /** Item bytes as DynamoDB sizes them for WRU: pk (~23), sk (5), expiresAt (~16). */
-  aggregateItemBaseBytes: 45,
-  /** Per product: three names u#/r#/o#<6-char id> (24) and their numbers (~9). */
-  aggregateBytesPerProduct: 33,
-  /** Per shard that wrote the item: h#<shard> (3) + 3-digit length + a 56-digit Kinesis sequence number. */
-  aggregateMarkBytes: 62,
-  /** Products one UpdateItem expression holds (the processor's DEFAULT_MAX_PRODUCTS_PER_UPDATE). */
-  aggregateProductsPerUpdate: 100,
+  /** Item bytes as DynamoDB sizes them for WRU besides sequence keys and products: pk (~23), sk and l names and prefixes (~8), p (3), expiresAt (~16). */
+  aggregateItemBaseBytes: 50,
+  /** Per product row of the JSON attribute: ["<6-char id>",units,cents,orders], (21 characters on the benchmark's traffic). */
+  aggregateBytesPerProduct: 21,
+  /** Per sequence key: a 3-digit length + a 56-digit Kinesis sequence number. */
+  aggregateMarkBytes: 59,
   /** DynamoDB's per-item storage overhead, bytes. */
   dynamoItemOverheadBytes: 100,
   /** Smallest aggregate item, bytes (the 100-byte DynamoDB overhead included). */

@@ -7,7 +7,9 @@ import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient } from "@aws-
 import { InjectedCrashError, RejectionRule } from "../shared";
 import { BatchOutcome, processRecords, ProcessorDeps, StreamRecord } from "../stream-processor/processor";
 import { RecentIds } from "../stream-processor/RecentIds";
+import { FoldState } from "../stream-processor/fold";
 import { BaselineCache } from "../stream-processor/spikes";
+import { ChainTails } from "../stream-processor/writer";
 import { MemoryQueue } from "../replay/queue";
 import { FaultOptions, PermanentFailures, refusingDynamo, throttlingDynamo } from "./faults";
 import { InvokeResult, PollerSettings, RecordSource, ShardPoller } from "./poller";
@@ -46,6 +48,8 @@ export function shardPollers(ctx: ConsumerContext, shardIds: readonly string[]):
       dynamo: ctx.permanent ? refusingDynamo(throttled, () => refused) : throttled,
       recent: new RecentIds(ctx.deps.config.dedupCacheSize),
       baselines: new BaselineCache(),
+      tails: new ChainTails(),
+      folds: new FoldState(),
     };
     const poller = new ShardPoller(ctx.settings, kinesisSource(ctx.kinesis, ctx.stream, shardId, ctx.producerDone), (batch) => {
       refused = ctx.permanent?.refuses(batch) ?? false;

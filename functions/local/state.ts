@@ -6,7 +6,8 @@ import { AttributeValue, DynamoDBClient, ScanCommand } from "@aws-sdk/client-dyn
 import { S3Client } from "@aws-sdk/client-s3";
 import { readObjects } from "../replay/objects";
 import { RejectionRule } from "../shared";
-import { productsOfItem } from "../stream-processor/itemDesign";
+import { MinuteItem, minuteProducts } from "../stream-processor/itemDesign";
+import { ALERT_COUNTER_PREFIX } from "../stream-processor/spikes";
 import { countByRule, QuarantineDocument, readQuarantine } from "../stream-processor/quarantine";
 
 /** The `--export` document: processed = valid + the rejected counts; duplicates are among the valid. */
@@ -47,21 +48,28 @@ export async function exportState(
   return { processed: outcomes.size + refusedOversized, valid, duplicates, rejected: sortKeys(rejected), refusedByProducer: refusedOversized, aggregates };
 }
 
-/** Every product figure in the table, sorted by minute, region, product. */
+/** Every product figure in the table (itemDesign.ts's minuteProducts per region-minute), sorted by minute, region, product. */
 export async function scanAggregates(dynamo: Pick<DynamoDBClient, "send">, table: string): Promise<LocalExport["aggregates"]> {
-  const out: LocalExport["aggregates"] = [];
+  const byMinute = new Map<string, MinuteItem[]>();
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamo.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
-      if (!item.sk?.S?.startsWith("b")) continue;
-      const [region, minute] = item.pk.S!.split("#") as [string, string];
-      const plain: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(item)) if (v.N !== undefined) plain[k] = v.N;
-      for (const p of productsOfItem(plain)) out.push({ minute, productId: p.productId, region, units: p.units, revenue: p.revenueCents / 100, orders: p.orders });
+      const pk = item.pk?.S;
+      if (pk === undefined || pk.startsWith(ALERT_COUNTER_PREFIX)) continue;
+      const attributes: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(item)) attributes[k] = v.N ?? v.S;
+      const list = byMinute.get(pk) ?? [];
+      list.push({ sk: item.sk.S!, attributes });
+      byMinute.set(pk, list);
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
+  const out: LocalExport["aggregates"] = [];
+  for (const [pk, items] of byMinute) {
+    const [region, minute] = pk.split("#") as [string, string];
+    for (const p of minuteProducts(items)) out.push({ minute, productId: p.productId, region, units: p.units, revenue: p.revenueCents / 100, orders: p.orders });
+  }
   return out.sort((a, b) => a.minute.localeCompare(b.minute) || a.region.localeCompare(b.region) || a.productId.localeCompare(b.productId));
 }
 

@@ -7,6 +7,7 @@
  * The message is deleted last, so an interrupted run is simply run again.
  */
 import { RejectionRule, validateRecord } from "../shared";
+import { contributionPrefix, shortShardId } from "../stream-processor/itemDesign";
 import { StreamRecord } from "../stream-processor/processor";
 import { planQuarantineObjects, putQuarantineObject, QuarantineEntry } from "../stream-processor/quarantine";
 import { ReplayDeps, validationContextOf } from "./context";
@@ -98,15 +99,24 @@ async function quarantineRejected(deps: ReplayDeps, rejected: readonly Quarantin
   for (const o of objects) await putQuarantineObject(deps.s3, deps.config.quarantineBucket, o);
 }
 
-/** Pure: per item, the contributions of the records above the item's known mark (those at or below it were applied). */
+/**
+ * Pure: per item, the contributions of the records above the known mark (those at or below it were applied):
+ * the mark of the records' region-minute contribution chain for their shard, or, in notes written before
+ * the processor appended, the bucket item's own mark.
+ */
 export function unappliedContributions(valid: readonly ReplayRecord[], marks: ReadonlyMap<string, string>, buckets: number): Map<string, ItemContributions> {
   const items = contributionsByItem(valid, buckets);
+  const chain = contributionPrefix(shortShardId(valid[0]?.shardId ?? "0"));
   for (const [key, item] of items) {
-    const mark = marks.get(key);
+    const mark = maxMark(marks.get(`${item.pk}|${chain}`), marks.get(key));
     if (mark === undefined) continue;
     const rest = item.entries.filter((e) => e.seqKey > mark);
     if (rest.length === 0) items.delete(key);
     else items.set(key, { ...item, entries: rest });
   }
   return items;
+}
+
+function maxMark(a: string | undefined, b: string | undefined): string | undefined {
+  return a === undefined ? b : b === undefined || a > b ? a : b;
 }

@@ -1,10 +1,11 @@
 /**
- * Aggregation of a batch's valid transactions into item updates. Pure.
+ * Aggregation of a batch's valid transactions into item writes. Pure.
  *
- * Each item (region x minute x product bucket) gets a list of chunks; a chunk
- * is the summed contribution of a contiguous run of records (in sequence
- * order) and becomes one conditional UpdateItem. A new chunk starts only when
- * the products would no longer fit one update expression (4 KB limit).
+ * Each item (region x minute, or region x minute x product bucket for
+ * bucketed writes) gets a list of chunks; a chunk is the summed contribution
+ * of a contiguous run of records (in sequence order) and becomes one
+ * conditional write. A new chunk starts only when the products would no
+ * longer fit one write (`maxProductsPerUpdate`).
  */
 import { minuteOf, Transaction, ValidTransaction } from "../shared";
 import { bucketOf, bucketSortKey, fnv1a, lineRevenueCents, partitionKey } from "./itemDesign";
@@ -66,10 +67,10 @@ export interface Chunk {
 export class ChunkProducts implements Iterable<[string, Contribution]> {
   public readonly ids: string[] = [];
   public readonly contributions: Contribution[] = [];
-  private readonly slots: Int32Array;
-  private readonly shift: number;
+  private slots: Int32Array;
+  private shift: number;
 
-  /** Room for `capacity` products (the table is at least twice as large, so probes stay short). */
+  /** Room for `capacity` products before the table grows (it is at least twice as large, so probes stay short). */
   public constructor(capacity: number) {
     const bits = Math.max(4, Math.ceil(Math.log2(Math.max(1, capacity) * 2 + 1)));
     this.slots = new Int32Array(1 << bits).fill(-1);
@@ -100,8 +101,8 @@ export class ChunkProducts implements Iterable<[string, Contribution]> {
   }
 
   private insert(productId: string, hash: number): Contribution {
+    if (this.ids.length * 2 >= this.slots.length) this.grow();
     const slots = this.slots;
-    if (this.ids.length * 2 >= slots.length) throw new RangeError(`chunk table full (${this.ids.length} products)`);
     const mask = slots.length - 1;
     let s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
     while (slots[s] >= 0) s = (s + 1) & mask;
@@ -110,6 +111,19 @@ export class ChunkProducts implements Iterable<[string, Contribution]> {
     this.ids.push(productId);
     this.contributions.push(c);
     return c;
+  }
+
+  /** Doubles the table and re-slots every product (hashes again: rare, only a chunk past its first capacity). */
+  private grow(): void {
+    const bits = 33 - this.shift;
+    this.slots = new Int32Array(1 << bits).fill(-1);
+    this.shift = 32 - bits;
+    const mask = this.slots.length - 1;
+    for (let i = 0; i < this.ids.length; i++) {
+      let s = Math.imul(fnv1a(this.ids[i]), 0x9e3779b1) >>> this.shift;
+      while (this.slots[s] >= 0) s = (s + 1) & mask;
+      this.slots[s] = i;
+    }
   }
 
   public *[Symbol.iterator](): Iterator<[string, Contribution]> {
@@ -123,18 +137,30 @@ export interface ItemPlan {
   readonly region: string;
   readonly minute: string;
   readonly minuteStartMs: number;
+  /** The product bucket (0 when the writes are not bucketed). */
+  readonly bucket: number;
   readonly chunks: Chunk[];
 }
 
 export interface PlanOptions {
-  /** Product buckets per region-minute. */
+  /** Product buckets per region-minute (1: one item per region-minute, as contributions are). */
   readonly buckets: number;
-  /** At most this many products in one update expression. */
+  /** At most this many products in one write. */
   readonly maxProductsPerUpdate: number;
 }
 
-/** 100 products x 3 attributes x ~11 characters stays under the 4 KB expression limit. */
-export const DEFAULT_MAX_PRODUCTS_PER_UPDATE = 100;
+/**
+ * Products per contribution item: 8,000 rows of about 25-40 bytes stay far
+ * below DynamoDB's 400 KB item limit; a batch's region-minute with more (a
+ * catalogue that large in one batch) is written as several contributions in turn.
+ */
+export const MAX_PRODUCTS_PER_CONTRIBUTION = 8_000;
+
+/** The processor's plan: one item per region-minute, a contribution. */
+export const CONTRIBUTION_PLAN: PlanOptions = { buckets: 1, maxProductsPerUpdate: MAX_PRODUCTS_PER_CONTRIBUTION };
+
+/** A chunk's table starts with room for this many products and grows (most batches' region-minutes hold fewer). */
+const INITIAL_CHUNK_PRODUCTS = 256;
 
 /**
  * Plans the item updates for `accepted` (which must be in sequence order).
@@ -159,6 +185,8 @@ interface MinuteRows {
 /** Builds the plans one transaction at a time (in sequence order), so transactions need not outlive their record. */
 export class ItemPlanner {
   public readonly plans = new Map<string, ItemPlan>();
+  /** The latest event time added (epoch ms): how far the shard's stream has moved. */
+  public latestMs = -Infinity;
   // Per-line work is kept to array lookups and one map lookup (profiled: the product -> bucket map, the region map
   // and the minute's modulo cost 20% of the planner): the last minute's rows are kept, as consecutive records
   // mostly share a minute; regions are few and JSON.parse internalizes short strings, so a scan finds them by
@@ -171,6 +199,7 @@ export class ItemPlanner {
   /** Adds accepted record `a` (its seqKey and transaction). */
   public add(a: number, seqKey: string, tx: Transaction, occurredAtMs: number): void {
     const options = this.options;
+    if (occurredAtMs > this.latestMs) this.latestMs = occurredAtMs;
     let rows = this.last;
     if (!(occurredAtMs >= rows.minuteMs && occurredAtMs < rows.minuteMs + 60_000)) rows = this.minuteRows(occurredAtMs);
     const region = tx.region;
@@ -204,7 +233,7 @@ export class ItemPlanner {
     const minute = minuteOf(minuteMs);
     const pk = partitionKey(region, minute);
     const sk = bucketSortKey(bucket);
-    const plan: ItemPlan = { pk, sk, region, minute, minuteStartMs: minuteMs, chunks: [] };
+    const plan: ItemPlan = { pk, sk, region, minute, minuteStartMs: minuteMs, bucket, chunks: [] };
     this.plans.set(`${pk}|${sk}`, plan);
     return plan;
   }
@@ -214,7 +243,7 @@ function addLine(plan: ItemPlan, a: number, seqKey: string, productId: string, h
   let chunk = plan.chunks[plan.chunks.length - 1];
   const firstLineOfRecord = !chunk || chunk.records[chunk.records.length - 1] !== a;
   if (!chunk || (firstLineOfRecord && chunk.products.size + txLines > options.maxProductsPerUpdate)) {
-    chunk = { firstSeqKey: seqKey, lastSeqKey: seqKey, records: [], products: new ChunkProducts(Math.max(options.maxProductsPerUpdate, txLines)) };
+    chunk = { firstSeqKey: seqKey, lastSeqKey: seqKey, records: [], products: new ChunkProducts(Math.min(Math.max(options.maxProductsPerUpdate, txLines), INITIAL_CHUNK_PRODUCTS)) };
     plan.chunks.push(chunk);
   }
   if (firstLineOfRecord) {
@@ -243,7 +272,7 @@ export function remainderAfter(chunk: Chunk, plan: ItemPlan, accepted: readonly 
     const tx = transactionOf(accepted[a]);
     if (tx.region !== plan.region || minuteOf(tx.occurredAtMs) !== plan.minute) continue;
     for (const line of tx.items) {
-      if (bucketSortKey(bucketOf(line.productId, buckets)) !== plan.sk) continue;
+      if (bucketOf(line.productId, buckets) !== plan.bucket) continue;
       const c = rebuilt.products.at(line.productId, fnv1a(line.productId));
       c.units += line.quantity;
       c.revenueCents += lineRevenueCents(line.unitPrice, line.quantity);

@@ -14,7 +14,9 @@ import { HashKeyProvider } from "../shared";
 import { loadProcessorEnv, toProcessorConfig } from "./config";
 import { fromLambdaRecord, MetricsSink, processRecords, ProcessorDeps } from "./processor";
 import { RecentIds } from "./RecentIds";
+import { FoldState } from "./fold";
 import { BaselineCache } from "./spikes";
+import { ChainTails } from "./writer";
 
 const env = loadProcessorEnv(process.env);
 const config = toProcessorConfig(env);
@@ -42,6 +44,8 @@ const deps: ProcessorDeps = {
   hashKey: () => keys.get(),
   recent: new RecentIds(config.dedupCacheSize),
   baselines: new BaselineCache(),
+  tails: new ChainTails(),
+  folds: new FoldState(),
   metrics: sink,
   logger,
 };

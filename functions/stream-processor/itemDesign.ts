@@ -1,11 +1,23 @@
 /**
  * The DynamoDB item design of the real-time aggregates. Pure.
  *
- * pk = "<region>#<minute>", sk = "b<NN>" (a product bucket). The bucket's
- * products are top-level numbers `u#<productId>` (units), `r#<productId>`
- * (revenue in cents), `o#<productId>` (orders), so one UpdateItem with ADD
- * applies a batch's contribution to many products. `h#<shard>` is the
- * per-shard high-water mark (see docs/functions.md), `expiresAt` the TTL.
+ * All items of a region's minute share pk = "<region>#<minute>". The stream
+ * processor appends: each invocation writes its batch's contribution to the
+ * minute as one new item, sk = "c#<shard>#<predecessor>", where the
+ * predecessor is the last sequence key of the shard's previous contribution
+ * to the minute ("" for the first). A contribution can only be written on
+ * top of the one it follows (the write is conditional on the key being
+ * free), so each shard's contributions form one chain with no gaps or
+ * overlaps: exactly once without rewriting what earlier batches wrote (an
+ * update is billed on the whole item, docs/functions.md). Once the shard
+ * moves on to the next minute it folds its chain into one minute total,
+ * sk = "m#<shard>", which spike detection and baselines read; readers add
+ * a shard's total and the contributions after it (`l`, the last sequence
+ * key each covers).
+ *
+ * Replays (functions/replay) update bucket items, sk = "b<NN>", with
+ * top-level numbers `u#<productId>` (units), `r#<productId>` (revenue in
+ * cents), `o#<productId>` (orders), guarded by ledger attributes.
  * Spike markers are separate small items: sk = "s#<productId>".
  */
 
@@ -15,6 +27,11 @@ export const ORDERS = "o#";
 export const HIGH_WATER = "h#";
 export const SPIKE_MARKER = "s#";
 export const TTL_ATTRIBUTE = "expiresAt";
+export const CONTRIBUTION = "c#";
+export const MINUTE_TOTAL = "m#";
+/** Attributes of contributions and minute totals: the last sequence key covered, the products. */
+export const LAST_COVERED = "l";
+export const PRODUCTS = "p";
 
 /** FNV-1a, 32 bit: a stable, fast string hash (the same in every container and version). */
 export function fnv1a(s: string): number {
@@ -32,6 +49,10 @@ export function bucketOf(productId: string, buckets: number): number {
 
 export const partitionKey = (region: string, minute: string): string => `${region}#${minute}`;
 export const bucketSortKey = (bucket: number): string => `b${String(bucket).padStart(2, "0")}`;
+/** The contribution that follows `predecessor` (the last sequence key of the shard's previous one, "" for the first). */
+export const contributionSortKey = (shard: string, predecessor: string): string => `${CONTRIBUTION}${shard}#${predecessor}`;
+export const contributionPrefix = (shard: string): string => `${CONTRIBUTION}${shard}#`;
+export const minuteTotalSortKey = (shard: string): string => `${MINUTE_TOTAL}${shard}`;
 export const spikeSortKey = (productId: string): string => `${SPIKE_MARKER}${productId}`;
 
 /** "shardId-000000000007" -> "7": short attribute names keep items small. */
@@ -84,4 +105,56 @@ export function productsOfItem(item: Readonly<Record<string, unknown>>): Product
     });
   }
   return out;
+}
+
+/**
+ * A contribution's or minute total's products as one string attribute:
+ * JSON of [productId, units, revenueCents, orders] rows. One attribute
+ * instead of three per product (u#/r#/o# names repeat the product id) keeps
+ * the item, and so its write units, about half as large.
+ */
+export function encodeProducts(products: Iterable<readonly [string, { readonly units: number; readonly revenueCents: number; readonly orders: number }]>): string {
+  const rows: (string | number)[][] = [];
+  for (const [productId, c] of products) rows.push([productId, c.units, c.revenueCents, c.orders]);
+  return JSON.stringify(rows);
+}
+
+export function decodeProducts(attribute: string): ProductFigures[] {
+  const rows = JSON.parse(attribute) as [string, number, number, number][];
+  return rows.map(([productId, units, revenueCents, orders]) => ({ productId, units, revenueCents, orders }));
+}
+
+/** One stored item of a region-minute, as readers see it: its sort key and plain attribute values. */
+export interface MinuteItem {
+  readonly sk: string;
+  readonly attributes: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Pure: a region-minute's product figures from all its items. Per shard, the
+ * minute total plus the contributions written after it (those covering
+ * sequence keys beyond the total's); plus the replays' bucket items.
+ * Spike markers and anything else are ignored.
+ */
+export function minuteProducts(items: readonly MinuteItem[]): ProductFigures[] {
+  const foldedThrough = new Map<string, string>();
+  for (const item of items) if (item.sk.startsWith(MINUTE_TOTAL)) foldedThrough.set(item.sk.slice(MINUTE_TOTAL.length), String(item.attributes[LAST_COVERED]));
+  const lists: ProductFigures[][] = [];
+  for (const item of items) {
+    if (item.sk.startsWith("b")) lists.push(productsOfItem(item.attributes));
+    else if (item.sk.startsWith(MINUTE_TOTAL)) lists.push(decodeProducts(String(item.attributes[PRODUCTS])));
+    else if (item.sk.startsWith(CONTRIBUTION)) {
+      const shard = item.sk.slice(CONTRIBUTION.length, item.sk.indexOf("#", CONTRIBUTION.length));
+      const through = foldedThrough.get(shard);
+      if (through === undefined || String(item.attributes[LAST_COVERED]) > through) lists.push(decodeProducts(String(item.attributes[PRODUCTS])));
+    }
+  }
+  const total = new Map<string, ProductFigures>();
+  for (const list of lists) {
+    for (const p of list) {
+      const t = total.get(p.productId);
+      total.set(p.productId, t ? { productId: p.productId, units: t.units + p.units, revenueCents: t.revenueCents + p.revenueCents, orders: t.orders + p.orders } : p);
+    }
+  }
+  return [...total.values()];
 }

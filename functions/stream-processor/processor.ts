@@ -7,14 +7,15 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import { S3Client } from "@aws-sdk/client-s3";
 import { RejectionRule, screenRecord, ValidationContext } from "../shared";
-import { AcceptedRecord, DEFAULT_MAX_PRODUCTS_PER_UPDATE, ItemPlanner } from "./aggregate";
+import { AcceptedRecord, CONTRIBUTION_PLAN, ItemPlanner } from "./aggregate";
 import { ProcessorConfig } from "./config";
-import { sequenceKey, shortShardId } from "./itemDesign";
+import { FoldState, foldedUnits, foldMinute, MinuteRef } from "./fold";
+import { contributionPrefix, sequenceKey, shortShardId } from "./itemDesign";
 import { FailureNote, putFailureNote } from "./failureNotes";
 import { planQuarantineObjects, putQuarantineObject, QuarantineEntry } from "./quarantine";
 import { RecentIds } from "./RecentIds";
 import { BaselineCache, detectSpikes, SpikeCandidate, SpikeDetail } from "./spikes";
-import { applyItem, ItemOutcome, mapWithConcurrency } from "./writer";
+import { applyItem, ChainTails, ItemOutcome, mapWithConcurrency } from "./writer";
 
 /** A Kinesis record, decoded from the Lambda event (or read by the local poller). */
 export interface StreamRecord {
@@ -45,15 +46,19 @@ export interface ProcessorDeps {
   readonly events: Pick<EventBridgeClient, "send">;
   /** The e-mail hash key (cached by the caller). */
   readonly hashKey: () => Promise<string>;
-  /** Per-container state: recently committed transaction ids and baseline items. */
+  /** Per-container state: recently committed transaction ids, baseline minutes, the chains' tails and folds. */
   readonly recent: RecentIds;
   readonly baselines: BaselineCache;
+  /** Default: a new one per call (each chain's tail is then read once per call). */
+  readonly tails?: ChainTails;
+  readonly folds?: FoldState;
   readonly metrics?: MetricsSink;
   readonly logger?: LoggerLike;
   /** Clock for the future-timestamp rule. */
   readonly now?: () => number;
   /** Concurrent DynamoDB and S3 requests. */
   readonly concurrency?: number;
+  /** Products per contribution item (default MAX_PRODUCTS_PER_CONTRIBUTION). */
   readonly maxProductsPerUpdate?: number;
   /** Size above which a batch's quarantine object is split into parts (default 5 MB). */
   readonly maxQuarantineObjectBytes?: number;
@@ -120,13 +125,13 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   const ctx = { regions: config.regions, currencies: config.currencies, maxRecordBytes: config.maxRecordBytes, nowMs: (deps.now ?? Date.now)() };
 
   // 1. Decode, validate, de-duplicate and aggregate: pure and fast.
-  const planner = new ItemPlanner({ buckets: config.productBuckets, maxProductsPerUpdate: deps.maxProductsPerUpdate ?? DEFAULT_MAX_PRODUCTS_PER_UPDATE });
+  const planner = new ItemPlanner({ ...CONTRIBUTION_PLAN, maxProductsPerUpdate: deps.maxProductsPerUpdate ?? CONTRIBUTION_PLAN.maxProductsPerUpdate });
   const { outcomes, accepted, rejected, duplicates } = classifyRecords(ordered, ctx, deps.recent, planner);
 
-  // 2. Aggregate into item updates, then apply them (items in parallel, an item's chunks in order) and quarantine rejects.
+  // 2. Append each region-minute's contribution (in parallel, a region-minute's chunks in order) and quarantine rejects.
   const shard = shortShardId(ordered[0]?.shardId ?? "0");
   const plans = [...planner.plans.values()];
-  const writeCtx = { client: deps.dynamo, table: config.table, shard, retentionDays: config.hotRetentionDays, buckets: config.productBuckets };
+  const writeCtx = { client: deps.dynamo, table: config.table, shard, retentionDays: config.hotRetentionDays, tails: deps.tails ?? new ChainTails() };
   // The batch's rejected records as one NDJSON object (parts if large); a failed PUT reports its records for retry.
   const hashKey = rejected.length > 0 ? await deps.hashKey() : "";
   const quarantineObjects = planQuarantineObjects(config.quarantinePrefix, rejected.map((r) => r.entry), hashKey, deps.maxQuarantineObjectBytes);
@@ -155,9 +160,11 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   for (const rec of accepted) if (!rec.failed) deps.recent.add(rec.transactionId);
   if (items.some((i) => i.error !== undefined)) await noteFailedDelivery(deps, ordered, items);
 
-  // 4. Spikes, on the minutes' totals the updates returned. Best effort: the aggregates are committed.
+  // 4. Minute totals of the minutes the shard has moved past, then spikes on them. Best effort: the contributions are committed.
+  const folds = deps.folds ?? new FoldState();
+  for (const item of items) if (item.error === undefined) folds.noteWritten(item.plan);
+  const folded = await foldClosedMinutes(deps, folds, shard, plans, planner.latestMs);
   let spikes: SpikeDetail[] = [];
-  let markerWcu = 0;
   const suppressed: SpikeDetail[] = [];
   try {
     spikes = await detectSpikes(
@@ -167,15 +174,15 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
         table: config.table,
         busName: config.spikeBusName,
         retentionDays: config.hotRetentionDays,
-        buckets: config.productBuckets,
-        onConsumed: (units) => (markerWcu += units),
+        onConsumed: (units) => (folded.wcu += units),
         onSuppressed: (spike) => suppressed.push(spike),
         now: deps.now,
       },
       deps.baselines,
       config.spikes,
-      spikeCandidates(items, config.spikes.minUnits),
+      await spikeCandidates(deps, folds.toJudge(folded.refs), config.spikes.minUnits),
     );
+    folds.judged();
   } catch (err) {
     deps.logger?.error("spike detection failed", { error: String(err) });
     deps.metrics?.count("SpikeDetectionErrors", 1);
@@ -196,7 +203,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
     valid: accepted.length,
     duplicates,
     rejected: rejectedCounts,
-    consumedWcu: consumedWcu + markerWcu,
+    consumedWcu: consumedWcu + folded.wcu,
     alreadyApplied,
     spikes,
     suppressedSpikes: suppressed.length,
@@ -257,7 +264,8 @@ async function noteFailedDelivery(deps: ProcessorDeps, ordered: readonly StreamR
     firstSequenceNumber: ordered[0].sequenceNumber,
     lastSequenceNumber: ordered[ordered.length - 1].sequenceNumber,
     writtenAt: new Date(nowMs).toISOString(),
-    items: items.map((i) => ({ pk: i.plan.pk, sk: i.plan.sk, appliedThrough: i.appliedThrough ?? null })),
+    // The mark of a region-minute's contribution chain (sk: the shard's contribution prefix).
+    items: items.map((i) => ({ pk: i.plan.pk, sk: contributionPrefix(shortShardId(ordered[0].shardId)), appliedThrough: i.appliedThrough ?? null })),
   };
   try {
     await putFailureNote(deps.s3, deps.config.quarantineBucket, note, nowMs);
@@ -267,11 +275,35 @@ async function noteFailedDelivery(deps: ProcessorDeps, ordered: readonly StreamR
   }
 }
 
-function spikeCandidates(items: readonly ItemOutcome[], minUnits: number): SpikeCandidate[] {
+/**
+ * Folds the region-minutes the shard's event time has passed (fold.ts); returns those folded and the write
+ * units. A fold that fails stays due: the next batch tries again.
+ */
+async function foldClosedMinutes(deps: ProcessorDeps, folds: FoldState, shard: string, plans: readonly MinuteRef[], latestMs: number): Promise<{ refs: MinuteRef[]; wcu: number }> {
+  const out = { refs: [] as MinuteRef[], wcu: 0 };
+  if (plans.length === 0) return out;
+  const io = { client: deps.dynamo, table: deps.config.table, shard, retentionDays: deps.config.hotRetentionDays };
+  const due = folds.due(new Set(plans.map((p) => p.region)), latestMs);
+  await mapWithConcurrency(due, deps.concurrency ?? 16, async (ref) => {
+    try {
+      const wcu = await foldMinute(io, ref);
+      folds.markFolded(ref);
+      out.wcu += wcu;
+      out.refs.push(ref);
+    } catch (err) {
+      deps.logger?.error("minute fold failed", { pk: ref.pk, error: errorName(err) });
+      deps.metrics?.count("MinuteFoldErrors", 1);
+    }
+  });
+  return out;
+}
+
+/** Products whose units in a newly folded minute, over all shards' totals, reach the spike minimum. */
+async function spikeCandidates(deps: ProcessorDeps, refs: readonly MinuteRef[], minUnits: number): Promise<SpikeCandidate[]> {
   const out: SpikeCandidate[] = [];
-  for (const item of items) {
-    for (const [productId, units] of item.unitsAfter) {
-      if (units >= minUnits) out.push({ region: item.plan.region, minute: item.plan.minute, minuteStartMs: item.plan.minuteStartMs, productId, units });
+  for (const ref of refs) {
+    for (const [productId, units] of (await foldedUnits({ client: deps.dynamo, table: deps.config.table }, ref.pk)) ?? []) {
+      if (units >= minUnits) out.push({ region: ref.region, minute: ref.minute, minuteStartMs: ref.minuteStartMs, productId, units });
     }
   }
   return out;

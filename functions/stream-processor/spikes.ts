@@ -1,19 +1,21 @@
 /**
- * Spike detection: after a minute's units are applied, a product whose units
- * in the minute reach SPIKE_MIN_UNITS and exceed SPIKE_RATIO x the mean of the
- * previous SPIKE_BASELINE_MINUTES minutes is a spike. The mean is over the
- * minutes with traffic recorded (the bucket's item exists); a minute in which
- * the product did not sell counts as 0; a window with no traffic gives no verdict.
+ * Spike detection: when a shard folds a minute (fold.ts), a product whose
+ * units in the minute, over the shards' minute totals, reach SPIKE_MIN_UNITS
+ * and exceed SPIKE_RATIO x the mean of the previous SPIKE_BASELINE_MINUTES
+ * minutes is a spike. The mean is over the minutes with traffic recorded (a
+ * minute total exists); a minute in which the product did not sell counts as
+ * 0; a window with no traffic gives no verdict.
  * One event per (minute, product, region), guarded by a conditional marker item.
  * At most `maxAlertsPerMinute` events per wall-clock minute for the whole stack,
  * across containers: each event first claims a slot of a per-minute counter
  * item (pk = "SPIKES#<minute>", sk = "count"); a spike that finds the minute
  * full is suppressed (counted, not sent).
  */
-import { BatchGetItemCommand, DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { minuteOf, minuteStartMs, previousMinutes, SPIKE_DETAIL_TYPE, SPIKE_EVENT_SOURCE } from "../shared";
-import { bucketOf, bucketSortKey, expiresAt, partitionKey, spikeSortKey, TTL_ATTRIBUTE, UNITS } from "./itemDesign";
+import { foldedUnits } from "./fold";
+import { expiresAt, partitionKey, spikeSortKey, TTL_ATTRIBUTE } from "./itemDesign";
 
 export interface SpikeSettings {
   readonly ratio: number;
@@ -67,7 +69,6 @@ export interface SpikeIo {
   readonly table: string;
   readonly busName: string;
   readonly retentionDays: number;
-  readonly buckets: number;
   /** Receives the write units each marker and alert-slot update consumed. */
   readonly onConsumed?: (units: number) => void;
   /** Receives each spike not sent because the minute's alert cap was reached. */
@@ -97,44 +98,34 @@ export function alertSlotRequest(table: string, minute: string, max: number, ret
 }
 
 /**
- * Past minutes' units per item, cached per container (a past minute changes
- * only by late records, which a slightly stale baseline tolerates). An item
- * that does not exist is remembered as null: no traffic was recorded then.
+ * Past minutes' units per region-minute (the shards' minute totals), cached
+ * per container (a past minute changes only by late records, which a
+ * slightly stale baseline tolerates). A minute with no total is remembered
+ * as null: no traffic was recorded then.
  */
 export class BaselineCache {
-  private readonly items = new Map<string, Map<string, number> | null>();
+  private readonly minutes = new Map<string, Map<string, number> | null>();
 
-  public constructor(private readonly capacity = 20_000) {}
+  /** `capacity`: region-minutes kept (a 30-minute baseline over 5 regions needs 150). */
+  public constructor(private readonly capacity = 2_000) {}
 
   /**
    * Units of `productId` in each of `minutes` (undefined: none), and how many of
-   * those minutes have any traffic recorded for the product's bucket.
+   * those minutes have any traffic recorded in the region.
    */
   public async unitsFor(io: SpikeIo, region: string, productId: string, minutes: readonly string[]): Promise<{ units: (number | undefined)[]; minutesWithData: number }> {
-    const sk = bucketSortKey(bucketOf(productId, io.buckets));
-    const missing = minutes.map((m) => partitionKey(region, m)).filter((pk) => !this.items.has(`${pk}|${sk}`));
-    for (let i = 0; i < missing.length; i += 100) await this.load(io, missing.slice(i, i + 100), sk);
-    const items = minutes.map((m) => this.items.get(`${partitionKey(region, m)}|${sk}`) ?? null);
-    return { units: items.map((item) => item?.get(productId)), minutesWithData: items.filter((item) => item !== null).length };
+    const totals: (Map<string, number> | null)[] = [];
+    for (const m of minutes) totals.push(await this.totalsOf(io, partitionKey(region, m)));
+    return { units: totals.map((t) => t?.get(productId)), minutesWithData: totals.filter((t) => t !== null).length };
   }
 
-  private async load(io: SpikeIo, pks: readonly string[], sk: string): Promise<void> {
-    let keys = pks.map((pk) => ({ pk: { S: pk }, sk: { S: sk } }));
-    for (const pk of pks) this.remember(`${pk}|${sk}`, null);
-    for (let attempt = 0; keys.length > 0 && attempt < 5; attempt++) {
-      const out = await io.dynamo.send(new BatchGetItemCommand({ RequestItems: { [io.table]: { Keys: keys } } }));
-      for (const item of out.Responses?.[io.table] ?? []) {
-        const units = new Map<string, number>();
-        for (const [name, value] of Object.entries(item)) if (name.startsWith(UNITS) && value.N) units.set(name.slice(UNITS.length), Number(value.N));
-        this.remember(`${item.pk.S}|${item.sk.S}`, units);
-      }
-      keys = (out.UnprocessedKeys?.[io.table]?.Keys ?? []) as typeof keys;
-    }
-  }
-
-  private remember(key: string, units: Map<string, number> | null): void {
-    if (this.items.size >= this.capacity) this.items.delete(this.items.keys().next().value!);
-    this.items.set(key, units);
+  private async totalsOf(io: SpikeIo, pk: string): Promise<Map<string, number> | null> {
+    const known = this.minutes.get(pk);
+    if (known !== undefined) return known;
+    const units = (await foldedUnits({ client: io.dynamo, table: io.table }, pk)) ?? null;
+    if (this.minutes.size >= this.capacity) this.minutes.delete(this.minutes.keys().next().value!);
+    this.minutes.set(pk, units);
+    return units;
   }
 }
 

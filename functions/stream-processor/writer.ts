@@ -1,102 +1,97 @@
 /**
- * Applies planned chunks to DynamoDB exactly once per shard position:
- * each UpdateItem is conditional on the item's high-water mark for the shard
- * being below the chunk's first record, and raises it to the chunk's last.
+ * Appends planned contributions to DynamoDB exactly once per shard position
+ * (the item design: functions/stream-processor/itemDesign.ts). A contribution
+ * is written on top of the shard's last one for the region-minute, on the
+ * condition that nothing is there yet; when something is, its last sequence
+ * key tells which of the batch's records are applied already (a redelivery),
+ * and the rest is written on top of it.
+ *
+ * The write is an UpdateItem that only SETs (on a new item it is billed as a
+ * put: 1 WRU per started KB of the new item), so the function needs no write
+ * permission beyond UpdateItem.
  */
-import {
-  AttributeValue,
-  ConditionalCheckFailedException,
-  DynamoDBClient,
-  GetItemCommand,
-  UpdateItemCommand,
-  UpdateItemCommandInput,
-} from "@aws-sdk/client-dynamodb";
-import { AcceptedRecord, Chunk, ItemPlan, remainderAfter } from "./aggregate";
-import { expiresAt, HIGH_WATER, ORDERS, REVENUE, TTL_ATTRIBUTE, UNITS } from "./itemDesign";
+import { AttributeValue, DynamoDBClient, QueryCommand, UpdateItemCommand, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
+import { AcceptedRecord, Chunk, compareSeqKeys, ItemPlan, remainderAfter } from "./aggregate";
+import { contributionPrefix, contributionSortKey, encodeProducts, expiresAt, LAST_COVERED, PRODUCTS, TTL_ATTRIBUTE } from "./itemDesign";
+
+/**
+ * Per container: the last sequence key of each (region-minute, shard) chain
+ * this container wrote or read. A stale entry costs one conditional check
+ * (the key it points to is taken), never a wrong write; an unknown chain is
+ * read with one Query.
+ */
+export class ChainTails {
+  private readonly tails = new Map<string, string>();
+
+  public constructor(private readonly capacity = 10_000) {}
+
+  public get(pk: string, shard: string): string | undefined {
+    return this.tails.get(`${pk}|${shard}`);
+  }
+
+  public set(pk: string, shard: string, lastSeqKey: string): void {
+    const key = `${pk}|${shard}`;
+    this.tails.delete(key);
+    if (this.tails.size >= this.capacity) this.tails.delete(this.tails.keys().next().value!);
+    this.tails.set(key, lastSeqKey);
+  }
+
+  public forget(pk: string, shard: string): void {
+    this.tails.delete(`${pk}|${shard}`);
+  }
+}
 
 export interface WriteContext {
   readonly client: Pick<DynamoDBClient, "send">;
   readonly table: string;
-  /** Short shard id used in the high-water attribute name. */
+  /** Short shard id used in the contribution keys. */
   readonly shard: string;
   readonly retentionDays: number;
-  readonly buckets: number;
+  readonly tails: ChainTails;
 }
 
-/** The outcome of applying one item's chunks. */
+/** The outcome of appending one region-minute's chunks. */
 export interface ItemOutcome {
   readonly plan: ItemPlan;
-  /** Units per product after the last successful update of this invocation (from UPDATED_NEW). */
-  readonly unitsAfter: Map<string, number>;
-  /** Records (accepted indexes) whose contribution to this item could not be applied. */
+  /** Records (accepted indexes) whose contribution could not be applied. */
   readonly failedRecords: number[];
   /** Write capacity units reported by DynamoDB. */
   consumedWcu: number;
   /** Chunks found (fully or partly) applied already: redeliveries. */
   alreadyApplied: number;
-  /** The item's high-water mark for the shard as this invocation last saw it (written or read); undefined if never known. */
+  /** The chain's last sequence key as this invocation last saw it (written or read); undefined if never known. */
   appliedThrough?: string;
+  /** True when this invocation started the shard's chain for the region-minute (its first contribution). */
+  startedChain: boolean;
   error?: unknown;
 }
 
-/** The UpdateItem request for one chunk. Exported for tests and the expression-size check. */
-export function buildUpdate(ctx: WriteContext, plan: ItemPlan, chunk: Chunk): UpdateItemCommandInput {
-  const names: Record<string, string> = { "#h": `${HIGH_WATER}${ctx.shard}`, "#t": TTL_ATTRIBUTE };
-  const values: Record<string, AttributeValue> = {
-    ":f": { S: chunk.firstSeqKey },
-    ":l": { S: chunk.lastSeqKey },
-    ":t": { N: String(expiresAt(plan.minuteStartMs, ctx.retentionDays)) },
-  };
-  const adds: string[] = [];
-  let i = 0;
-  for (const [productId, c] of chunk.products) {
-    const id = (i++).toString(36);
-    names[`#u${id}`] = `${UNITS}${productId}`;
-    names[`#r${id}`] = `${REVENUE}${productId}`;
-    names[`#o${id}`] = `${ORDERS}${productId}`;
-    values[`:u${id}`] = { N: String(c.units) };
-    values[`:r${id}`] = { N: String(c.revenueCents) };
-    values[`:o${id}`] = { N: String(c.orders) };
-    adds.push(`#u${id} :u${id}, #r${id} :r${id}, #o${id} :o${id}`);
-  }
+/** The write of one chunk on top of `predecessor` ("" when it starts the chain). Exported for tests. */
+export function buildAppend(ctx: WriteContext, plan: ItemPlan, chunk: Chunk, predecessor: string): UpdateItemCommandInput {
   return {
     TableName: ctx.table,
-    Key: { pk: { S: plan.pk }, sk: { S: plan.sk } },
-    UpdateExpression: `SET #h = :l, #t = :t ADD ${adds.join(", ")}`,
-    ConditionExpression: "attribute_not_exists(#h) OR #h < :f",
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-    ReturnValues: "UPDATED_NEW",
+    Key: { pk: { S: plan.pk }, sk: { S: contributionSortKey(ctx.shard, predecessor) } },
+    UpdateExpression: "SET #l = :l, #p = :p, #t = :t",
+    ConditionExpression: "attribute_not_exists(pk)",
+    ExpressionAttributeNames: { "#l": LAST_COVERED, "#p": PRODUCTS, "#t": TTL_ATTRIBUTE },
+    ExpressionAttributeValues: {
+      ":l": { S: chunk.lastSeqKey },
+      ":p": { S: encodeProducts(chunk.products) },
+      ":t": { N: String(expiresAt(plan.minuteStartMs, ctx.retentionDays)) },
+    },
     ReturnValuesOnConditionCheckFailure: "ALL_OLD",
     ReturnConsumedCapacity: "TOTAL",
   };
 }
 
-/** Applies an item's chunks in order; stops at the first failure (later chunks depend on it). */
+/** Appends an item's chunks in order; stops at the first failure (later chunks follow it in the chain). */
 export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: readonly AcceptedRecord[]): Promise<ItemOutcome> {
-  const outcome: ItemOutcome = { plan, unitsAfter: new Map(), failedRecords: [], consumedWcu: 0, alreadyApplied: 0 };
+  const outcome: ItemOutcome = { plan, failedRecords: [], consumedWcu: 0, alreadyApplied: 0, startedChain: false };
   for (let c = 0; c < plan.chunks.length; c++) {
-    let chunk: Chunk | undefined = plan.chunks[c];
     try {
-      while (chunk) {
-        try {
-          const out = await ctx.client.send(new UpdateItemCommand(buildUpdate(ctx, plan, chunk)));
-          outcome.consumedWcu += out.ConsumedCapacity?.CapacityUnits ?? 0;
-          outcome.appliedThrough = chunk.lastSeqKey;
-          for (const [name, value] of Object.entries(out.Attributes ?? {})) {
-            if (name.startsWith(UNITS) && value.N !== undefined) outcome.unitsAfter.set(name.slice(UNITS.length), Number(value.N));
-          }
-          chunk = undefined;
-        } catch (err) {
-          if (!(err instanceof ConditionalCheckFailedException) && (err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
-          outcome.alreadyApplied++;
-          const highWater = await readHighWater(ctx, plan, (err as { Item?: Record<string, AttributeValue> }).Item);
-          if (highWater === undefined) throw new Error(`conditional update of ${plan.pk}/${plan.sk} failed but no high-water mark is stored`, { cause: err });
-          outcome.appliedThrough = highWater;
-          chunk = remainderAfter(chunk as Chunk, plan, accepted, highWater, ctx.buckets);
-        }
-      }
+      await appendChunk(ctx, plan, plan.chunks[c], accepted, outcome);
     } catch (err) {
+      ctx.tails.forget(plan.pk, ctx.shard);
       outcome.error = err;
       for (let rest = c; rest < plan.chunks.length; rest++) outcome.failedRecords.push(...plan.chunks[rest].records);
       break;
@@ -105,20 +100,50 @@ export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: rea
   return outcome;
 }
 
-/** The stored mark: from ALL_OLD when DynamoDB returned it, else a consistent read. */
-async function readHighWater(ctx: WriteContext, plan: ItemPlan, old: Record<string, AttributeValue> | undefined): Promise<string | undefined> {
-  const attribute = `${HIGH_WATER}${ctx.shard}`;
-  if (old?.[attribute]?.S !== undefined) return old[attribute].S;
-  const got = await ctx.client.send(
-    new GetItemCommand({
+async function appendChunk(ctx: WriteContext, plan: ItemPlan, first: Chunk, accepted: readonly AcceptedRecord[], outcome: ItemOutcome): Promise<void> {
+  let chunk: Chunk | undefined = first;
+  let tail = ctx.tails.get(plan.pk, ctx.shard) ?? (await readTail(ctx, plan.pk));
+  while (chunk) {
+    if (tail !== "" && compareSeqKeys(chunk.firstSeqKey, tail) <= 0) {
+      outcome.alreadyApplied++;
+      outcome.appliedThrough = tail;
+      chunk = remainderAfter(chunk, plan, accepted, tail, 1);
+      continue;
+    }
+    try {
+      const out = await ctx.client.send(new UpdateItemCommand(buildAppend(ctx, plan, chunk, tail)));
+      outcome.consumedWcu += out.ConsumedCapacity?.CapacityUnits ?? 0;
+      if (tail === "") outcome.startedChain = true;
+      tail = chunk.lastSeqKey;
+      ctx.tails.set(plan.pk, ctx.shard, tail);
+      outcome.appliedThrough = tail;
+      chunk = undefined;
+    } catch (err) {
+      if ((err as { name?: string }).name !== "ConditionalCheckFailedException") throw err;
+      // Another write (an earlier attempt at this batch) follows `tail`: step to its end and look again.
+      const next = (err as { Item?: Record<string, AttributeValue> }).Item?.[LAST_COVERED]?.S ?? (await readTail(ctx, plan.pk));
+      if (compareSeqKeys(next, tail) <= 0) throw new Error(`contribution chain of ${plan.pk} for shard ${ctx.shard} does not advance past ${tail}`, { cause: err });
+      tail = next;
+      ctx.tails.set(plan.pk, ctx.shard, tail);
+    }
+  }
+}
+
+/** The chain's last sequence key from DynamoDB ("" when the shard has no contribution to the region-minute). */
+async function readTail(ctx: WriteContext, pk: string): Promise<string> {
+  const out = await ctx.client.send(
+    new QueryCommand({
       TableName: ctx.table,
-      Key: { pk: { S: plan.pk }, sk: { S: plan.sk } },
+      KeyConditionExpression: "pk = :pk AND begins_with(sk, :c)",
+      ExpressionAttributeValues: { ":pk": { S: pk }, ":c": { S: contributionPrefix(ctx.shard) } },
+      ScanIndexForward: false,
+      Limit: 1,
       ConsistentRead: true,
-      ProjectionExpression: "#h",
-      ExpressionAttributeNames: { "#h": attribute },
+      ProjectionExpression: "#l",
+      ExpressionAttributeNames: { "#l": LAST_COVERED },
     }),
   );
-  return got.Item?.[attribute]?.S;
+  return out.Items?.[0]?.[LAST_COVERED]?.S ?? "";
 }
 
 /** Runs `task` over `items` with at most `limit` in flight. */

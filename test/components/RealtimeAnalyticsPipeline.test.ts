@@ -303,7 +303,7 @@ for (const stack of ["dev", "prod"] as const) {
       const policy = policyOf(one(resources, "aws:iam/rolePolicy:RolePolicy", "realtime-processor-policy"));
       const bySid = Object.fromEntries(policy.Statement.map((s) => [s.Sid, s]));
       assert.deepEqual(Object.keys(bySid).sort(), ["ApplyAggregates", "PublishSpikes", "ReadHashKey", "ReadStream", "SendFailedBatches", "SetAsideRejected", "UseDataKey", "WriteOwnLogs"]);
-      assert.deepEqual(bySid["ApplyAggregates"]!.Action, ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem"]);
+      assert.deepEqual(bySid["ApplyAggregates"]!.Action, ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query"]);
       assert.match(bySid["ApplyAggregates"]!.Resource as string, /^arn:aws:dynamodb:eu-west-3:123456789012:table\/realtime-aggregates/);
       const setAside = bySid["SetAsideRejected"]!.Resource as string[];
       assert.match(setAside[0], /^arn:aws:s3:::realtime-quarantine-[0-9a-f]+\/quarantine\/\*$/);

@@ -15,7 +15,7 @@ import { Amount, amount } from "../amount";
 import { ASSUMPTIONS } from "../assumptions";
 import type { LambdaFlow, UsageContext } from "../context";
 import { toDerived } from "../derived";
-import { aggregateBuckets, aggregateRegions, spikeEvents } from "../processor";
+import { aggregateRegions, spikeEvents } from "../processor";
 import { envWriters } from "../refs";
 import { T } from "../tokens";
 import { recordsPerBatch } from "./lambda";
@@ -65,12 +65,9 @@ function tableLoad(ctx: UsageContext, t: StackResource): TableLoad {
 function addAggregates(ctx: UsageContext, fn: StackResource, f: LambdaFlow, load: TableLoad): void {
   const A = ASSUMPTIONS;
   const regions = aggregateRegions(fn);
-  const buckets = aggregateBuckets(fn);
-  load.keys += regions * buckets;
-  let finalBytes = 0;
-  let pollersAll = 0;
+  let itemsPerMinute = 0;
+  let itemBytes = 0;
   for (const src of f.streamSources) {
-    pollersAll += src.pollers;
     for (const { share, tps } of trafficRegimes(ctx.workload)) {
       const m = aggregateWrites({
         tps,
@@ -78,25 +75,23 @@ function addAggregates(ctx: UsageContext, fn: StackResource, f: LambdaFlow, load
         shards: src.pollers,
         linesPerTransaction: ctx.workload?.itemsPerTransaction ?? 1,
         regions,
-        buckets,
         products: A.aggregateProducts,
         zipfExponent: A.aggregateZipfExponent,
         itemBaseBytes: A.aggregateItemBaseBytes,
         bytesPerProduct: A.aggregateBytesPerProduct,
         markBytes: A.aggregateMarkBytes,
-        maxProductsPerUpdate: A.aggregateProductsPerUpdate,
       });
       load.wruMonth += share * m.wruPerSecond * SECONDS_PER_MONTH;
-      finalBytes += share * m.finalItemBytes;
+      // The folds' chain reads, the spike verdicts' and the baselines' reads of the minute totals.
+      load.rruMonth += share * m.rruPerSecond * SECONDS_PER_MONTH;
+      itemsPerMinute += share * m.itemsPerRegionMinute;
+      itemBytes += share * m.meanItemBytes;
     }
   }
-  finalBytes /= f.streamSources.length;
-  load.itemBytes = Math.max(load.itemBytes, finalBytes);
+  load.keys += (regions * itemsPerMinute) / f.streamSources.length;
+  load.itemBytes = Math.max(load.itemBytes, itemBytes / f.streamSources.length);
   // Spikes: a marker item and a slot of the minute's alert counter (two small UpdateItems) per event.
   load.wruMonth += spikeEvents(fn, f).e * A.spikeWritesPerEvent;
-  // Spike baselines: each container (one per poller) reads each region-bucket item of the minute
-  // that just ended once (BatchGetItem, eventually consistent: 0.5 RRU per started 4 KB), then caches it.
-  load.rruMonth += pollersAll * regions * buckets * (SECONDS_PER_MONTH / 60) * 0.5 * Math.max(1, Math.ceil(finalBytes / (4 * KB)));
 }
 
 /** Table storage: expected from the items alive over the TTL; `ceilingFor` a maximum write rate (null: unbounded). */

@@ -1,7 +1,18 @@
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { AcceptedRecord, planItemUpdates, remainderAfter } from "../../../functions/stream-processor/aggregate";
-import { bucketOf, bucketSortKey, fnv1a, productsOfItem, sequenceKey, shortShardId } from "../../../functions/stream-processor/itemDesign";
+import { AcceptedRecord, ChunkProducts, CONTRIBUTION_PLAN, planItemUpdates, remainderAfter } from "../../../functions/stream-processor/aggregate";
+import { FOLD_GRACE_MS, FoldState } from "../../../functions/stream-processor/fold";
+import {
+  bucketOf,
+  bucketSortKey,
+  decodeProducts,
+  encodeProducts,
+  fnv1a,
+  minuteProducts,
+  productsOfItem,
+  sequenceKey,
+  shortShardId,
+} from "../../../functions/stream-processor/itemDesign";
 import { validateRecord, ValidTransaction } from "../../../functions/shared";
 import { fixture, validationContext } from "../helpers";
 
@@ -46,6 +57,85 @@ describe("stream-processor/itemDesign", () => {
   it("decodes an item's products", () => {
     const products = productsOfItem({ pk: "EMEA#2026-11-28T18:00", sk: "b01", "u#P1": "3", "r#P1": "1500", "o#P1": "2", "h#0": "x" });
     assert.deepEqual(products, [{ productId: "P1", units: 3, revenueCents: 1500, orders: 2 }]);
+  });
+});
+
+describe("stream-processor/itemDesign: contributions and minute totals (pure)", () => {
+  const rows = (...r: [string, number, number, number][]) => JSON.stringify(r);
+
+  it("encodes products as JSON rows that decode to the same figures, whatever the product id holds", () => {
+    // prepare: an id with the characters a hand-made separator would trip on
+    const products = new Map([
+      ['P"1\t,\n', { units: 3, revenueCents: 1500, orders: 2 }],
+      ["P2", { units: 1, revenueCents: 99, orders: 1 }],
+    ]);
+    // act
+    const decoded = decodeProducts(encodeProducts(products));
+    // assess
+    assert.deepEqual(decoded, [
+      { productId: 'P"1\t,\n', units: 3, revenueCents: 1500, orders: 2 },
+      { productId: "P2", units: 1, revenueCents: 99, orders: 1 },
+    ]);
+  });
+
+  it("reads a region-minute as each shard's total plus its contributions after it, plus the replays' bucket items", () => {
+    // prepare: shard 0 folded through "0012" and then wrote one more; shard 1 never folded; a replay; a spike marker
+    const items = [
+      { sk: "m#0", attributes: { l: "0012", p: rows(["P1", 5, 500, 3]) } },
+      { sk: "c#0#", attributes: { l: "0010", p: rows(["P1", 2, 200, 1]) } },
+      { sk: "c#0#0010", attributes: { l: "0012", p: rows(["P1", 3, 300, 2]) } },
+      { sk: "c#0#0012", attributes: { l: "0015", p: rows(["P1", 1, 100, 1], ["P2", 4, 40, 1]) } },
+      { sk: "c#1#", attributes: { l: "0011", p: rows(["P2", 1, 10, 1]) } },
+      { sk: "b03", attributes: { "u#P1": "7", "r#P1": "700", "o#P1": "1", "x#0#5": "1" } },
+      { sk: "s#P1", attributes: { units: "99" } },
+    ];
+    // act
+    const products = minuteProducts(items);
+    // assess: P1 = 5 (total) + 1 (after it) + 7 (replay); P2 = 4 + 1
+    assert.deepEqual(products.sort((a, b) => a.productId.localeCompare(b.productId)), [
+      { productId: "P1", units: 13, revenueCents: 1300, orders: 5 },
+      { productId: "P2", units: 5, revenueCents: 50, orders: 2 },
+    ]);
+  });
+
+  it("folds a minute once the shard's event time is FOLD_GRACE_MS past its end, and again after a late contribution", () => {
+    // prepare
+    const folds = new FoldState();
+    const ref = { pk: "EMEA#2026-11-28T18:00", region: "EMEA", minute: "2026-11-28T18:00", minuteStartMs: Date.parse("2026-11-28T18:00:00Z") };
+    const end = ref.minuteStartMs + 60_000;
+    folds.noteWritten(ref);
+    // act, assess: not yet within the grace; then due; once folded, not again until written to again
+    assert.deepEqual(folds.due(["EMEA"], end + FOLD_GRACE_MS - 1).map((r) => r.pk), ["EMEA#2026-11-28T17:59"]);
+    assert.deepEqual(folds.due(["EMEA"], end + FOLD_GRACE_MS).map((r) => r.pk), [ref.pk]);
+    folds.markFolded(ref);
+    assert.deepEqual(folds.due(["EMEA"], end + FOLD_GRACE_MS), []);
+    folds.noteWritten(ref);
+    assert.deepEqual(folds.due([], end + 5 * 60_000).map((r) => r.pk), [ref.pk]);
+  });
+});
+
+describe("stream-processor/ChunkProducts", () => {
+  it("grows past its first capacity and still finds every product", () => {
+    // prepare
+    const table = new ChunkProducts(4);
+    // act
+    for (let i = 0; i < 1000; i++) table.at(`P${i}`, fnv1a(`P${i}`)).units += i;
+    // assess
+    assert.equal(table.size, 1000);
+    for (let i = 0; i < 1000; i++) assert.equal(table.get(`P${i}`)?.units, i);
+    assert.equal(table.get("P1000"), undefined);
+  });
+
+  it("plans one contribution per region-minute for the processor", () => {
+    // prepare: two products in one minute and region, one in another region
+    const txs = [tx({ transactionId: "a", items: [line("P1", 1, 1), line("P2", 1, 1)], totalAmount: 2 }), tx({ transactionId: "b", region: "NA", items: [line("P1", 1, 1)], totalAmount: 1 })];
+    // act
+    const plans = [...planItemUpdates(accepted(txs), CONTRIBUTION_PLAN).values()];
+    // assess
+    assert.deepEqual(plans.map((p) => [p.pk, p.chunks.length, p.chunks[0].products.size]), [
+      ["EMEA#2026-11-28T18:00", 1, 2],
+      ["NA#2026-11-28T18:00", 1, 1],
+    ]);
   });
 });
 

@@ -3,17 +3,19 @@
  * SDK clients; EventBridge (no emulator) through aws-sdk-client-mock.
  */
 import * as assert from "node:assert/strict";
-import { GetItemCommand, ProvisionedThroughputExceededException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetItemCommand, ProvisionedThroughputExceededException, ScanCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { GetObjectCommand, ListObjectsCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { AwsStub, mockClient } from "aws-sdk-client-mock";
 import { createAggregatesTable, createBucket, Emulators, startEmulators } from "../../../functions/local/emulators";
 import { countQuarantined, readQuarantined, scanAggregates } from "../../../functions/local/state";
 import { hashEmail, HASH_PREFIX } from "../../../functions/shared";
-import { bucketOf } from "../../../functions/stream-processor/itemDesign";
+import { FoldState } from "../../../functions/stream-processor/fold";
+import { sequenceKey } from "../../../functions/stream-processor/itemDesign";
 import { fromLambdaRecord, processRecords, ProcessorDeps } from "../../../functions/stream-processor/processor";
 import { RecentIds } from "../../../functions/stream-processor/RecentIds";
 import { BaselineCache } from "../../../functions/stream-processor/spikes";
+import { ChainTails } from "../../../functions/stream-processor/writer";
 import { fixture, HASH_KEY, processorConfig, streamRecord } from "../helpers";
 
 type Tx = Record<string, any>;
@@ -95,15 +97,14 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.equal(aggregates[0].units, 2);
   });
 
-  it("reports exactly the records behind a throttled item and applies them once on retry", async () => {
-    // prepare: P1 and P9 land in different items; throttle the first update of P9's item
+  it("reports exactly the records behind a throttled contribution and applies them once on retry", async () => {
+    // prepare: a and c sell in EMEA, b in NA: two region-minutes; throttle the first write of NA's contribution
     const d = await deps({ recent: new RecentIds(0) });
-    const batch = [streamRecord(tx("a", "P1", 1), 1), streamRecord(tx("b", "P9", 5), 2), streamRecord(tx("c", "P1", 1), 3)];
-    const p9Bucket = `b${String(bucketOf("P9", 16)).padStart(2, "0")}`;
+    const batch = [streamRecord(tx("a", "P1", 1), 1), streamRecord(tx("b", "P9", 5, { region: "NA" }), 2), streamRecord(tx("c", "P1", 1), 3)];
     let throttled = false;
     const flaky = {
       send: ((cmd: unknown) => {
-        if (!throttled && cmd instanceof UpdateItemCommand && cmd.input.Key?.sk?.S === p9Bucket) {
+        if (!throttled && cmd instanceof UpdateItemCommand && cmd.input.Key?.pk?.S?.startsWith("NA#")) {
           throttled = true;
           return Promise.reject(new ProvisionedThroughputExceededException({ message: "slow down", $metadata: {} }));
         }
@@ -113,11 +114,41 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     // act: first delivery, then Lambda's retry from the lowest failure
     const first = await processRecords(batch, { ...d, dynamo: flaky });
     const retry = await processRecords(batch.slice(1), { ...d, dynamo: flaky });
-    // assess
+    // assess: c (EMEA, applied in the first attempt) is not counted again
     assert.deepEqual(first.failedSequenceNumbers, [batch[1].sequenceNumber]);
     assert.deepEqual(retry.failedSequenceNumbers, []);
+    assert.equal(retry.alreadyApplied, 1);
     const byProduct = Object.fromEntries((await scanAggregates(emu.dynamo!, d.config.table)).map((a) => [a.productId, a.units]));
     assert.deepEqual(byProduct, { P1: 2, P9: 5 });
+  });
+
+  it("a new container (no tails known) finds the chain's end in DynamoDB and appends after it", async () => {
+    // prepare
+    const d = await deps({ recent: new RecentIds(0) });
+    await processRecords([1, 2].map((i) => streamRecord(tx(`n${i}`, "P1", 1), i)), { ...d, tails: new ChainTails() });
+    // act: a redelivery overlapping the first batch, in another container
+    const out = await processRecords([2, 3].map((i) => streamRecord(tx(`n${i}`, "P1", 1), i)), { ...d, tails: new ChainTails() });
+    // assess
+    assert.equal(out.alreadyApplied, 1);
+    assert.equal((await scanAggregates(emu.dynamo!, d.config.table))[0].units, 3);
+    const chain = await emu.dynamo!.send(new ScanCommand({ TableName: d.config.table }));
+    assert.deepEqual(chain.Items!.map((i) => i.sk.S).sort(), [`c#0#`, `c#0#${sequenceKey(streamRecord(tx("n2", "P1", 1), 2).sequenceNumber)}`]);
+  });
+
+  it("a container whose known tail is stale steps along the chain to its end, never writing over another's contribution", async () => {
+    // prepare: container A writes, then B (a new container for the same shard) appends after it
+    const d = await deps({ recent: new RecentIds(0) });
+    const a = { ...d, tails: new ChainTails() };
+    const b = { ...d, tails: new ChainTails() };
+    await processRecords([streamRecord(tx("s1", "P1", 1), 1)], a);
+    await processRecords([streamRecord(tx("s2", "P1", 2), 2)], b);
+    // act: A again, with its tail still at record 1
+    const out = await processRecords([streamRecord(tx("s3", "P1", 4), 3)], a);
+    // assess
+    assert.deepEqual(out.failedSequenceNumbers, []);
+    assert.equal((await scanAggregates(emu.dynamo!, d.config.table))[0].units, 7);
+    const keys = (await emu.dynamo!.send(new ScanCommand({ TableName: d.config.table }))).Items!.map((i) => i.sk.S).sort();
+    assert.equal(keys.length, 3);
   });
 
   it("quarantines a batch's rejected records as one NDJSON object at a deterministic key, with rule, position and hashed e-mail", async () => {
@@ -209,22 +240,31 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.deepEqual(await countQuarantined(emu.s3!, "quarantine", `quarantine/dt=2026-11-28/${shard}/`), { "unknown-region": 20 });
   });
 
-  it("emits one spike event per minute, product and region, above ratio x baseline", async () => {
+  /** A record of product T past 18:01:10, and past 18:02:10 with `minute` 2: the shard's stream moves past a minute and folds it. */
+  const tick = (id: string, seq: number, shard?: string, minute = 1) =>
+    streamRecord(tx(id, "T", 1, { occurredAt: `2026-11-28T18:0${minute}:15.000Z` }), seq, shard);
+
+  it("emits one spike event per minute, product and region, above ratio x baseline, once the shard folds the minute", async () => {
     // prepare: a quiet baseline of 1 unit/minute for 15 minutes, then 40 units in one minute
     const d = await deps();
     const quiet = Array.from({ length: 15 }, (_, i) => streamRecord(tx(`q${i}`, "P7", 1, { occurredAt: new Date(Date.parse("2026-11-28T17:45:00Z") + i * 60_000).toISOString() }), i + 1));
     await processRecords(quiet, d);
-    // act: the spike minute, delivered in two batches (the second must not alert again)
-    const spike = await processRecords([streamRecord(tx("s1", "P7", 25), 100)], d);
-    const more = await processRecords([streamRecord(tx("s2", "P7", 15), 101)], d);
-    // assess
-    assert.equal(spike.spikes.length, 1);
-    assert.deepEqual(spike.spikes[0], { productId: "P7", region: "EMEA", minute: "2026-11-28T18:00", units: 25, baseline: 1, ratio: 25, threshold: 3, baselineMinutes: 15 });
-    assert.equal(more.spikes.length, 0);
+    // act: the spike minute, delivered in two batches; the stream moves on; then a late record of the minute
+    const first = await processRecords([streamRecord(tx("s1", "P7", 25), 100)], d);
+    await processRecords([streamRecord(tx("s2", "P7", 15), 101)], d);
+    const folded = await processRecords([tick("t1", 102)], d);
+    const late = await processRecords([streamRecord(tx("s3", "P7", 1), 103), tick("t2", 104)], d);
+    // assess: no verdict while the minute is open, one when it is folded, none again for the late record
+    assert.equal(first.spikes.length, 0);
+    assert.equal(folded.spikes.length, 1);
+    assert.deepEqual(folded.spikes[0], { productId: "P7", region: "EMEA", minute: "2026-11-28T18:00", units: 40, baseline: 1, ratio: 40, threshold: 3, baselineMinutes: 15 });
+    assert.equal(late.spikes.length, 0);
     const calls = events.commandCalls(PutEventsCommand);
     assert.equal(calls.length, 1);
     assert.equal(calls[0].args[0].input.Entries![0].DetailType, "RetailSalesSpike");
     assert.equal(calls[0].args[0].input.Entries![0].Source, "retail.platform");
+    const p7 = (await scanAggregates(emu.dynamo!, d.config.table)).filter((a) => a.productId === "P7" && a.minute === "2026-11-28T18:00");
+    assert.equal(p7[0].units, 41);
   });
 
   it("releases the spike marker when the event cannot be sent, so a later batch alerts", async () => {
@@ -232,15 +272,16 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     const d = await deps();
     const quiet = Array.from({ length: 15 }, (_, i) => streamRecord(tx(`q${i}`, "P8", 1, { occurredAt: new Date(Date.parse("2026-11-28T17:45:00Z") + i * 60_000).toISOString() }), i + 1));
     await processRecords(quiet, d);
+    await processRecords([streamRecord(tx("s1", "P8", 25), 100)], d);
     events.on(PutEventsCommand).rejectsOnce(new Error("bus unavailable")).resolves({ FailedEntryCount: 0, Entries: [{ EventId: "e2" }] });
-    // act
-    const failed = await processRecords([streamRecord(tx("s1", "P8", 25), 100)], d);
-    const retried = await processRecords([streamRecord(tx("s2", "P8", 5), 101)], d);
+    // act: the fold's alert fails; the next batch (nothing new for the minute) judges the minute again
+    const failed = await processRecords([tick("t1", 101)], d);
+    const retried = await processRecords([tick("t2", 102)], d);
     // assess
     assert.deepEqual(failed.spikes, []);
     assert.deepEqual(failed.failedSequenceNumbers, []);
     assert.equal(retried.spikes.length, 1);
-    assert.equal(retried.spikes[0].units, 30);
+    assert.equal(retried.spikes[0].units, 25);
   });
 
   it("caps spike alerts per minute for the stack: exactly the cap is sent, the rest counted as SpikeAlertsSuppressed, a new minute counts anew", async () => {
@@ -248,16 +289,16 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     const clock = { now: Date.parse("2026-11-28T18:01:00Z") };
     const metrics: Record<string, number> = {};
     const base = await deps({ now: () => clock.now, metrics: { count: (name, value) => (metrics[name] = (metrics[name] ?? 0) + value) } });
-    const d = { ...base, config: { ...base.config, spikes: { ...base.config.spikes, maxAlertsPerMinute: 3 } } };
-    const other = { ...d, recent: new RecentIds(1000), baselines: new BaselineCache() };
+    const d = { ...base, config: { ...base.config, spikes: { ...base.config.spikes, maxAlertsPerMinute: 3 } }, tails: new ChainTails(), folds: new FoldState() };
+    const other = { ...d, recent: new RecentIds(1000), baselines: new BaselineCache(), tails: new ChainTails(), folds: new FoldState() };
     const products = ["Q0", "Q1", "Q2", "Q3", "Q4", "Q5"];
     const quiet = products.flatMap((p, j) => Array.from({ length: 15 }, (_, i) => streamRecord(tx(`q${p}${i}`, p, 1, { occurredAt: new Date(Date.parse("2026-11-28T17:45:00Z") + i * 60_000).toISOString() }), 1 + j * 100 + i)));
     await processRecords(quiet, d);
-    // act
-    const a = await processRecords(["Q0", "Q1", "Q2"].map((p, i) => streamRecord(tx(`s${p}`, p, 25), 1000 + i)), d);
-    const b = await processRecords(["Q3", "Q4"].map((p, i) => streamRecord(tx(`s${p}`, p, 25), 1, `shardId-00000000000${i + 7}`)), other);
+    // act: each shard's batch brings its spikes and the record that moves its stream past the minute
+    const a = await processRecords([...["Q0", "Q1", "Q2"].map((p, i) => streamRecord(tx(`s${p}`, p, 25), 1000 + i)), tick("ta", 1003)], d);
+    const b = await processRecords(["Q3", "Q4"].flatMap((p, i) => [streamRecord(tx(`s${p}`, p, 25), 1, `shardId-00000000000${i + 7}`), tick(`tb${i}`, 2, `shardId-00000000000${i + 7}`)]), other);
     clock.now += 60_000;
-    const c = await processRecords([streamRecord(tx("sQ5", "Q5", 25), 1010)], d);
+    const c = await processRecords([streamRecord(tx("sQ5", "Q5", 25, { occurredAt: "2026-11-28T18:01:30.000Z" }), 1010), tick("tc", 1011, undefined, 2)], d);
     // assess
     assert.equal(a.spikes.length + b.spikes.length, 3);
     assert.equal(a.suppressedSpikes + b.suppressedSpikes, 2);
@@ -269,7 +310,7 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.equal((await counter("2026-11-28T18:02"))?.n?.N, "1");
     assert.ok(Number((await counter("2026-11-28T18:01"))?.expiresAt?.N) > Date.parse("2026-11-28T18:02:00Z") / 1000);
     // the counter item is not an aggregate
-    assert.ok((await scanAggregates(emu.dynamo!, d.config.table)).every((x) => x.productId.startsWith("Q")));
+    assert.ok((await scanAggregates(emu.dynamo!, d.config.table)).every((x) => x.productId.startsWith("Q") || x.productId === "T"));
   });
 
   it("accepts an empty batch, and decodes the Lambda Kinesis event fixture", async () => {
@@ -283,8 +324,8 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     // assess
     assert.deepEqual(empty.failedSequenceNumbers, []);
     assert.equal(out.valid, 1);
-    const item = await emu.dynamo!.send(new GetItemCommand({ TableName: d.config.table, Key: { pk: { S: "EMEA#2026-11-28T18:00" }, sk: { S: `b${String(bucketOf("P3", 16)).padStart(2, "0")}` } } }));
-    assert.equal(item.Item?.["u#P3"]?.N, "3");
-    assert.ok(item.Item?.["h#3"]?.S?.endsWith(event.Records[0].kinesis.sequenceNumber));
+    const item = await emu.dynamo!.send(new GetItemCommand({ TableName: d.config.table, Key: { pk: { S: "EMEA#2026-11-28T18:00" }, sk: { S: "c#3#" } } }));
+    assert.deepEqual(JSON.parse(item.Item!.p.S!), [["P3", 3, 750, 1]]);
+    assert.ok(item.Item?.l?.S?.endsWith(event.Records[0].kinesis.sequenceNumber));
   });
 });

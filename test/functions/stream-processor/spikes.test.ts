@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { BatchGetItemCommand, ConditionalCheckFailedException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { loadProcessorEnv } from "../../../functions/stream-processor/config";
 import { alertSlotRequest, baselineOf, BaselineCache, detectSpikes, isSpike, SpikeCandidate, SpikeIo } from "../../../functions/stream-processor/spikes";
@@ -52,7 +52,7 @@ describe("stream-processor/spikes (pure)", () => {
 describe("stream-processor/detectSpikes with the per-minute alert cap (in-memory table)", () => {
   const settings = { ratio: 3, minUnits: 20, baselineMinutes: 15, maxAlertsPerMinute: 3 };
 
-  /** A fake table: every baseline item holds 1 unit of every product; markers and counters honour their conditions. */
+  /** A fake table: every baseline minute's total holds 1 unit of every product; markers and counters honour their conditions. */
   function fakeIo(clock: { now: number }) {
     const items = new Map<string, Record<string, { N?: string; S?: string }>>();
     const sent: string[] = [];
@@ -60,9 +60,9 @@ describe("stream-processor/detectSpikes with the per-minute alert cap (in-memory
     const slotRequests: string[] = [];
     const dynamo = {
       send: async (cmd: unknown) => {
-        if (cmd instanceof BatchGetItemCommand) {
-          const [table, req] = Object.entries(cmd.input.RequestItems!)[0];
-          return { Responses: { [table]: req.Keys!.map((k) => ({ ...k, ...Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`u#P${i}`, { N: "1" }])) })) } };
+        if (cmd instanceof QueryCommand) {
+          const products = JSON.stringify(Array.from({ length: 9 }, (_, i) => [`P${i}`, 1, 100, 1]));
+          return { Items: [{ pk: cmd.input.ExpressionAttributeValues![":pk"], sk: { S: "m#0" }, l: { S: "0011" }, p: { S: products } }] };
         }
         if (cmd instanceof UpdateItemCommand) {
           const key = `${cmd.input.Key!.pk.S}|${cmd.input.Key!.sk.S}`;
@@ -95,7 +95,6 @@ describe("stream-processor/detectSpikes with the per-minute alert cap (in-memory
       table: "t",
       busName: "b",
       retentionDays: 2,
-      buckets: 16,
       onSuppressed: (d) => suppressed.push(d.productId),
       now: () => clock.now,
     };
