@@ -11,7 +11,7 @@
  * permission beyond UpdateItem.
  */
 import { AttributeValue, DynamoDBClient, QueryCommand, UpdateItemCommand, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
-import { AcceptedRecord, Chunk, compareSeqKeys, ItemPlan, remainderAfter } from "./aggregate";
+import { AcceptedRecord, Chunk, compareSeqKeys, CONTRIBUTION_PLAN, ItemPlan, remainderAfter } from "./aggregate";
 import { contributionPrefix, contributionSortKey, encodeProducts, expiresAt, LAST_COVERED, PRODUCTS, TTL_ATTRIBUTE } from "./itemDesign";
 
 /**
@@ -61,8 +61,6 @@ export interface ItemOutcome {
   alreadyApplied: number;
   /** The chain's last sequence key as this invocation last saw it (written or read); undefined if never known. */
   appliedThrough?: string;
-  /** True when this invocation started the shard's chain for the region-minute (its first contribution). */
-  startedChain: boolean;
   error?: unknown;
 }
 
@@ -86,7 +84,7 @@ export function buildAppend(ctx: WriteContext, plan: ItemPlan, chunk: Chunk, pre
 
 /** Appends an item's chunks in order; stops at the first failure (later chunks follow it in the chain). */
 export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: readonly AcceptedRecord[]): Promise<ItemOutcome> {
-  const outcome: ItemOutcome = { plan, failedRecords: [], consumedWcu: 0, alreadyApplied: 0, startedChain: false };
+  const outcome: ItemOutcome = { plan, failedRecords: [], consumedWcu: 0, alreadyApplied: 0 };
   for (let c = 0; c < plan.chunks.length; c++) {
     try {
       await appendChunk(ctx, plan, plan.chunks[c], accepted, outcome);
@@ -102,18 +100,21 @@ export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: rea
 
 async function appendChunk(ctx: WriteContext, plan: ItemPlan, first: Chunk, accepted: readonly AcceptedRecord[], outcome: ItemOutcome): Promise<void> {
   let chunk: Chunk | undefined = first;
-  let tail = ctx.tails.get(plan.pk, ctx.shard) ?? (await readTail(ctx, plan.pk));
+  let tail = ctx.tails.get(plan.pk, ctx.shard);
+  if (tail === undefined) {
+    tail = await readTail(ctx, plan.pk);
+    if (tail !== "") ctx.tails.set(plan.pk, ctx.shard, tail);
+  }
   while (chunk) {
     if (tail !== "" && compareSeqKeys(chunk.firstSeqKey, tail) <= 0) {
       outcome.alreadyApplied++;
       outcome.appliedThrough = tail;
-      chunk = remainderAfter(chunk, plan, accepted, tail, 1);
+      chunk = remainderAfter(chunk, plan, accepted, tail, CONTRIBUTION_PLAN.buckets);
       continue;
     }
     try {
       const out = await ctx.client.send(new UpdateItemCommand(buildAppend(ctx, plan, chunk, tail)));
       outcome.consumedWcu += out.ConsumedCapacity?.CapacityUnits ?? 0;
-      if (tail === "") outcome.startedChain = true;
       tail = chunk.lastSeqKey;
       ctx.tails.set(plan.pk, ctx.shard, tail);
       outcome.appliedThrough = tail;

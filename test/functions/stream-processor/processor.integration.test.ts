@@ -151,6 +151,22 @@ describe("stream-processor/processRecords on dynalite + s3rver", function () {
     assert.equal(keys.length, 3);
   });
 
+  it("chains a region-minute's contributions when one batch brings more products than a contribution holds, and a redelivery skips them all", async () => {
+    // prepare: 5 products in one region-minute, at most 2 per contribution
+    const d = await deps({ recent: new RecentIds(0), maxProductsPerUpdate: 2 });
+    const batch = [1, 2, 3, 4, 5].map((i) => streamRecord(tx(`m${i}`, `P${i}`, i), i));
+    // act: the batch, then the whole batch again
+    const first = await processRecords(batch, d);
+    const again = await processRecords(batch, d);
+    // assess: three contributions, each keyed by the previous one's end
+    assert.deepEqual(first.failedSequenceNumbers, []);
+    assert.equal(again.alreadyApplied, 3);
+    const keys = (await emu.dynamo!.send(new ScanCommand({ TableName: d.config.table }))).Items!.map((i) => i.sk.S).sort();
+    const seq = (i: number) => sequenceKey(batch[i].sequenceNumber);
+    assert.deepEqual(keys, ["c#0#", `c#0#${seq(1)}`, `c#0#${seq(3)}`]);
+    assert.deepEqual((await scanAggregates(emu.dynamo!, d.config.table)).map((a) => a.units), [1, 2, 3, 4, 5]);
+  });
+
   it("quarantines a batch's rejected records as one NDJSON object at a deterministic key, with rule, position and hashed e-mail", async () => {
     // prepare
     const d = await deps();
