@@ -36,7 +36,7 @@ export interface AggregateWrites {
   /** WRU a second for the whole table. */
   readonly wruPerSecond: number;
   readonly wruPerTransaction: number;
-  /** Strongly and eventually consistent reads a second, as RRU: the folds' chain reads and the spike totals. */
+  /** Reads a second, as RRU: the folds' chain reads, the spike verdicts' and the baselines' reads of the totals. */
   readonly rruPerSecond: number;
   /** Contributions a region-minute receives: K + shards, K = tps x 60 / records per batch. */
   readonly writesPerMinute: number;
@@ -92,10 +92,11 @@ export function aggregateWrites(m: AggregateWriteInputs): AggregateWrites {
   const wruPerRegionMinute = writes * billedKb(contributionBytes) + m.shards * billedKb(totalBytes);
   const wruPerSecond = (m.regions * wruPerRegionMinute) / 60;
   // Per shard and region-minute: the fold's consistent Query of its chain (1 RRU per 4 KB) and GetItem of its
-  // total (1 RRU), then the spike verdict's and the baseline's eventually consistent Queries of all totals (0.5 RRU per 4 KB).
+  // total (1 RRU), the spike verdict's consistent Query of all totals (1 RRU per 4 KB), and the baseline's
+  // eventually consistent one (0.5 RRU per 4 KB).
   const chainBytes = (writes / m.shards) * contributionBytes;
   const totalsBytes = m.shards * totalBytes;
-  const rruPerShardMinute = Math.ceil(chainBytes / (4 * KB)) + 1 + 2 * 0.5 * Math.ceil(totalsBytes / (4 * KB));
+  const rruPerShardMinute = Math.ceil(chainBytes / (4 * KB)) + 1 + 1.5 * Math.ceil(totalsBytes / (4 * KB));
   const items = writes + m.shards;
   return {
     wruPerSecond,

@@ -116,9 +116,12 @@ export async function foldMinute(io: FoldIo, ref: MinuteRef): Promise<number> {
   return out.ConsumedCapacity?.CapacityUnits ?? 0;
 }
 
-/** Units per product in a region-minute, over every shard's minute total; undefined when no shard has folded it. */
-export async function foldedUnits(io: Pick<FoldIo, "client" | "table">, pk: string): Promise<Map<string, number> | undefined> {
-  const totals = await queryItems(io, pk, MINUTE_TOTAL, false);
+/**
+ * Units per product in a region-minute, over every shard's minute total; undefined when no shard has folded it.
+ * `consistent`: a strongly consistent read (the spike verdict right after this shard's own fold must see it).
+ */
+export async function foldedUnits(io: Pick<FoldIo, "client" | "table">, pk: string, consistent = false): Promise<Map<string, number> | undefined> {
+  const totals = await queryItems(io, pk, MINUTE_TOTAL, consistent);
   if (totals.length === 0) return undefined;
   const units = new Map<string, number>();
   for (const item of totals) for (const p of decodeProducts(item[PRODUCTS]?.S ?? "[]")) units.set(p.productId, (units.get(p.productId) ?? 0) + p.units);

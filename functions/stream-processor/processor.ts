@@ -302,7 +302,7 @@ async function foldClosedMinutes(deps: ProcessorDeps, folds: FoldState, shard: s
 async function spikeCandidates(deps: ProcessorDeps, refs: readonly MinuteRef[], minUnits: number): Promise<SpikeCandidate[]> {
   const out: SpikeCandidate[] = [];
   for (const ref of refs) {
-    for (const [productId, units] of (await foldedUnits({ client: deps.dynamo, table: deps.config.table }, ref.pk)) ?? []) {
+    for (const [productId, units] of (await foldedUnits({ client: deps.dynamo, table: deps.config.table }, ref.pk, true)) ?? []) {
       if (units >= minUnits) out.push({ region: ref.region, minute: ref.minute, minuteStartMs: ref.minuteStartMs, productId, units });
     }
   }

@@ -106,8 +106,8 @@ export function alertSlotRequest(table: string, minute: string, max: number, ret
 export class BaselineCache {
   private readonly minutes = new Map<string, Map<string, number> | null>();
 
-  /** `capacity`: region-minutes kept (a 30-minute baseline over 5 regions needs 150). */
-  public constructor(private readonly capacity = 2_000) {}
+  /** `capacity`: region-minutes kept (a 30-minute baseline over 5 regions needs 150; each holds up to the catalogue's products). */
+  public constructor(private readonly capacity = 256) {}
 
   /**
    * Units of `productId` in each of `minutes` (undefined: none), and how many of
