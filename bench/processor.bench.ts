@@ -70,7 +70,7 @@ export async function wruPer1000(batches = 30): Promise<{ wru: number; valid: nu
     }
     // The minute still open at the end is folded as the shard will when its stream moves on (the steady state).
     const io = { client: emu.dynamo!, table: "aggregates", shard: "0", retentionDays: cfg.hotRetentionDays };
-    for (const ref of deps.folds.due([], Number.MAX_SAFE_INTEGER)) wru += await foldMinute(io, ref);
+    for (const ref of deps.folds.of("0").due([], Number.MAX_SAFE_INTEGER)) wru += await foldMinute(io, ref);
     return { wru: Math.round((wru / valid) * 1000 * 100) / 100, valid };
   } finally {
     await emu.close();

@@ -104,7 +104,7 @@ export async function measureAggregateWru(opts: { batchSize: number; tps: number
     // the measurement is of the steady state, every region-minute folded once per shard.
     for (let s = 0; s < shards; s++) {
       const io = { client: emu.dynamo!, table: "aggregates", shard: String(s), retentionDays: 7 };
-      for (const ref of containers[s].folds.due([], Number.MAX_SAFE_INTEGER)) wru += await foldMinute(io, ref);
+      for (const ref of containers[s].folds.of(String(s)).due([], Number.MAX_SAFE_INTEGER)) wru += await foldMinute(io, ref);
     }
     // Lines of transactions generated but not applied (still pending) do not count.
     for (const rest of pending) for (const r of rest) lines -= (JSON.parse(Buffer.from(r.data).toString("utf8")) as { items: unknown[] }).items.length;

@@ -43,8 +43,22 @@ export interface FoldIo {
   readonly retentionDays: number;
 }
 
-/** Per container: the region-minutes this container appended to since it last folded them, and those it folded. */
+/**
+ * Per container: for each shard it has processed (Lambda may give a container
+ * batches of several shards in turn), the shard's fold state.
+ */
 export class FoldState {
+  private readonly shards = new Map<string, ShardFolds>();
+
+  public of(shard: string): ShardFolds {
+    let folds = this.shards.get(shard);
+    if (!folds) this.shards.set(shard, (folds = new ShardFolds()));
+    return folds;
+  }
+}
+
+/** One shard's region-minutes this container appended to since it last folded them, those it folded, and those to judge. */
+export class ShardFolds {
   private readonly open = new Map<string, MinuteRef>();
   private readonly folded = new Set<string>();
   /** Folded region-minutes whose spike verdict failed (an alert not sent): judged again with the next batch. */

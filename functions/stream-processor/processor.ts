@@ -9,7 +9,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { RejectionRule, screenRecord, ValidationContext } from "../shared";
 import { AcceptedRecord, CONTRIBUTION_PLAN, ItemPlanner } from "./aggregate";
 import { ProcessorConfig } from "./config";
-import { FoldState, foldedUnits, foldMinute, MinuteRef } from "./fold";
+import { FoldState, foldedUnits, foldMinute, MinuteRef, ShardFolds } from "./fold";
 import { contributionPrefix, sequenceKey, shortShardId } from "./itemDesign";
 import { FailureNote, putFailureNote } from "./failureNotes";
 import { planQuarantineObjects, putQuarantineObject, QuarantineEntry } from "./quarantine";
@@ -161,7 +161,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   if (items.some((i) => i.error !== undefined)) await noteFailedDelivery(deps, ordered, items);
 
   // 4. Minute totals of the minutes the shard has moved past, then spikes on them. Best effort: the contributions are committed.
-  const folds = deps.folds ?? new FoldState();
+  const folds = (deps.folds ?? new FoldState()).of(shard);
   for (const item of items) if (item.error === undefined) folds.noteWritten(item.plan);
   const folded = await foldClosedMinutes(deps, folds, shard, plans, planner.latestMs);
   let spikes: SpikeDetail[] = [];
@@ -279,7 +279,7 @@ async function noteFailedDelivery(deps: ProcessorDeps, ordered: readonly StreamR
  * Folds the region-minutes the shard's event time has passed (fold.ts); returns those folded and the write
  * units. A fold that fails stays due: the next batch tries again.
  */
-async function foldClosedMinutes(deps: ProcessorDeps, folds: FoldState, shard: string, plans: readonly MinuteRef[], latestMs: number): Promise<{ refs: MinuteRef[]; wcu: number }> {
+async function foldClosedMinutes(deps: ProcessorDeps, folds: ShardFolds, shard: string, plans: readonly MinuteRef[], latestMs: number): Promise<{ refs: MinuteRef[]; wcu: number }> {
   const out = { refs: [] as MinuteRef[], wcu: 0 };
   if (plans.length === 0) return out;
   const io = { client: deps.dynamo, table: deps.config.table, shard, retentionDays: deps.config.hotRetentionDays };

@@ -100,7 +100,7 @@ describe("stream-processor/itemDesign: contributions and minute totals (pure)", 
 
   it("folds a minute once the shard's event time is FOLD_GRACE_MS past its end, and again after a late contribution", () => {
     // prepare
-    const folds = new FoldState();
+    const folds = new FoldState().of("0");
     const ref = { pk: "EMEA#2026-11-28T18:00", region: "EMEA", minute: "2026-11-28T18:00", minuteStartMs: Date.parse("2026-11-28T18:00:00Z") };
     const end = ref.minuteStartMs + 60_000;
     folds.noteWritten(ref);
@@ -111,6 +111,22 @@ describe("stream-processor/itemDesign: contributions and minute totals (pure)", 
     assert.deepEqual(folds.due(["EMEA"], end + FOLD_GRACE_MS), []);
     folds.noteWritten(ref);
     assert.deepEqual(folds.due([], end + 5 * 60_000).map((r) => r.pk), [ref.pk]);
+  });
+});
+
+describe("stream-processor/FoldState", () => {
+  it("keeps each shard's folds apart: a container that folded a minute for one shard still folds it for the next", () => {
+    // prepare: shard 1 folded the minute; the same container then gets shard 2's batch
+    const folds = new FoldState();
+    const ref = { pk: "EMEA#2026-11-28T18:00", region: "EMEA", minute: "2026-11-28T18:00", minuteStartMs: Date.parse("2026-11-28T18:00:00Z") };
+    const later = ref.minuteStartMs + 60_000 + FOLD_GRACE_MS;
+    folds.of("1").noteWritten(ref);
+    folds.of("1").markFolded(ref);
+    // act
+    const dueFor2 = folds.of("2").due(["EMEA"], later);
+    // assess
+    assert.deepEqual(folds.of("1").due(["EMEA"], later), []);
+    assert.deepEqual(dueFor2.map((r) => r.pk), [ref.pk]);
   });
 });
 
