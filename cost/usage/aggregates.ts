@@ -43,8 +43,6 @@ export interface AggregateWrites {
   /** Items a region-minute ends with (contributions and minute totals) and their mean size, bytes. */
   readonly itemsPerRegionMinute: number;
   readonly meanItemBytes: number;
-  /** The shards' minute totals of one region-minute together, bytes (what a spike verdict or baseline reads). */
-  readonly totalsBytes: number;
 }
 
 const zipfCache = new Map<string, Float64Array>();
@@ -82,7 +80,7 @@ export function billedKb(bytes: number): number {
 }
 
 export function aggregateWrites(m: AggregateWriteInputs): AggregateWrites {
-  if (m.tps <= 0 || m.recordsPerBatch <= 0) return { wruPerSecond: 0, wruPerTransaction: 0, rruPerSecond: 0, writesPerMinute: 0, itemsPerRegionMinute: 0, meanItemBytes: 0, totalsBytes: 0 };
+  if (m.tps <= 0 || m.recordsPerBatch <= 0) return { wruPerSecond: 0, wruPerTransaction: 0, rruPerSecond: 0, writesPerMinute: 0, itemsPerRegionMinute: 0, meanItemBytes: 0 };
   const linesPerRegionMinute = (m.tps * 60 * m.linesPerTransaction) / m.regions;
   const batchesPerMinute = (m.tps * 60) / m.recordsPerBatch;
   // Each shard's batches cut the minute into intervals: K + shards intervals intersect a minute (random alignment).
@@ -105,6 +103,5 @@ export function aggregateWrites(m: AggregateWriteInputs): AggregateWrites {
     writesPerMinute: writes,
     itemsPerRegionMinute: items,
     meanItemBytes: (writes * contributionBytes + m.shards * totalBytes) / items,
-    totalsBytes,
   };
 }

@@ -11,7 +11,7 @@ import { STANDARD_CATALOGUE, TrafficGenerator } from "./generator";
 import { processorConfigFromVariables, processorVariables } from "../stream-processor/config";
 import { fromLambdaRecord, processRecords, StreamRecord } from "../stream-processor/processor";
 import { RecentIds } from "../stream-processor/RecentIds";
-import { FoldState, foldMinute } from "../stream-processor/fold";
+import { FoldState, foldOpenMinutes } from "../stream-processor/fold";
 import { BaselineCache } from "../stream-processor/spikes";
 import { ChainTails } from "../stream-processor/writer";
 
@@ -104,7 +104,7 @@ export async function measureAggregateWru(opts: { batchSize: number; tps: number
     // the measurement is of the steady state, every region-minute folded once per shard.
     for (let s = 0; s < shards; s++) {
       const io = { client: emu.dynamo!, table: "aggregates", shard: String(s), retentionDays: 7 };
-      for (const ref of containers[s].folds.of(String(s)).due([], Number.MAX_SAFE_INTEGER)) wru += await foldMinute(io, ref);
+      wru += await foldOpenMinutes(io, containers[s].folds.of(io.shard));
     }
     // Lines of transactions generated but not applied (still pending) do not count.
     for (const rest of pending) for (const r of rest) lines -= (JSON.parse(Buffer.from(r.data).toString("utf8")) as { items: unknown[] }).items.length;

@@ -9,7 +9,7 @@
  * readers, and folded again the next time the shard folds that minute.
  */
 import { AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { minuteOf } from "../shared";
+import { minuteOf, minuteStartMs } from "../shared";
 import { ItemPlan } from "./aggregate";
 import {
   contributionPrefix,
@@ -21,7 +21,7 @@ import {
   minuteTotalSortKey,
   partitionKey,
   PRODUCTS,
-  ProductFigures,
+  sumProducts,
   TTL_ATTRIBUTE,
 } from "./itemDesign";
 
@@ -80,13 +80,18 @@ export class ShardFolds {
     const cutoff = latestMs - FOLD_GRACE_MS;
     const out = new Map<string, MinuteRef>();
     for (const ref of this.open.values()) if (ref.minuteStartMs + 60_000 <= cutoff) out.set(ref.pk, ref);
-    const lastClosedMs = cutoff - (((cutoff % 60_000) + 60_000) % 60_000) - 60_000;
+    const lastClosedMs = minuteStartMs(minuteOf(cutoff)) - 60_000;
+    const minute = minuteOf(lastClosedMs);
     for (const region of regions) {
-      const minute = minuteOf(lastClosedMs);
       const pk = partitionKey(region, minute);
       if (!this.folded.has(pk) && !out.has(pk)) out.set(pk, { pk, region, minute, minuteStartMs: lastClosedMs });
     }
     return [...out.values()];
+  }
+
+  /** Every region-minute written to since it was last folded, closed or not. */
+  public stillOpen(): MinuteRef[] {
+    return [...this.open.values()];
   }
 
   /** The region-minutes to judge for spikes: those just folded and those whose judgement failed before. */
@@ -131,6 +136,19 @@ export async function foldMinute(io: FoldIo, ref: MinuteRef): Promise<number> {
 }
 
 /**
+ * Folds every region-minute the shard still has open, as it will once its stream moves on; returns the
+ * write units. For measurements of the steady state (the benches' last minute).
+ */
+export async function foldOpenMinutes(io: FoldIo, folds: ShardFolds): Promise<number> {
+  let wcu = 0;
+  for (const ref of folds.stillOpen()) {
+    wcu += await foldMinute(io, ref);
+    folds.markFolded(ref);
+  }
+  return wcu;
+}
+
+/**
  * Units per product in a region-minute, over every shard's minute total; undefined when no shard has folded it.
  * `consistent`: a strongly consistent read (the spike verdict right after this shard's own fold must see it).
  */
@@ -140,22 +158,6 @@ export async function foldedUnits(io: Pick<FoldIo, "client" | "table">, pk: stri
   const units = new Map<string, number>();
   for (const item of totals) for (const p of decodeProducts(item[PRODUCTS]?.S ?? "[]")) units.set(p.productId, (units.get(p.productId) ?? 0) + p.units);
   return units;
-}
-
-/** Pure: the sum of product figures, per product (first-seen order). */
-export function sumProducts(lists: readonly (readonly ProductFigures[])[]): Map<string, { units: number; revenueCents: number; orders: number }> {
-  const total = new Map<string, { units: number; revenueCents: number; orders: number }>();
-  for (const list of lists) {
-    for (const p of list) {
-      const t = total.get(p.productId);
-      if (t) {
-        t.units += p.units;
-        t.revenueCents += p.revenueCents;
-        t.orders += p.orders;
-      } else total.set(p.productId, { units: p.units, revenueCents: p.revenueCents, orders: p.orders });
-    }
-  }
-  return total;
 }
 
 async function queryItems(io: Pick<FoldIo, "client" | "table">, pk: string, prefix: string, consistent: boolean): Promise<Record<string, AttributeValue>[]> {

@@ -149,12 +149,21 @@ export function minuteProducts(items: readonly MinuteItem[]): ProductFigures[] {
       if (through === undefined || String(item.attributes[LAST_COVERED]) > through) lists.push(decodeProducts(String(item.attributes[PRODUCTS])));
     }
   }
-  const total = new Map<string, ProductFigures>();
+  return [...sumProducts(lists)].map(([productId, t]) => ({ productId, ...t }));
+}
+
+/** Pure: the sum of product figures, per product (first-seen order). */
+export function sumProducts(lists: readonly (readonly ProductFigures[])[]): Map<string, { units: number; revenueCents: number; orders: number }> {
+  const total = new Map<string, { units: number; revenueCents: number; orders: number }>();
   for (const list of lists) {
     for (const p of list) {
       const t = total.get(p.productId);
-      total.set(p.productId, t ? { productId: p.productId, units: t.units + p.units, revenueCents: t.revenueCents + p.revenueCents, orders: t.orders + p.orders } : p);
+      if (t) {
+        t.units += p.units;
+        t.revenueCents += p.revenueCents;
+        t.orders += p.orders;
+      } else total.set(p.productId, { units: p.units, revenueCents: p.revenueCents, orders: p.orders });
     }
   }
-  return [...total.values()];
+  return total;
 }

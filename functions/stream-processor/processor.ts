@@ -82,7 +82,7 @@ export interface BatchOutcome {
   readonly valid: number;
   readonly duplicates: number;
   readonly rejected: Partial<Record<RejectionRule, number>>;
-  /** Write capacity units DynamoDB reported for the aggregate updates and spike markers. */
+  /** Write capacity units DynamoDB reported for the contributions, minute totals and spike markers. */
   readonly consumedWcu: number;
   /** Conditional checks that found a chunk already applied (redeliveries). */
   readonly alreadyApplied: number;
@@ -165,6 +165,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   for (const item of items) if (item.error === undefined) folds.noteWritten(item.plan);
   const folded = await foldClosedMinutes(deps, folds, shard, plans, planner.latestMs);
   let spikes: SpikeDetail[] = [];
+  let markerWcu = 0;
   const suppressed: SpikeDetail[] = [];
   try {
     spikes = await detectSpikes(
@@ -174,7 +175,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
         table: config.table,
         busName: config.spikeBusName,
         retentionDays: config.hotRetentionDays,
-        onConsumed: (units) => (folded.wcu += units),
+        onConsumed: (units) => (markerWcu += units),
         onSuppressed: (spike) => suppressed.push(spike),
         now: deps.now,
       },
@@ -203,7 +204,7 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
     valid: accepted.length,
     duplicates,
     rejected: rejectedCounts,
-    consumedWcu: consumedWcu + folded.wcu,
+    consumedWcu: consumedWcu + folded.wcu + markerWcu,
     alreadyApplied,
     spikes,
     suppressedSpikes: suppressed.length,

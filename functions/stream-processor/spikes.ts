@@ -114,8 +114,8 @@ export class BaselineCache {
    * those minutes have any traffic recorded in the region.
    */
   public async unitsFor(io: SpikeIo, region: string, productId: string, minutes: readonly string[]): Promise<{ units: (number | undefined)[]; minutesWithData: number }> {
-    const totals: (Map<string, number> | null)[] = [];
-    for (const m of minutes) totals.push(await this.totalsOf(io, partitionKey(region, m)));
+    // The window's minutes in parallel: a new container reads all of them for its first verdict.
+    const totals = await Promise.all(minutes.map((m) => this.totalsOf(io, partitionKey(region, m))));
     return { units: totals.map((t) => t?.get(productId)), minutesWithData: totals.filter((t) => t !== null).length };
   }
 
