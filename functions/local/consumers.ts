@@ -66,8 +66,9 @@ async function invokeWithFaults(ctx: ConsumerContext, deps: ProcessorDeps, batch
   const deliver = async () => {
     const invokedAtMs = Date.now();
     const outcome = await processRecords(batch, deps);
-    ctx.onDelivered?.(batch, outcome.records, outcome, invokedAtMs);
-    for (const r of outcome.records) recordOutcome(ctx.outcomes, `${r.shardId}/${r.sequenceNumber}`, r.status === "rejected" ? r.rule! : r.status);
+    const records = outcome.records();
+    ctx.onDelivered?.(batch, records, outcome, invokedAtMs);
+    for (const r of records) recordOutcome(ctx.outcomes, `${r.shardId}/${r.sequenceNumber}`, r.status === "rejected" ? r.rule! : r.status);
     return outcome;
   };
   const outcome = await deliver();

@@ -11,26 +11,19 @@ import { minuteOf, Transaction, ValidTransaction } from "../shared";
 import { bucketOf, bucketSortKey, fnv1a, lineRevenueCents, partitionKey } from "./itemDesign";
 
 /**
- * A valid, de-duplicated record with its position in the shard. It is also
- * the record's outcome (status "valid", `failed` set when its writes fail).
- * The parsed transaction is not kept: a 10,000-record batch does not hold
- * 10,000 parsed objects alive (less GC work); {@link transactionOf} parses
- * it again in the rare case it is needed (a retry after a conditional check).
+ * An accepted record as a retry needs it: its {@link sequenceKey} (sorts like
+ * the sequence number) and its bytes (already validated). The parsed
+ * transaction is not kept: a 10,000-record batch does not hold 10,000 parsed
+ * objects alive (less GC work); {@link transactionOf} parses it again in the
+ * rare case it is needed (a retry after a conditional check).
  */
 export interface AcceptedRecord {
-  /** Index among the batch's accepted records. */
-  readonly index: number;
-  readonly shardId: string;
-  /** The record's sequence number, as delivered. */
-  readonly sequenceNumber: string;
-  /** {@link sequenceKey} of the sequence number (sorts like the number). */
   readonly seqKey: string;
-  readonly transactionId: string;
-  /** The record's bytes (already validated). */
   readonly data: Uint8Array;
-  readonly status: "valid";
-  failed: boolean;
 }
+
+/** Accepted record `a` of a batch (plans point at records by their index among the accepted). */
+export type AcceptedRecordAt = (a: number) => AcceptedRecord;
 
 const utf8 = new TextDecoder("utf-8");
 
@@ -264,12 +257,12 @@ function addLine(plan: ItemPlan, a: number, seqKey: string, productId: string, h
  * what is left to apply after a conditional check found part of it applied.
  * Returns undefined when nothing is left.
  */
-export function remainderAfter(chunk: Chunk, plan: ItemPlan, accepted: readonly AcceptedRecord[], highWater: string, buckets: number): Chunk | undefined {
-  const rest = chunk.records.filter((a) => compareSeqKeys(accepted[a].seqKey, highWater) > 0);
+export function remainderAfter(chunk: Chunk, plan: ItemPlan, recordAt: AcceptedRecordAt, highWater: string, buckets: number): Chunk | undefined {
+  const rest = chunk.records.filter((a) => compareSeqKeys(recordAt(a).seqKey, highWater) > 0);
   if (rest.length === 0) return undefined;
-  const rebuilt: Chunk = { firstSeqKey: accepted[rest[0]].seqKey, lastSeqKey: accepted[rest[rest.length - 1]].seqKey, records: rest, products: new ChunkProducts(chunk.products.size) };
+  const rebuilt: Chunk = { firstSeqKey: recordAt(rest[0]).seqKey, lastSeqKey: recordAt(rest[rest.length - 1]).seqKey, records: rest, products: new ChunkProducts(chunk.products.size) };
   for (const a of rest) {
-    const tx = transactionOf(accepted[a]);
+    const tx = transactionOf(recordAt(a));
     if (tx.region !== plan.region || minuteOf(tx.occurredAtMs) !== plan.minute) continue;
     for (const line of tx.items) {
       if (bucketOf(line.productId, buckets) !== plan.bucket) continue;

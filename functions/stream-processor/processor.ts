@@ -72,13 +72,17 @@ export interface RecordOutcome {
   readonly status: RecordStatus;
   readonly rule?: RejectionRule;
   /** True when the record must be retried (its write or quarantine failed). */
-  failed: boolean;
+  readonly failed: boolean;
 }
 
 export interface BatchOutcome {
   /** Sequence numbers to report as batchItemFailures, lowest first. */
   readonly failedSequenceNumbers: string[];
-  readonly records: RecordOutcome[];
+  /**
+   * Each record's outcome, in order. Built when asked, once: the Lambda handler needs only the failures, and
+   * 10,000 outcome objects per batch cost about 0.03 of the parse bound (measured).
+   */
+  readonly records: () => RecordOutcome[];
   readonly valid: number;
   readonly duplicates: number;
   readonly rejected: Partial<Record<RejectionRule, number>>;
@@ -126,7 +130,10 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
 
   // 1. Decode, validate, de-duplicate and aggregate: pure and fast.
   const planner = new ItemPlanner({ ...CONTRIBUTION_PLAN, maxProductsPerUpdate: deps.maxProductsPerUpdate ?? CONTRIBUTION_PLAN.maxProductsPerUpdate });
-  const { outcomes, accepted, rejected, duplicates } = classifyRecords(ordered, ctx, deps.recent, planner);
+  const classified = classifyRecords(ordered, ctx, deps.recent, planner);
+  const { rejected, acceptedAt } = classified;
+  /** Per position in `ordered`: 1 when the record must be retried. */
+  const failed = new Uint8Array(ordered.length);
 
   // 2. Append each region-minute's contribution (in parallel, a region-minute's chunks in order) and quarantine rejects.
   const shard = shortShardId(ordered[0]?.shardId ?? "0");
@@ -135,14 +142,15 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   // The batch's rejected records as one NDJSON object (parts if large); a failed PUT reports its records for retry.
   const hashKey = rejected.length > 0 ? await deps.hashKey() : "";
   const quarantineObjects = planQuarantineObjects(config.quarantinePrefix, rejected.map((r) => r.entry), hashKey, deps.maxQuarantineObjectBytes);
-  const outcomeOf = new Map(rejected.map((r) => [r.entry, r.outcome]));
+  const positionOf = new Map(rejected.map((r) => [r.entry, r.position]));
+  const recordAt = (a: number) => classified.recordAt(a);
   const [items] = await Promise.all([
-    mapWithConcurrency(plans, concurrency, (plan) => applyItem(writeCtx, plan, accepted)),
+    mapWithConcurrency(plans, concurrency, (plan) => applyItem(writeCtx, plan, recordAt)),
     mapWithConcurrency(quarantineObjects, concurrency, async (object) => {
       try {
         await putQuarantineObject(deps.s3, config.quarantineBucket, object);
       } catch (err) {
-        for (const e of object.entries) outcomeOf.get(e)!.failed = true;
+        for (const e of object.entries) failed[positionOf.get(e)!] = 1;
         deps.logger?.error("quarantine write failed", { key: object.key, records: object.entries.length, error: String(err) });
       }
     }),
@@ -154,10 +162,10 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   for (const item of items) {
     consumedWcu += item.consumedWcu;
     alreadyApplied += item.alreadyApplied;
-    for (const a of item.failedRecords) accepted[a].failed = true;
+    for (const a of item.failedRecords) failed[acceptedAt[a]] = 1;
     if (item.error) deps.logger?.warn("aggregate update failed", { pk: item.plan.pk, sk: item.plan.sk, error: errorName(item.error) });
   }
-  for (const rec of accepted) if (!rec.failed) deps.recent.add(rec.transactionId);
+  for (let a = 0; a < acceptedAt.length; a++) if (failed[acceptedAt[a]] === 0) deps.recent.add(classified.ids[a]);
   if (items.some((i) => i.error !== undefined)) await noteFailedDelivery(deps, ordered, items);
 
   // 4. Minute totals of the minutes the shard has moved past, then spikes on them. Best effort: the contributions are committed.
@@ -198,11 +206,13 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
 
   const rejectedCounts: Partial<Record<RejectionRule, number>> = {};
   for (const { entry } of rejected) rejectedCounts[entry.rule] = (rejectedCounts[entry.rule] ?? 0) + 1;
+  const failedSequenceNumbers: string[] = [];
+  for (let p = 0; p < ordered.length; p++) if (failed[p] === 1) failedSequenceNumbers.push(ordered[p].sequenceNumber);
   const outcome: BatchOutcome = {
-    failedSequenceNumbers: outcomes.filter((o) => o.failed).map((o) => o.sequenceNumber),
-    records: outcomes,
-    valid: accepted.length,
-    duplicates,
+    failedSequenceNumbers,
+    records: once(() => classified.outcomes(failed)),
+    valid: acceptedAt.length,
+    duplicates: classified.duplicates,
     rejected: rejectedCounts,
     consumedWcu: consumedWcu + folded.wcu + markerWcu,
     alreadyApplied,
@@ -213,14 +223,47 @@ async function processShard(records: readonly StreamRecord[], deps: ProcessorDep
   return outcome;
 }
 
-/** A shard's records sorted into valid (first occurrence), duplicate and rejected, by {@link classifyRecords}. */
+// Status codes by position; 0, the array's initial value, is valid.
+const DUPLICATE = 1;
+const REJECTED = 2;
+const STATUS_NAMES: readonly RecordStatus[] = ["valid", "duplicate", "rejected"];
+
+/**
+ * A shard's records sorted into valid (first occurrence), duplicate and rejected, by {@link classifyRecords}:
+ * in columns by position in the ordered records, not one object per record (measured: the objects and their
+ * pushes cost about 0.03 of the parse bound on 10,000-record batches).
+ */
 export class Classification {
-  public readonly outcomes: RecordOutcome[] = [];
-  public readonly accepted: AcceptedRecord[] = [];
-  public readonly rejected: { entry: QuarantineEntry; outcome: RecordOutcome }[] = [];
+  /** Per position: 0 (valid), DUPLICATE or REJECTED. */
+  public readonly status: Uint8Array;
+  /** The position of each accepted record: accepted record `a` is `ordered[acceptedAt[a]]`. */
+  public readonly acceptedAt: number[] = [];
+  /** The transaction id of each accepted record. */
+  public readonly ids: string[] = [];
+  public readonly rejected: { entry: QuarantineEntry; position: number }[] = [];
   public duplicates = 0;
   /** Transaction ids seen in this batch. */
   public readonly seen = new Set<string>();
+
+  public constructor(public readonly ordered: readonly StreamRecord[]) {
+    this.status = new Uint8Array(ordered.length);
+  }
+
+  /** Accepted record `a` as a retry needs it (built when asked: only a redelivery's remainder does). */
+  public recordAt(a: number): AcceptedRecord {
+    const r = this.ordered[this.acceptedAt[a]];
+    return { seqKey: sequenceKey(r.sequenceNumber), data: r.data };
+  }
+
+  /** Each record's outcome, in order; `failed` marks (by position) those to retry. */
+  public outcomes(failed: Uint8Array): RecordOutcome[] {
+    const rules = new Map(this.rejected.map((r) => [r.position, r.entry.rule]));
+    return this.ordered.map((r, p) => {
+      const base = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: STATUS_NAMES[this.status[p]], failed: failed[p] === 1 };
+      const rule = rules.get(p);
+      return rule === undefined ? base : { ...base, rule };
+    });
+  }
 }
 
 /**
@@ -230,31 +273,35 @@ export class Classification {
 export function classifyRecords(ordered: readonly StreamRecord[], ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner?: ItemPlanner): Classification {
   // One small function per record: V8 optimizes it as a whole, where the loop inlined here was
   // compiled on stack replacement and deoptimized at the return of every batch (--trace-deopt).
-  const out = new Classification();
-  for (let i = 0; i < ordered.length; i++) classifyRecord(out, ordered[i], ctx, recent, planner);
+  const out = new Classification(ordered);
+  for (let p = 0; p < ordered.length; p++) classifyRecord(out, p, ctx, recent, planner);
   return out;
 }
 
-function classifyRecord(out: Classification, r: StreamRecord, ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner: ItemPlanner | undefined): void {
+function classifyRecord(out: Classification, position: number, ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner: ItemPlanner | undefined): void {
+  const r = out.ordered[position];
   const verdict = screenRecord(r.data, ctx);
   if (!verdict.ok) {
-    const outcome: RecordOutcome = { shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "rejected", rule: verdict.rule, failed: false };
-    out.outcomes.push(outcome);
-    out.rejected.push({ outcome, entry: { ...r, rule: verdict.rule, message: verdict.message } });
+    out.status[position] = REJECTED;
+    out.rejected.push({ position, entry: { ...r, rule: verdict.rule, message: verdict.message } });
     return;
   }
   const id = verdict.transaction.transactionId;
   const seen = out.seen.size;
   if (out.seen.add(id).size === seen || recent.has(id)) {
+    out.status[position] = DUPLICATE;
     out.duplicates++;
-    out.outcomes.push({ shardId: r.shardId, sequenceNumber: r.sequenceNumber, status: "duplicate", failed: false });
     return;
   }
-  const index = out.accepted.length;
-  const rec: AcceptedRecord = { index, shardId: r.shardId, sequenceNumber: r.sequenceNumber, seqKey: sequenceKey(r.sequenceNumber), transactionId: id, data: r.data, status: "valid", failed: false };
-  planner?.add(index, rec.seqKey, verdict.transaction, verdict.occurredAtMs);
-  out.outcomes.push(rec);
-  out.accepted.push(rec);
+  planner?.add(out.acceptedAt.length, sequenceKey(r.sequenceNumber), verdict.transaction, verdict.occurredAtMs);
+  out.acceptedAt.push(position);
+  out.ids.push(id);
+}
+
+/** `build`, run on the first call only. */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
 }
 
 /** Records each touched item's known high-water mark, for a replay of this batch if Lambda gives up on it. */
@@ -324,7 +371,7 @@ function report(deps: ProcessorDeps, o: BatchOutcome): void {
 }
 
 function emptyOutcome(): BatchOutcome {
-  return { failedSequenceNumbers: [], records: [], valid: 0, duplicates: 0, rejected: {}, consumedWcu: 0, alreadyApplied: 0, spikes: [], suppressedSpikes: 0 };
+  return { failedSequenceNumbers: [], records: () => [], valid: 0, duplicates: 0, rejected: {}, consumedWcu: 0, alreadyApplied: 0, spikes: [], suppressedSpikes: 0 };
 }
 
 function mergeOutcomes(a: BatchOutcome, b: BatchOutcome): BatchOutcome {
@@ -332,7 +379,7 @@ function mergeOutcomes(a: BatchOutcome, b: BatchOutcome): BatchOutcome {
   for (const [rule, n] of Object.entries(b.rejected) as [RejectionRule, number][]) rejected[rule] = (rejected[rule] ?? 0) + n;
   return {
     failedSequenceNumbers: [...a.failedSequenceNumbers, ...b.failedSequenceNumbers],
-    records: [...a.records, ...b.records],
+    records: once(() => [...a.records(), ...b.records()]),
     valid: a.valid + b.valid,
     duplicates: a.duplicates + b.duplicates,
     rejected,

@@ -11,7 +11,7 @@
  * permission beyond UpdateItem.
  */
 import { AttributeValue, DynamoDBClient, QueryCommand, UpdateItemCommand, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
-import { AcceptedRecord, Chunk, compareSeqKeys, CONTRIBUTION_PLAN, ItemPlan, remainderAfter } from "./aggregate";
+import { AcceptedRecordAt, Chunk, compareSeqKeys, CONTRIBUTION_PLAN, ItemPlan, remainderAfter } from "./aggregate";
 import { contributionPrefix, contributionSortKey, encodeProducts, expiresAt, LAST_COVERED, PRODUCTS, TTL_ATTRIBUTE } from "./itemDesign";
 
 /**
@@ -83,11 +83,11 @@ export function buildAppend(ctx: WriteContext, plan: ItemPlan, chunk: Chunk, pre
 }
 
 /** Appends an item's chunks in order; stops at the first failure (later chunks follow it in the chain). */
-export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: readonly AcceptedRecord[]): Promise<ItemOutcome> {
+export async function applyItem(ctx: WriteContext, plan: ItemPlan, recordAt: AcceptedRecordAt): Promise<ItemOutcome> {
   const outcome: ItemOutcome = { plan, failedRecords: [], consumedWcu: 0, alreadyApplied: 0 };
   for (let c = 0; c < plan.chunks.length; c++) {
     try {
-      await appendChunk(ctx, plan, plan.chunks[c], accepted, outcome);
+      await appendChunk(ctx, plan, plan.chunks[c], recordAt, outcome);
     } catch (err) {
       ctx.tails.forget(plan.pk, ctx.shard);
       outcome.error = err;
@@ -98,7 +98,7 @@ export async function applyItem(ctx: WriteContext, plan: ItemPlan, accepted: rea
   return outcome;
 }
 
-async function appendChunk(ctx: WriteContext, plan: ItemPlan, first: Chunk, accepted: readonly AcceptedRecord[], outcome: ItemOutcome): Promise<void> {
+async function appendChunk(ctx: WriteContext, plan: ItemPlan, first: Chunk, recordAt: AcceptedRecordAt, outcome: ItemOutcome): Promise<void> {
   let chunk: Chunk | undefined = first;
   let tail = ctx.tails.get(plan.pk, ctx.shard);
   if (tail === undefined) {
@@ -109,7 +109,7 @@ async function appendChunk(ctx: WriteContext, plan: ItemPlan, first: Chunk, acce
     if (tail !== "" && compareSeqKeys(chunk.firstSeqKey, tail) <= 0) {
       outcome.alreadyApplied++;
       outcome.appliedThrough = tail;
-      chunk = remainderAfter(chunk, plan, accepted, tail, CONTRIBUTION_PLAN.buckets);
+      chunk = remainderAfter(chunk, plan, recordAt, tail, CONTRIBUTION_PLAN.buckets);
       continue;
     }
     try {

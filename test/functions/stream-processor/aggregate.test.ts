@@ -23,17 +23,7 @@ function tx(overrides: Record<string, unknown>): ValidTransaction {
   return verdict.transaction;
 }
 
-const accepted = (txs: ValidTransaction[]): AcceptedRecord[] =>
-  txs.map((t, index) => ({
-    index,
-    shardId: "shardId-000000000000",
-    sequenceNumber: String(100 + index),
-    seqKey: sequenceKey(String(100 + index)),
-    transactionId: t.transactionId,
-    data: Buffer.from(JSON.stringify(t)),
-    status: "valid" as const,
-    failed: false,
-  }));
+const accepted = (txs: ValidTransaction[]): AcceptedRecord[] => txs.map((t, index) => ({ seqKey: sequenceKey(String(100 + index)), data: Buffer.from(JSON.stringify(t)) }));
 
 const line = (productId: string, unitPrice: number, quantity: number) => ({ productId, category: "c", unitPrice, quantity });
 
@@ -197,8 +187,8 @@ describe("stream-processor/planItemUpdates", () => {
     const list = accepted(txs);
     const plan = [...planItemUpdates(list, { buckets: 1, maxProductsPerUpdate: 100 }).values()][0];
     // act
-    const rest = remainderAfter(plan.chunks[0], plan, list, sequenceKey("100"), 1)!;
-    const none = remainderAfter(plan.chunks[0], plan, list, sequenceKey("102"), 1);
+    const rest = remainderAfter(plan.chunks[0], plan, (a) => list[a], sequenceKey("100"), 1)!;
+    const none = remainderAfter(plan.chunks[0], plan, (a) => list[a], sequenceKey("102"), 1);
     // assess
     assert.equal(rest.products.get("P1")!.units, 5);
     assert.equal(rest.products.get("P1")!.orders, 2);
