@@ -3,6 +3,8 @@
  * to drop producer duplicates across batches. Insertion-ordered Map: the
  * oldest id is evicted first. Capacity 0 disables it.
  */
+import { makeRoom } from "./containerCache";
+
 export class RecentIds {
   private readonly ids = new Map<string, true>();
 
@@ -15,7 +17,7 @@ export class RecentIds {
   public add(id: string): void {
     if (this.capacity <= 0) return;
     if (this.ids.has(id)) this.ids.delete(id);
-    else if (this.ids.size >= this.capacity) this.ids.delete(this.ids.keys().next().value!);
+    else makeRoom(this.ids, this.capacity);
     this.ids.set(id, true);
   }
 

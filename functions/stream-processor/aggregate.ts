@@ -95,11 +95,7 @@ export class ChunkProducts implements Iterable<[string, Contribution]> {
 
   private insert(productId: string, hash: number): Contribution {
     if (this.ids.length * 2 >= this.slots.length) this.grow();
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
-    while (slots[s] >= 0) s = (s + 1) & mask;
-    slots[s] = this.ids.length;
+    this.place(hash, this.ids.length);
     const c: Contribution = { units: 0, revenueCents: 0, orders: 0, lastIndex: -1 };
     this.ids.push(productId);
     this.contributions.push(c);
@@ -111,12 +107,16 @@ export class ChunkProducts implements Iterable<[string, Contribution]> {
     const bits = 33 - this.shift;
     this.slots = new Int32Array(1 << bits).fill(-1);
     this.shift = 32 - bits;
-    const mask = this.slots.length - 1;
-    for (let i = 0; i < this.ids.length; i++) {
-      let s = Math.imul(fnv1a(this.ids[i]), 0x9e3779b1) >>> this.shift;
-      while (this.slots[s] >= 0) s = (s + 1) & mask;
-      this.slots[s] = i;
-    }
+    for (let i = 0; i < this.ids.length; i++) this.place(fnv1a(this.ids[i]), i);
+  }
+
+  /** Puts position `i` (of a product whose FNV-1a hash is `hash`) in the first free slot from the hash's. */
+  private place(hash: number, i: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
+    while (slots[s] >= 0) s = (s + 1) & mask;
+    slots[s] = i;
   }
 
   public *[Symbol.iterator](): Iterator<[string, Contribution]> {

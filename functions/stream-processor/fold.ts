@@ -11,6 +11,7 @@
 import { AttributeValue, DynamoDBClient, GetItemCommand, QueryCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { minuteOf, minuteStartMs } from "../shared";
 import { ItemPlan } from "./aggregate";
+import { makeRoom } from "./containerCache";
 import {
   contributionPrefix,
   decodeProducts,
@@ -20,6 +21,7 @@ import {
   MINUTE_TOTAL,
   minuteTotalSortKey,
   partitionKey,
+  ProductFigures,
   PRODUCTS,
   sumProducts,
   TTL_ATTRIBUTE,
@@ -106,7 +108,7 @@ export class ShardFolds {
 
   public markFolded(ref: MinuteRef): void {
     this.open.delete(ref.pk);
-    if (this.folded.size >= this.capacity) this.folded.delete(this.folded.values().next().value!);
+    makeRoom(this.folded, this.capacity);
     this.folded.add(ref.pk);
   }
 }
@@ -121,7 +123,7 @@ export async function foldMinute(io: FoldIo, ref: MinuteRef): Promise<number> {
     new GetItemCommand({ TableName: io.table, Key: { pk: { S: ref.pk }, sk: { S: sk } }, ConsistentRead: true, ProjectionExpression: "#l", ExpressionAttributeNames: { "#l": LAST_COVERED } }),
   );
   if (existing.Item?.[LAST_COVERED]?.S === last) return 0;
-  const total = sumProducts(chain.map((item) => decodeProducts(item[PRODUCTS]?.S ?? "[]")));
+  const total = sumProducts(chain.map(productsOf));
   const out = await io.client.send(
     new UpdateItemCommand({
       TableName: io.table,
@@ -155,9 +157,12 @@ export async function foldOpenMinutes(io: FoldIo, folds: ShardFolds): Promise<nu
 export async function foldedUnits(io: Pick<FoldIo, "client" | "table">, pk: string, consistent = false): Promise<Map<string, number> | undefined> {
   const totals = await queryItems(io, pk, MINUTE_TOTAL, consistent);
   if (totals.length === 0) return undefined;
-  const units = new Map<string, number>();
-  for (const item of totals) for (const p of decodeProducts(item[PRODUCTS]?.S ?? "[]")) units.set(p.productId, (units.get(p.productId) ?? 0) + p.units);
-  return units;
+  return new Map([...sumProducts(totals.map(productsOf))].map(([productId, t]) => [productId, t.units]));
+}
+
+/** The product figures of a contribution or minute total, as DynamoDB returned it. */
+function productsOf(item: Record<string, AttributeValue>): ProductFigures[] {
+  return decodeProducts(item[PRODUCTS]?.S ?? "[]");
 }
 
 async function queryItems(io: Pick<FoldIo, "client" | "table">, pk: string, prefix: string, consistent: boolean): Promise<Record<string, AttributeValue>[]> {

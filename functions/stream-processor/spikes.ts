@@ -14,6 +14,7 @@
 import { DynamoDBClient, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
 import { minuteOf, minuteStartMs, previousMinutes, SPIKE_DETAIL_TYPE, SPIKE_EVENT_SOURCE } from "../shared";
+import { makeRoom } from "./containerCache";
 import { foldedUnits } from "./fold";
 import { expiresAt, partitionKey, spikeSortKey, TTL_ATTRIBUTE } from "./itemDesign";
 
@@ -123,7 +124,7 @@ export class BaselineCache {
     const known = this.minutes.get(pk);
     if (known !== undefined) return known;
     const units = (await foldedUnits({ client: io.dynamo, table: io.table }, pk)) ?? null;
-    if (this.minutes.size >= this.capacity) this.minutes.delete(this.minutes.keys().next().value!);
+    makeRoom(this.minutes, this.capacity);
     this.minutes.set(pk, units);
     return units;
   }

@@ -12,6 +12,7 @@
  */
 import { AttributeValue, DynamoDBClient, QueryCommand, UpdateItemCommand, UpdateItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { AcceptedRecordAt, Chunk, compareSeqKeys, CONTRIBUTION_PLAN, ItemPlan, remainderAfter } from "./aggregate";
+import { makeRoom } from "./containerCache";
 import { contributionPrefix, contributionSortKey, encodeProducts, expiresAt, LAST_COVERED, PRODUCTS, TTL_ATTRIBUTE } from "./itemDesign";
 
 /**
@@ -32,7 +33,7 @@ export class ChainTails {
   public set(pk: string, shard: string, lastSeqKey: string): void {
     const key = `${pk}|${shard}`;
     this.tails.delete(key);
-    if (this.tails.size >= this.capacity) this.tails.delete(this.tails.keys().next().value!);
+    makeRoom(this.tails, this.capacity);
     this.tails.set(key, lastSeqKey);
   }
 
