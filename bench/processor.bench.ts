@@ -114,6 +114,7 @@ export async function run(): Promise<Metric[]> {
     { metric: "processor.records_per_second_per_core", value: rates.processor, unit: "records/s" },
     { metric: "processor.parse_bound_records_per_second", value: rates.parseBound, unit: "records/s" },
     { metric: "processor.parse_bound_ratio.validation_only", value: Math.round(rates.validationRatio * 1000) / 1000, unit: "ratio" },
+    { metric: "processor.parse_bound_ratio.fallback", value: Math.round(rates.fallbackRatio * 1000) / 1000, unit: "ratio" },
     { metric: "processor.parse_bound_ratio.default_node_flags", value: Math.round(ratesDefault.ratio * 1000) / 1000, unit: "ratio" },
     { metric: "processor.records_per_second_per_core.default_node_flags", value: ratesDefault.processor, unit: "records/s" },
     { metric: "processor.wru_per_1000_transactions", value: wru, unit: "WRU/1000 transactions" },

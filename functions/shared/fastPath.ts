@@ -66,13 +66,21 @@ export function canonicalUtcMs(s: string): number {
   const n = s.length;
   if (n !== 24 && n !== 20) return NaN;
   if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(n - 1) !== 90) return NaN;
-  const year = pair(s, 0) * 100 + pair(s, 2);
-  const month = pair(s, 5);
-  const day = pair(s, 8);
-  const hour = pair(s, 11);
-  const minute = pair(s, 14);
-  const second = pair(s, 17);
   const millis = n === 20 ? 0 : s.charCodeAt(19) === 46 ? pair(s, 20) * 10 + digit(s, 22) : -1;
+  return utcMsOf(pair(s, 0) * 100 + pair(s, 2), pair(s, 5), pair(s, 8), pair(s, 11), pair(s, 14), pair(s, 17), millis);
+}
+
+/** {@link canonicalUtcMs} of the `length` bytes at `start` of `b` (the stream processor reads bytes, not text). */
+export function canonicalUtcMsOfBytes(b: Uint8Array, start: number, length: number): number {
+  if (length !== 24 && length !== 20) return NaN;
+  const s = start;
+  if (b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[s + length - 1] !== 90) return NaN;
+  const millis = length === 20 ? 0 : b[s + 19] === 46 ? bytePair(b, s + 20) * 10 + byteDigit(b[s + 22]) : -1;
+  return utcMsOf(bytePair(b, s) * 100 + bytePair(b, s + 2), bytePair(b, s + 5), bytePair(b, s + 8), bytePair(b, s + 11), bytePair(b, s + 14), bytePair(b, s + 17), millis);
+}
+
+/** Epoch ms of the fields, or NaN unless they name a real instant (each field negative when its text was not digits). */
+function utcMsOf(year: number, month: number, day: number, hour: number, minute: number, second: number, millis: number): number {
   // A non-digit made its field negative, and a negative field fails one of these.
   if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23) return NaN;
   if (minute < 0 || minute > 59 || second < 0 || second > 59 || millis < 0) return NaN;
@@ -82,7 +90,17 @@ export function canonicalUtcMs(s: string): number {
 // Integer arithmetic only (no NaN): V8 keeps it in small integers, where NaN sentinels forced doubles and fmod calls.
 /** The digit at s[i], or -10,000 for any other character (which no field survives). */
 function digit(s: string, i: number): number {
-  const d = s.charCodeAt(i) - 48;
+  return byteDigit(s.charCodeAt(i));
+}
+
+/** The two-digit number at b[i], or a negative number unless both bytes are digits. */
+function bytePair(b: Uint8Array, i: number): number {
+  return byteDigit(b[i]) * 10 + byteDigit(b[i + 1]);
+}
+
+/** The digit a character code stands for, or -10,000. */
+function byteDigit(c: number): number {
+  const d = c - 48;
   return d >= 0 && d <= 9 ? d : -10_000;
 }
 

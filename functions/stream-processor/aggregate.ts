@@ -7,8 +7,9 @@
  * conditional write. A new chunk starts only when the products would no
  * longer fit one write (`maxProductsPerUpdate`).
  */
-import { minuteOf, Transaction, ValidTransaction } from "../shared";
+import { minuteOf, ValidTransaction } from "../shared";
 import { bucketOf, bucketSortKey, fnv1a, lineRevenueCents, partitionKey } from "./itemDesign";
+import { ScannedTransaction } from "./recordScan";
 
 /**
  * An accepted record as a retry needs it: its {@link sequenceKey} (sorts like
@@ -161,9 +162,10 @@ const INITIAL_CHUNK_PRODUCTS = 256;
  */
 export function planItemUpdates(accepted: readonly AcceptedRecord[], options: PlanOptions): Map<string, ItemPlan> {
   const planner = new ItemPlanner(options);
+  const fields = new ScannedTransaction();
   for (let a = 0; a < accepted.length; a++) {
     const tx = transactionOf(accepted[a]);
-    planner.add(a, accepted[a].seqKey, tx, tx.occurredAtMs);
+    planner.add(a, accepted[a].seqKey, fields.setFrom(tx, tx.occurredAtMs));
   }
   return planner.plans;
 }
@@ -182,29 +184,30 @@ export class ItemPlanner {
   public latestMs = -Infinity;
   // Per-line work is kept to array lookups and one map lookup (profiled: the product -> bucket map, the region map
   // and the minute's modulo cost 20% of the planner): the last minute's rows are kept, as consecutive records
-  // mostly share a minute; regions are few and JSON.parse internalizes short strings, so a scan finds them by
-  // identity; the bucket is FNV-1a of the product id, cheaper than a map lookup of it.
+  // mostly share a minute; regions are few and the scanner gives the context's own strings, so a scan finds them
+  // by identity; the bucket is FNV-1a of the product id, which the scanner computes as it reads the id.
   private readonly byMinute = new Map<number, MinuteRows>();
   private last: MinuteRows = { minuteMs: NaN, regions: [], rows: [] };
 
   public constructor(private readonly options: PlanOptions) {}
 
-  /** Adds accepted record `a` (its seqKey and transaction). */
-  public add(a: number, seqKey: string, tx: Transaction, occurredAtMs: number): void {
+  /** Adds accepted record `a` (its seqKey and the transaction's fields). */
+  public add(a: number, seqKey: string, tx: ScannedTransaction): void {
     const options = this.options;
+    const occurredAtMs = tx.occurredAtMs;
     if (occurredAtMs > this.latestMs) this.latestMs = occurredAtMs;
     let rows = this.last;
     if (!(occurredAtMs >= rows.minuteMs && occurredAtMs < rows.minuteMs + 60_000)) rows = this.minuteRows(occurredAtMs);
     const region = tx.region;
     const r = rows.regions.indexOf(region);
     const row = r >= 0 ? rows.rows[r] : this.newRow(rows, region);
-    const items = tx.items;
-    for (let i = 0; i < items.length; i++) {
-      const line = items[i];
-      const hash = fnv1a(line.productId);
+    const lines = tx.lines;
+    for (let i = 0; i < lines; i++) {
+      const hash = tx.productHashes[i];
       const bucket = hash % options.buckets; // bucketOf, with the hash kept for the chunk's table
       const plan = row[bucket] ?? (row[bucket] = this.newPlan(rows.minuteMs, region, bucket));
-      addLine(plan, a, seqKey, line.productId, hash, line.quantity, lineRevenueCents(line.unitPrice, line.quantity), items.length, options);
+      const quantity = tx.quantities[i];
+      addLine(plan, a, seqKey, tx.productIds[i], hash, quantity, lineRevenueCents(tx.unitPrices[i], quantity), lines, options);
     }
   }
 

@@ -14,6 +14,8 @@ import { contributionPrefix, sequenceKey, shortShardId } from "./itemDesign";
 import { FailureNote, putFailureNote } from "./failureNotes";
 import { planQuarantineObjects, putQuarantineObject, QuarantineEntry } from "./quarantine";
 import { RecentIds } from "./RecentIds";
+import { BatchIds } from "./batchIds";
+import { ScannedTransaction, TransactionScanner } from "./recordScan";
 import { BaselineCache, detectSpikes, SpikeCandidate, SpikeDetail } from "./spikes";
 import { applyItem, ChainTails, ItemOutcome, mapWithConcurrency } from "./writer";
 
@@ -241,10 +243,11 @@ export class Classification {
   public readonly rejected: { entry: QuarantineEntry; position: number }[] = [];
   public duplicates = 0;
   /** Transaction ids seen in this batch. */
-  public readonly seen = new Set<string>();
+  public readonly seen: BatchIds;
 
   public constructor(public readonly ordered: readonly StreamRecord[]) {
     this.status = new Uint8Array(ordered.length);
+    this.seen = new BatchIds(ordered.length);
   }
 
   /** Accepted record `a` as a retry needs it (built when asked: only a redelivery's remainder does). */
@@ -279,26 +282,38 @@ export function classifyRecords(ordered: readonly StreamRecord[], ctx: Validatio
   // One small function per record: V8 optimizes it as a whole, where the loop inlined here was
   // compiled on stack replacement and deoptimized at the return of every batch (--trace-deopt).
   const out = new Classification(ordered);
-  for (let p = 0; p < ordered.length; p++) classifyRecord(out, p, ctx, recent, planner);
+  const reader: RecordReader = { scanner: new TransactionScanner(ctx), fields: new ScannedTransaction(), ctx };
+  for (let p = 0; p < ordered.length; p++) classifyRecord(out, p, reader, recent, planner);
   return out;
 }
 
-function classifyRecord(out: Classification, position: number, ctx: ValidationContext, recent: Pick<RecentIds, "has">, planner: ItemPlanner | undefined): void {
+/** What reads a record's fields: the byte scanner, and screenRecord for whatever the scanner does not take. */
+interface RecordReader {
+  readonly scanner: TransactionScanner;
+  /** The current record's fields (one object, reused). */
+  readonly fields: ScannedTransaction;
+  readonly ctx: ValidationContext;
+}
+
+function classifyRecord(out: Classification, position: number, reader: RecordReader, recent: Pick<RecentIds, "has">, planner: ItemPlanner | undefined): void {
   const r = out.ordered[position];
-  const verdict = screenRecord(r.data, ctx);
-  if (!verdict.ok) {
-    out.status[position] = REJECTED;
-    out.rejected.push({ position, entry: { ...r, rule: verdict.rule, message: verdict.message } });
-    return;
+  const tx = reader.fields;
+  if (!reader.scanner.scan(r.data, tx)) {
+    const verdict = screenRecord(r.data, reader.ctx);
+    if (!verdict.ok) {
+      out.status[position] = REJECTED;
+      out.rejected.push({ position, entry: { ...r, rule: verdict.rule, message: verdict.message } });
+      return;
+    }
+    tx.setFrom(verdict.transaction, verdict.occurredAtMs);
   }
-  const id = verdict.transaction.transactionId;
-  const seen = out.seen.size;
-  if (out.seen.add(id).size === seen || recent.has(id)) {
+  const id = tx.transactionId;
+  if (!out.seen.add(id, tx.idHash) || recent.has(id)) {
     out.status[position] = DUPLICATE;
     out.duplicates++;
     return;
   }
-  planner?.add(out.acceptedAt.length, sequenceKey(r.sequenceNumber), verdict.transaction, verdict.occurredAtMs);
+  planner?.add(out.acceptedAt.length, sequenceKey(r.sequenceNumber), tx);
   out.acceptedAt.push(position);
   out.ids.push(id);
 }
