@@ -51,8 +51,8 @@ export interface ProcessorRates {
   /** Median over the batches of processor rate / parse-bound rate, each pair measured back to back. */
   readonly ratio: number;
   /**
-   * The same for decode and validation alone (screenRecord of each record, no de-duplication or aggregation):
-   * how much of the ratio validation leaves to the rest.
+   * The same for decode and validation alone, as the processor validates (the byte scanner, screenRecord for what
+   * it leaves; no de-duplication or aggregation): how much of the ratio validation leaves to the rest.
    */
   readonly validationRatio: number;
   /** The processor over the parse bound on records the byte scanner leaves to JSON.parse and the schema ({@link withEscapedKey}). */
@@ -98,7 +98,7 @@ function validateOnly(batch: readonly LambdaRecord[], ctx: ValidationContext): n
  * a producer whose records the byte scanner does not take, so each one goes through screenRecord after the
  * scanner gave up half-way. The processor's rate when nothing takes the fast path.
  */
-export function withEscapedKey(batch: readonly LambdaRecord[]): LambdaRecord[] {
+function withEscapedKey(batch: readonly LambdaRecord[]): LambdaRecord[] {
   return batch.map((r) => {
     const text = Buffer.from(r.kinesis.data, "base64").toString("utf8").replace('"currency":', '"\\u0063urrency":');
     return { ...r, kinesis: { ...r.kinesis, data: Buffer.from(text).toString("base64") } };

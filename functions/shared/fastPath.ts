@@ -7,13 +7,15 @@
  * (test/functions/shared/fastPath.test.ts) check both claims against zod and
  * Date.parse. Pure.
  */
-import { PATTERNS, Transaction } from "./transaction";
+import { LINE_BOUNDS, PATTERNS, Transaction } from "./transaction";
 
 // Module-local copies: imported bindings compile to getter calls, and these are read for every record.
 const OCCURRED_AT = PATTERNS.occurredAt;
 // Irregexp's compiled pattern beat a hand-written check of the same rules (profiled).
 const EMAIL = PATTERNS.email;
 const MS_PER_DAY = 86_400_000;
+const MAX_ITEMS = LINE_BOUNDS.maxItems;
+const MAX_QUANTITY = LINE_BOUNDS.maxQuantity;
 
 /**
  * occurredAt of `v` in epoch ms when {@link TransactionSchema} accepts `v` and
@@ -31,13 +33,13 @@ export function fastPathTime(v: unknown): number {
   const total = o.totalAmount;
   if (typeof total !== "number" || !(total >= 0) || total === Infinity) return NaN;
   const items = o.items;
-  if (!Array.isArray(items) || items.length < 1 || items.length > 100) return NaN;
+  if (!Array.isArray(items) || items.length < 1 || items.length > MAX_ITEMS) return NaN;
   for (let i = 0; i < items.length; i++) {
     const item: unknown = items[i];
     if (!isPlainObject(item) || !isNonEmpty(item.productId) || typeof item.category !== "string") return NaN;
     const { unitPrice, quantity } = item;
     if (typeof unitPrice !== "number" || !(unitPrice > 0) || unitPrice === Infinity) return NaN;
-    if (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 1 || quantity > 1000) return NaN;
+    if (typeof quantity !== "number" || !Number.isInteger(quantity) || quantity < 1 || quantity > MAX_QUANTITY) return NaN;
   }
   return occurredAtMs(o.occurredAt);
 }
@@ -73,10 +75,10 @@ export function canonicalUtcMs(s: string): number {
 /** {@link canonicalUtcMs} of the `length` bytes at `start` of `b` (the stream processor reads bytes, not text). */
 export function canonicalUtcMsOfBytes(b: Uint8Array, start: number, length: number): number {
   if (length !== 24 && length !== 20) return NaN;
-  const s = start;
-  if (b[s + 4] !== 45 || b[s + 7] !== 45 || b[s + 10] !== 84 || b[s + 13] !== 58 || b[s + 16] !== 58 || b[s + length - 1] !== 90) return NaN;
-  const millis = length === 20 ? 0 : b[s + 19] === 46 ? bytePair(b, s + 20) * 10 + byteDigit(b[s + 22]) : -1;
-  return utcMsOf(bytePair(b, s) * 100 + bytePair(b, s + 2), bytePair(b, s + 5), bytePair(b, s + 8), bytePair(b, s + 11), bytePair(b, s + 14), bytePair(b, s + 17), millis);
+  const at = start;
+  if (b[at + 4] !== 45 || b[at + 7] !== 45 || b[at + 10] !== 84 || b[at + 13] !== 58 || b[at + 16] !== 58 || b[at + length - 1] !== 90) return NaN;
+  const millis = length === 20 ? 0 : b[at + 19] === 46 ? bytePair(b, at + 20) * 10 + byteDigit(b[at + 22]) : -1;
+  return utcMsOf(bytePair(b, at) * 100 + bytePair(b, at + 2), bytePair(b, at + 5), bytePair(b, at + 8), bytePair(b, at + 11), bytePair(b, at + 14), bytePair(b, at + 17), millis);
 }
 
 /** Epoch ms of the fields, or NaN unless they name a real instant (each field negative when its text was not digits). */

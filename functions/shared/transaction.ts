@@ -5,11 +5,14 @@
  */
 import { z } from "zod";
 
+/** The schema's bounds on a transaction's lines, shared with the validator's fast paths. */
+export const LINE_BOUNDS = { maxItems: 100, maxQuantity: 1000 } as const;
+
 export const LineItemSchema = z.object({
   productId: z.string().min(1),
   category: z.string(),
   unitPrice: z.number().positive(),
-  quantity: z.number().int().min(1).max(1000),
+  quantity: z.number().int().min(1).max(LINE_BOUNDS.maxQuantity),
 });
 
 const OccurredAtSchema = z.iso.datetime({ offset: true });
@@ -33,7 +36,7 @@ export const TransactionSchema = z.object({
   }),
   region: z.string().min(1),
   currency: z.string().regex(PATTERNS.currency),
-  items: z.array(LineItemSchema).min(1).max(100),
+  items: z.array(LineItemSchema).min(1).max(LINE_BOUNDS.maxItems),
   totalAmount: z.number().min(0),
 });
 

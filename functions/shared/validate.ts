@@ -90,16 +90,26 @@ export function screenTransaction(json: unknown, ctx: ValidationContext): Screen
   if (!ctx.currencies.has(tx.currency)) {
     return reject("unknown-currency", `currency ${JSON.stringify(tx.currency)} is not one of ${[...ctx.currencies].join(", ")}`);
   }
-  if (occurredAtMs > ctx.nowMs + FUTURE_SKEW_MS) {
+  if (isTooFarAhead(occurredAtMs, ctx.nowMs)) {
     return reject("future-timestamp", `occurredAt ${tx.occurredAt} is more than 5 minutes in the future`);
   }
   const items = tx.items;
   let sum = 0;
   for (let i = 0; i < items.length; i++) sum += items[i].unitPrice * items[i].quantity;
-  if (Math.abs(sum - tx.totalAmount) > TOLERANCE) {
+  if (pricesDisagree(sum, tx.totalAmount)) {
     return reject("price-inconsistent", `totalAmount ${tx.totalAmount} differs from the sum of the items ${round2(sum)}`);
   }
   return { ok: true, transaction: tx, occurredAtMs };
+}
+
+/** The future-timestamp rule: more than MAX_FUTURE_SKEW_MS after "now". */
+export function isTooFarAhead(occurredAtMs: number, nowMs: number): boolean {
+  return occurredAtMs > nowMs + FUTURE_SKEW_MS;
+}
+
+/** The price rule: the lines' sum (`unitPrice x quantity`, in their order) more than PRICE_TOLERANCE from the total. */
+export function pricesDisagree(sum: number, totalAmount: number): boolean {
+  return Math.abs(sum - totalAmount) > TOLERANCE;
 }
 
 /** The {@link Verdict} of a screening: the time moves onto the transaction. */

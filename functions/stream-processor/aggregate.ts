@@ -10,6 +10,7 @@
 import { minuteOf, ValidTransaction } from "../shared";
 import { bucketOf, bucketSortKey, fnv1a, lineRevenueCents, partitionKey } from "./itemDesign";
 import { ScannedTransaction } from "./recordScan";
+import { StringTable } from "./stringTable";
 
 /**
  * An accepted record as a retry needs it: its {@link sequenceKey} (sorts like
@@ -53,75 +54,38 @@ export interface Chunk {
 }
 
 /**
- * A chunk's products and their contributions, in first-seen order. An open-addressing table of positions
- * over two arrays instead of a Map (profiled: the chunk maps' lookups, inserts and growth were most of the
- * planner's time, about a tenth of the processor's); the slot comes from the product's FNV-1a hash, which
- * the planner computes anyway for the bucket. Product ids are compared with ===.
+ * A chunk's products and their contributions, in first-seen order: a {@link StringTable} of the product ids
+ * (slotted by the FNV-1a the scanner computed while reading each id) beside an array of contributions.
  */
 export class ChunkProducts implements Iterable<[string, Contribution]> {
-  public readonly ids: string[] = [];
+  private readonly table: StringTable;
   public readonly contributions: Contribution[] = [];
-  private slots: Int32Array;
-  private shift: number;
 
-  /** Room for `capacity` products before the table grows (it is at least twice as large, so probes stay short). */
+  /** Room for `capacity` products before the table grows. */
   public constructor(capacity: number) {
-    const bits = Math.max(4, Math.ceil(Math.log2(Math.max(1, capacity) * 2 + 1)));
-    this.slots = new Int32Array(1 << bits).fill(-1);
-    this.shift = 32 - bits;
+    this.table = new StringTable(capacity);
   }
 
   public get size(): number {
-    return this.ids.length;
+    return this.table.size;
   }
 
   public get(productId: string): Contribution | undefined {
-    return this.at(productId, fnv1a(productId), false);
+    const i = this.table.indexOf(productId, fnv1a(productId));
+    return i < 0 ? undefined : this.contributions[i];
   }
 
   /** The contribution of `productId` (whose FNV-1a hash is `hash`), added with zeros if new. */
-  public at(productId: string, hash: number): Contribution;
-  public at(productId: string, hash: number, add: false): Contribution | undefined;
-  public at(productId: string, hash: number, add = true): Contribution | undefined {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    // Multiplicative mixing: the bucket already used the hash's low bits.
-    for (let s = Math.imul(hash, 0x9e3779b1) >>> this.shift; ; s = (s + 1) & mask) {
-      const i = slots[s];
-      if (i < 0) break;
-      if (this.ids[i] === productId) return this.contributions[i];
-    }
-    return add ? this.insert(productId, hash) : undefined;
-  }
-
-  private insert(productId: string, hash: number): Contribution {
-    if (this.ids.length * 2 >= this.slots.length) this.grow();
-    this.place(hash, this.ids.length);
+  public at(productId: string, hash: number): Contribution {
+    const i = this.table.add(productId, hash);
+    if (i < this.contributions.length) return this.contributions[i];
     const c: Contribution = { units: 0, revenueCents: 0, orders: 0, lastIndex: -1 };
-    this.ids.push(productId);
     this.contributions.push(c);
     return c;
   }
 
-  /** Doubles the table and re-slots every product (hashes again: rare, only a chunk past its first capacity). */
-  private grow(): void {
-    const bits = 33 - this.shift;
-    this.slots = new Int32Array(1 << bits).fill(-1);
-    this.shift = 32 - bits;
-    for (let i = 0; i < this.ids.length; i++) this.place(fnv1a(this.ids[i]), i);
-  }
-
-  /** Puts position `i` (of a product whose FNV-1a hash is `hash`) in the first free slot from the hash's. */
-  private place(hash: number, i: number): void {
-    const slots = this.slots;
-    const mask = slots.length - 1;
-    let s = Math.imul(hash, 0x9e3779b1) >>> this.shift;
-    while (slots[s] >= 0) s = (s + 1) & mask;
-    slots[s] = i;
-  }
-
   public *[Symbol.iterator](): Iterator<[string, Contribution]> {
-    for (let i = 0; i < this.ids.length; i++) yield [this.ids[i], this.contributions[i]];
+    for (let i = 0; i < this.size; i++) yield [this.table.keys[i], this.contributions[i]];
   }
 }
 

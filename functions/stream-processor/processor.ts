@@ -14,8 +14,8 @@ import { contributionPrefix, sequenceKey, shortShardId } from "./itemDesign";
 import { FailureNote, putFailureNote } from "./failureNotes";
 import { planQuarantineObjects, putQuarantineObject, QuarantineEntry } from "./quarantine";
 import { RecentIds } from "./RecentIds";
-import { BatchIds } from "./batchIds";
 import { ScannedTransaction, TransactionScanner } from "./recordScan";
+import { StringTable } from "./stringTable";
 import { BaselineCache, detectSpikes, SpikeCandidate, SpikeDetail } from "./spikes";
 import { applyItem, ChainTails, ItemOutcome, mapWithConcurrency } from "./writer";
 
@@ -242,12 +242,12 @@ export class Classification {
   public readonly ids: string[] = [];
   public readonly rejected: { entry: QuarantineEntry; position: number }[] = [];
   public duplicates = 0;
-  /** Transaction ids seen in this batch. */
-  public readonly seen: BatchIds;
+  /** Transaction ids seen in this batch (by the FNV-1a the scanner computed). */
+  public readonly seen: StringTable;
 
   public constructor(public readonly ordered: readonly StreamRecord[]) {
     this.status = new Uint8Array(ordered.length);
-    this.seen = new BatchIds(ordered.length);
+    this.seen = new StringTable(ordered.length);
   }
 
   /** Accepted record `a` as a retry needs it (built when asked: only a redelivery's remainder does). */
@@ -308,7 +308,8 @@ function classifyRecord(out: Classification, position: number, reader: RecordRea
     tx.setFrom(verdict.transaction, verdict.occurredAtMs);
   }
   const id = tx.transactionId;
-  if (!out.seen.add(id, tx.idHash) || recent.has(id)) {
+  const seen = out.seen.size;
+  if (out.seen.add(id, tx.idHash) < seen || recent.has(id)) {
     out.status[position] = DUPLICATE;
     out.duplicates++;
     return;

@@ -184,6 +184,15 @@ describe("stream-processor/recordScan", () => {
     for (const c of cases) assert.equal(scanner.scan(Buffer.from(c), new ScannedTransaction()), false, c);
   });
 
+  it("keeps the schema's own patterns even when the context would allow more (a lower-case currency)", () => {
+    // prepare: a context whose list has "eur"; the schema's pattern is three capitals
+    const lenient = new TransactionScanner({ ...ctx, currencies: new Set([...CURRENCIES, "eur"]) });
+    const bytes = Buffer.from(text({ ...valid(), currency: "eur" }));
+    // act + assess
+    assert.equal(lenient.scan(bytes, new ScannedTransaction()), false);
+    assert.equal(TransactionSchema.safeParse(JSON.parse(bytes.toString())).success, false);
+  });
+
   it("reads every decimal literal to the double JSON.parse gives, or leaves it (property)", () => {
     const scanner = new TransactionScanner({ ...ctx, currencies: new Set(CURRENCIES) });
     const literal = fc.stringMatching(/^-?(0|[1-9]\d{0,16})(\.\d{1,17})?$/);
